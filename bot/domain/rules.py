@@ -1,0 +1,390 @@
+"""The rule-parameter registry and the validated `RuleSet`.
+
+`RuleSet` is the single source of truth for every rule governors can change: each field carries
+its type, default, allowed range, unit, tier, one-line description and synonyms. Validation, the
+interpreter, `/rules`, the docs and the tests all read `PARAMS`, which is built from it.
+
+Tiers: 1 game mechanics, 2 hooper behaviour, 3 league structure, 4 meta-governance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticValidationError
+
+from bot.domain.errors import RuleValidationError
+
+TIER_NAMES = {
+    1: "game mechanics",
+    2: "hooper behaviour",
+    3: "league structure",
+    4: "meta-governance",
+}
+
+
+def _rule(
+    default: int | float | bool,
+    lo: int | float | None = None,
+    hi: int | float | None = None,
+    *,
+    unit: str,
+    tier: int,
+    description: str,
+    synonyms: tuple[str, ...] = (),
+    choices: tuple[int, ...] = (),
+) -> Any:
+    """Declare one rule parameter: a pydantic Field plus the registry's metadata."""
+    extra: dict[str, Any] = {
+        "unit": unit,
+        "tier": tier,
+        "synonyms": list(synonyms),
+        "choices": list(choices),
+    }
+    return Field(
+        default,
+        ge=lo,
+        le=hi,
+        strict=not isinstance(default, float),
+        description=description,
+        json_schema_extra=extra,
+    )
+
+
+class RuleSet(BaseModel):
+    """Every governable rule of a league, validated field by field and across fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # --- Tier 1: game mechanics -------------------------------------------------------------
+    quarter_minutes: int = _rule(
+        10, 1, 20, unit="minutes", tier=1,
+        description="Length of each timed quarter.",
+        synonyms=("quarter length", "quarter time", "quarters", "period length"),
+    )
+    elam_trigger_quarter: int = _rule(
+        3, 1, 4, unit="quarters", tier=1,
+        description="Timed quarters played before the untimed Elam ending starts.",
+        synonyms=("timed quarters", "number of quarters", "elam trigger", "elam quarter",
+                  "when the elam starts"),
+    )
+    shot_clock_seconds: int = _rule(
+        24, 10, 60, unit="seconds", tier=1,
+        description="Seconds a team has to attempt a shot on each possession.",
+        synonyms=("shot clock", "shotclock", "possession clock"),
+    )
+    two_point_value: int = _rule(
+        2, 1, 10, unit="points", tier=1,
+        description="Points for a made shot inside the arc.",
+        synonyms=("twos", "two pointers", "two-pointers", "2s", "two point shots",
+                  "layups", "dunks", "mid range", "mid-range", "inside shots"),
+    )
+    three_point_value: int = _rule(
+        3, 1, 10, unit="points", tier=1,
+        description="Points for a made shot from beyond the arc.",
+        synonyms=("threes", "three pointers", "three-pointers", "3s", "3-pointers",
+                  "triples", "three point shots", "shots from deep", "deep shots", "treys"),
+    )
+    free_throw_value: int = _rule(
+        1, 1, 5, unit="points", tier=1,
+        description="Points for a made free throw.",
+        synonyms=("free throws", "free-throws", "foul shots", "free throw", "fts"),
+    )
+    three_point_distance_ft: float = _rule(
+        22.15, 15.0, 30.0, unit="feet", tier=1,
+        description="Distance of the three-point line from the basket.",
+        synonyms=("three point line", "three-point line", "three point distance",
+                  "three-point distance", "the arc", "3pt line", "three point arc"),
+    )
+    personal_foul_limit: int = _rule(
+        5, 3, 10, unit="fouls", tier=1,
+        description="Personal fouls that send a hooper out of the game.",
+        synonyms=("foul limit", "foul out", "foul-out", "personal fouls", "fouls to foul out"),
+    )
+    team_foul_bonus_threshold: int = _rule(
+        4, 1, 15, unit="fouls per quarter", tier=1,
+        description="Team fouls in a quarter after which every foul gives free throws.",
+        synonyms=("bonus", "bonus threshold", "team fouls", "penalty", "team foul limit"),
+    )
+    elam_margin: int = _rule(
+        13, 1, 40, unit="points", tier=1,
+        description="Points added to the leading score to set the Elam target.",
+        synonyms=("elam", "elam target", "elam ending", "target score", "elam margin",
+                  "target"),
+    )
+    turnover_rate_modifier: float = _rule(
+        1.0, 0.0, 3.0, unit="x", tier=1,
+        description="Multiplier on how often possessions end in a turnover.",
+        synonyms=("turnovers", "turnover rate", "turnover", "giveaways", "steals"),
+    )
+    foul_rate_modifier: float = _rule(
+        1.0, 0.0, 3.0, unit="x", tier=1,
+        description="Multiplier on how often defenders foul.",
+        synonyms=("fouls", "foul rate", "fouling", "physicality"),
+    )
+    offensive_rebound_weight: float = _rule(
+        1.0, 0.0, 3.0, unit="x", tier=1,
+        description="Multiplier on the offence's chance to grab its own miss.",
+        synonyms=("offensive rebounds", "offensive rebounding", "putbacks", "second chances",
+                  "second chance points", "boards"),
+    )
+    home_court_enabled: bool = _rule(
+        True, unit="on/off", tier=1,
+        description="Whether the home team gets a home-court advantage at all.",
+        synonyms=("home court", "home-court", "home advantage", "home court advantage",
+                  "home-court advantage", "home crowd"),
+    )
+    home_court_strength: float = _rule(
+        1.0, 0.0, 3.0, unit="x", tier=1,
+        description="Multiplier on the size of the home-court advantage.",
+        synonyms=("home court strength", "home-court strength", "crowd noise",
+                  "home crowd strength", "home advantage strength"),
+    )
+
+    # --- Tier 2: hooper behaviour ----------------------------------------------------------
+    stamina_drain_rate: float = _rule(
+        1.0, 0.0, 3.0, unit="x", tier=2,
+        description="Multiplier on how fast hoopers tire while on court.",
+        synonyms=("stamina drain", "fatigue", "tiredness", "stamina loss", "stamina"),
+    )
+    stamina_recovery_rate: float = _rule(
+        1.0, 0.0, 3.0, unit="x", tier=2,
+        description="Multiplier on how fast benched hoopers recover stamina.",
+        synonyms=("stamina recovery", "recovery", "rest", "recovery rate"),
+    )
+    substitution_threshold: float = _rule(
+        0.35, 0.0, 0.9, unit="stamina share", tier=2,
+        description="Stamina below which a tired hooper is subbed out if the bench is fresher.",
+        synonyms=("substitution threshold", "substitutions", "subs", "sub threshold",
+                  "substitution"),
+    )
+
+    # --- Tier 3: league structure ------------------------------------------------------------
+    teams_per_league: int = _rule(
+        8, 2, 16, unit="teams", tier=3,
+        description="Number of teams in the league (takes effect next season).",
+        synonyms=("teams", "league size", "number of teams", "teams in the league"),
+    )
+    round_robins_per_season: int = _rule(
+        3, 1, 6, unit="round robins", tier=3,
+        description="Times every team plays every other team in the regular season.",
+        synonyms=("round robins", "round-robins", "season length", "regular season length"),
+    )
+    playoff_teams: int = _rule(
+        4, 2, 8, unit="teams", tier=3, choices=(2, 4, 8),
+        description="Teams that make the playoffs (2, 4 or 8).",
+        synonyms=("playoff teams", "playoffs", "playoff spots", "playoff field",
+                  "teams in the playoffs", "postseason teams"),
+    )
+    semifinal_series_length: int = _rule(
+        3, 1, 7, unit="games", tier=3,
+        description="Games in a best-of-N semifinal series (odd).",
+        synonyms=("semifinal series", "semifinals", "semis", "semifinal length",
+                  "semi-final series", "semi-finals"),
+    )
+    final_series_length: int = _rule(
+        5, 1, 9, unit="games", tier=3,
+        description="Games in the best-of-N championship series (odd).",
+        synonyms=("final series", "finals", "championship series", "final", "championship"),
+    )
+    rounds_per_window: int = _rule(
+        3, 1, 10, unit="rounds", tier=3,
+        description="Rounds played per governance window.",
+        synonyms=("rounds per window", "governance window", "window length",
+                  "governance window length", "rounds between votes"),
+    )
+
+    # --- Tier 4: meta-governance ---------------------------------------------------------------
+    proposals_per_window: int = _rule(
+        2, 1, 10, unit="proposals per governor", tier=4,
+        description="Proposals each governor may submit per governance window.",
+        synonyms=("proposal limit", "proposals per window", "proposals per governor",
+                  "max proposals"),
+    )
+    max_amendments: int = _rule(
+        2, 0, 5, unit="amendments", tier=4,
+        description="Amendments allowed on a single proposal.",
+        synonyms=("amendment limit", "amendments", "max amendments", "amendments per proposal"),
+    )
+    vote_threshold: float = _rule(
+        0.5, 0.5, 0.95, unit="share of yes", tier=4,
+        description="Share of weighted yes votes a proposal must strictly exceed to pass.",
+        synonyms=("vote threshold", "voting threshold", "passing threshold", "threshold",
+                  "majority needed", "supermajority"),
+    )
+    quorum: float = _rule(
+        0.5, 0.0, 1.0, unit="share of team weight", tier=4,
+        description="Share of all team vote weight that must be cast for a tally to count.",
+        synonyms=("quorum", "turnout", "minimum turnout", "participation"),
+    )
+    initial_tokens: int = _rule(
+        2, 0, 10, unit="tokens of each type", tier=4,
+        description="Tokens of each type a governor receives on joining.",
+        synonyms=("starting tokens", "initial tokens", "tokens on joining", "join grant"),
+    )
+    token_regeneration: int = _rule(
+        1, 0, 5, unit="tokens of each type", tier=4,
+        description="Tokens of each type regenerated at every window close.",
+        synonyms=("token regeneration", "token regen", "regeneration", "token refresh",
+                  "tokens per window"),
+    )
+    token_cap: int = _rule(
+        6, 1, 50, unit="tokens of each type", tier=4,
+        description="Most tokens of one type regeneration can bring a governor to.",
+        synonyms=("token cap", "token limit", "max tokens", "maximum tokens"),
+    )
+
+    @model_validator(mode="after")
+    def _check_across_fields(self) -> RuleSet:
+        # Each check keeps a game or season able to finish; messages name the parameters.
+        for name in ("semifinal_series_length", "final_series_length"):
+            if getattr(self, name) % 2 == 0:
+                raise ValueError(f"{name} must be an odd number of games (best of N)")
+        if self.playoff_teams not in (2, 4, 8):
+            raise ValueError("playoff_teams must be 2, 4 or 8")
+        if self.playoff_teams > self.teams_per_league:
+            raise ValueError(
+                f"playoff_teams ({self.playoff_teams}) cannot exceed "
+                f"teams_per_league ({self.teams_per_league})"
+            )
+        if self.shot_clock_seconds > self.quarter_minutes * 60:
+            raise ValueError(
+                f"shot_clock_seconds ({self.shot_clock_seconds}) cannot exceed the quarter "
+                f"length ({self.quarter_minutes * 60} seconds)"
+            )
+        if self.initial_tokens > self.token_cap:
+            raise ValueError(
+                f"initial_tokens ({self.initial_tokens}) cannot exceed "
+                f"token_cap ({self.token_cap})"
+            )
+        return self
+
+    def with_changes(self, changes: Mapping[str, object]) -> RuleSet:
+        """Return a new rule set with `changes` applied, or raise `RuleValidationError`."""
+        for name in changes:
+            if name not in PARAMS:
+                raise RuleValidationError(f"There is no rule called '{name}'.")
+        data = self.model_dump()
+        data.update(changes)
+        return parse_ruleset(data)
+
+    def changed_from(self, other: RuleSet) -> dict[str, tuple[object, object]]:
+        """Parameters whose values differ: name -> (other's value, this value)."""
+        mine, theirs = self.model_dump(), other.model_dump()
+        return {k: (theirs[k], mine[k]) for k in mine if mine[k] != theirs[k]}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleParam:
+    """One governable parameter, as the registry describes it."""
+
+    name: str
+    type: type
+    default: int | float | bool
+    minimum: int | float | None
+    maximum: int | float | None
+    unit: str
+    tier: int
+    description: str
+    synonyms: tuple[str, ...]
+    choices: tuple[int, ...]
+
+    @property
+    def allowed(self) -> str:
+        """The allowed values, in words, for error messages and `/rules`."""
+        if self.type is bool:
+            return "on or off"
+        if self.choices:
+            return ", ".join(str(c) for c in self.choices)
+        return f"{_fmt(self.minimum)} to {_fmt(self.maximum)}"
+
+    def check(self, value: object) -> int | float | bool:
+        """Validate one value for this parameter alone (range and type)."""
+        try:
+            validated = RuleSet.__pydantic_validator__.validate_assignment(
+                RuleSet.model_construct(), self.name, value
+            )
+        except PydanticValidationError:
+            raise RuleValidationError(
+                f"{self.name} must be {self.allowed} ({self.unit}); got {value!r}."
+            ) from None
+        result: int | float | bool = getattr(validated, self.name)
+        if self.choices and result not in self.choices:
+            raise RuleValidationError(f"{self.name} must be one of {self.allowed}; got {value!r}.")
+        return result
+
+
+def _fmt(value: int | float | None) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _build_registry() -> dict[str, RuleParam]:
+    registry: dict[str, RuleParam] = {}
+    for name, field in RuleSet.model_fields.items():
+        extra = field.json_schema_extra
+        assert isinstance(extra, dict)
+        lo: int | float | None = None
+        hi: int | float | None = None
+        for meta in field.metadata:
+            lo = getattr(meta, "ge", lo)
+            hi = getattr(meta, "le", hi)
+        annotation = field.annotation
+        assert annotation in (int, float, bool)
+        synonyms = extra["synonyms"]
+        choices = extra["choices"]
+        assert isinstance(synonyms, list) and isinstance(choices, list)
+        registry[name] = RuleParam(
+            name=name,
+            type=annotation,
+            default=field.default,
+            minimum=lo,
+            maximum=hi,
+            unit=str(extra["unit"]),
+            tier=int(str(extra["tier"])),
+            description=field.description or "",
+            synonyms=tuple(str(s) for s in synonyms),
+            choices=tuple(int(str(c)) for c in choices),
+        )
+    return registry
+
+
+PARAMS: dict[str, RuleParam] = _build_registry()
+DEFAULT_RULES = RuleSet()
+
+
+def parse_ruleset(data: Mapping[str, object]) -> RuleSet:
+    """Validate a whole rule set (e.g. from storage), raising `RuleValidationError`."""
+    try:
+        return RuleSet.model_validate(dict(data))
+    except PydanticValidationError as exc:
+        raise RuleValidationError(_explain(exc)) from None
+
+
+def _explain(exc: PydanticValidationError) -> str:
+    messages = []
+    for err in exc.errors():
+        loc = err.get("loc") or ()
+        name = str(loc[0]) if loc else ""
+        if name in PARAMS:
+            p = PARAMS[name]
+            messages.append(
+                f"{name} must be {p.allowed} ({p.unit}); got {err.get('input')!r}."
+            )
+        elif err.get("type") == "extra_forbidden":
+            messages.append(f"There is no rule called '{name}'.")
+        else:
+            messages.append(str(err.get("msg", "invalid rule set")).removeprefix("Value error, "))
+    return " ".join(messages)
+
+
+def param(name: str) -> RuleParam:
+    """Look a parameter up by its exact name."""
+    try:
+        return PARAMS[name]
+    except KeyError:
+        raise RuleValidationError(f"There is no rule called '{name}'.") from None
