@@ -1,0 +1,117 @@
+"""Engines and sessions for SQLite (embedded default) and PostgreSQL (production).
+
+SQLite: WAL, synchronous=FULL, foreign keys on, a busy timeout; write transactions start with
+BEGIN IMMEDIATE so a unit of work holds the single write lock from its first read, and reads use a
+second engine whose transactions start DEFERRED. PostgreSQL: asyncpg at READ COMMITTED; the
+event store serialises appends with SELECT ... FOR UPDATE on its head row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import NullPool
+
+
+@dataclass(frozen=True)
+class Database:
+    """The engines of one database and session factories bound to them."""
+
+    url: str
+    engine: AsyncEngine
+    read_engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    read_sessions: async_sessionmaker[AsyncSession]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
+
+
+def _sqlite_engine(url: str, *, begin: str, busy_timeout_ms: int, **kw: Any) -> AsyncEngine:
+    engine = create_async_engine(url, **kw)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the driver so BEGIN is ours to issue.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql(f"BEGIN {begin}")
+
+    return engine
+
+
+def create_database(
+    url: str, *, pool_size: int = 5, busy_timeout_ms: int = 30_000, echo: bool = False
+) -> Database:
+    """Build the engines for `url` (sqlite+aiosqlite:// or postgresql+asyncpg://)."""
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        memory = make_url(url).database in (None, "", ":memory:")
+        if memory:
+            raise ValueError("use a SQLite file, not :memory: (several connections share it)")
+        common: dict[str, Any] = {"echo": echo, "busy_timeout_ms": busy_timeout_ms}
+        engine = _sqlite_engine(url, begin="IMMEDIATE", pool_size=pool_size, **common)
+        read_engine = _sqlite_engine(url, begin="DEFERRED", pool_size=pool_size, **common)
+    elif backend == "postgresql":
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            pool_size=pool_size,
+            isolation_level="READ COMMITTED",
+            pool_pre_ping=True,
+        )
+        read_engine = engine
+    else:
+        raise ValueError(f"unsupported database backend {backend!r} (use sqlite or postgresql)")
+    return Database(
+        url=url,
+        engine=engine,
+        read_engine=read_engine,
+        sessions=async_sessionmaker(engine, expire_on_commit=False),
+        read_sessions=async_sessionmaker(read_engine, expire_on_commit=False),
+    )
+
+
+def create_null_pool_database(url: str) -> Database:
+    """A database whose connections are not pooled (for subprocess tests and one-shot CLIs)."""
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        engine = _sqlite_engine(url, begin="IMMEDIATE", busy_timeout_ms=30_000, poolclass=NullPool)
+        read_engine = _sqlite_engine(url, begin="DEFERRED", busy_timeout_ms=30_000, poolclass=NullPool)
+    else:
+        engine = create_async_engine(url, poolclass=NullPool, isolation_level="READ COMMITTED")
+        read_engine = engine
+    return Database(
+        url=url,
+        engine=engine,
+        read_engine=read_engine,
+        sessions=async_sessionmaker(engine, expire_on_commit=False),
+        read_sessions=async_sessionmaker(read_engine, expire_on_commit=False),
+    )

@@ -1,0 +1,281 @@
+"""The append-only governance event store.
+
+Every append runs inside a transaction that holds the one-row `event_log_head` lock (BEGIN
+IMMEDIATE on SQLite; SELECT ... FOR UPDATE on PostgreSQL), so `sequence_number` is dense (1..N)
+and commit-ordered, and the state a handler reads after `lock()` cannot change before it commits.
+Commands are idempotent through `command_log`, written in the same transaction as their events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from bot.domain.errors import CommandConflictError, ConcurrencyError
+from bot.domain.events import NewEvent, StoredEvent, payload_class, upcast
+from db.projections import TableBinding, apply_inline
+from db.tables import CommandLogRow, EventLogHeadRow, GovernanceEventRow
+
+Clock = Callable[[], datetime]
+events_table = GovernanceEventRow.__table__
+command_table = CommandLogRow.__table__
+head_table = EventLogHeadRow.__table__
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def request_hash(request: Mapping[str, Any]) -> str:
+    """A stable hash of a command's request (canonical JSON, SHA-256)."""
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRecord:
+    """What a command id produced the first time it ran."""
+
+    command_id: str
+    request_hash: str
+    outcome: dict[str, Any]
+    first_sequence: int | None
+    last_sequence: int | None
+
+
+class EventStore:
+    """Appends and reads events within one session's transaction."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        projections: Sequence[TableBinding[Any, Any]] = (),
+        clock: Clock = utc_now,
+    ) -> None:
+        self._session = session
+        self._projections = projections
+        self._clock = clock
+        self._head: int | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        return self._session
+
+    async def lock(self) -> int:
+        """Take the append lock for the rest of the transaction; return the current head."""
+        if self._head is None:
+            query = select(head_table.c.last_sequence).where(head_table.c.id == 1)
+            if self._session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update()
+            self._head = int((await self._session.execute(query)).scalar_one())
+        return self._head
+
+    def forget_head(self, head: int) -> None:
+        """After a rolled-back savepoint: the head is what it was before it."""
+        self._head = head
+
+    async def recorded(self, command_id: str, req_hash: str) -> CommandRecord | None:
+        """The stored outcome of `command_id`, None if new; refuses a different request."""
+        await self.lock()
+        row = (
+            await self._session.execute(
+                select(command_table).where(command_table.c.command_id == command_id)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        if row.request_hash != req_hash:
+            raise CommandConflictError(
+                "That request id was already used for a different request; nothing was done."
+            )
+        return CommandRecord(
+            row.command_id, row.request_hash, row.outcome, row.first_sequence, row.last_sequence
+        )
+
+    async def record_command(
+        self,
+        command_id: str,
+        req_hash: str,
+        outcome: Mapping[str, Any],
+        events: Sequence[StoredEvent] = (),
+    ) -> None:
+        await self.lock()
+        await self._session.execute(
+            insert(command_table).values(
+                command_id=command_id,
+                request_hash=req_hash,
+                outcome=dict(outcome),
+                first_sequence=events[0].sequence_number if events else None,
+                last_sequence=events[-1].sequence_number if events else None,
+                created_at=self._clock(),
+            )
+        )
+
+    async def aggregate_version(self, aggregate_type: str, aggregate_id: str) -> int:
+        query = select(func.max(events_table.c.aggregate_version)).where(
+            events_table.c.aggregate_type == aggregate_type,
+            events_table.c.aggregate_id == aggregate_id,
+        )
+        return int((await self._session.execute(query)).scalar() or 0)
+
+    async def append(
+        self, events: Sequence[NewEvent], *, command_id: str | None = None
+    ) -> list[StoredEvent]:
+        """Append `events` atomically after checking their expected aggregate versions."""
+        if not events:
+            return []
+        head = await self.lock()
+        versions: dict[tuple[str, str], int] = {}
+        now = self._clock()
+        stored: list[StoredEvent] = []
+        for offset, new in enumerate(events, start=1):
+            aggregate = (new.aggregate_type, new.aggregate_id)
+            if aggregate not in versions:
+                versions[aggregate] = await self.aggregate_version(*aggregate)
+            current = versions[aggregate]
+            if new.expected_version is not None and new.expected_version != current:
+                raise ConcurrencyError(
+                    "Someone else changed this at the same moment; please try again."
+                )
+            versions[aggregate] = current + 1
+            stored.append(_stored(new, head + offset, current + 1, command_id, now))
+        await self._session.execute(insert(events_table), [_row(e) for e in stored])
+        await apply_inline(self._session, self._projections, stored)
+        self._head = head + len(stored)
+        await self._session.execute(
+            update(head_table).where(head_table.c.id == 1).values(last_sequence=self._head)
+        )
+        return stored
+
+
+def _stored(
+    new: NewEvent, sequence: int, version: int, command_id: str | None, now: datetime
+) -> StoredEvent:
+    payload_type = payload_class(new.event_type)
+    return StoredEvent(
+        id=str(uuid.uuid4()),
+        sequence_number=sequence,
+        event_type=new.event_type,
+        aggregate_type=new.aggregate_type,
+        aggregate_id=new.aggregate_id,
+        aggregate_version=version,
+        season_id=new.season_id,
+        round_number=new.round_number,
+        governance_window_id=new.governance_window_id,
+        governor_id=new.governor_id,
+        team_id=new.team_id,
+        payload=new.payload.model_dump(mode="json"),
+        schema_version=payload_type.schema_version,
+        command_id=command_id,
+        metadata=dict(new.metadata),
+        created_at=now,
+    )
+
+
+def _row(event: StoredEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "sequence_number": event.sequence_number,
+        "event_type": event.event_type,
+        "aggregate_type": event.aggregate_type,
+        "aggregate_id": event.aggregate_id,
+        "aggregate_version": event.aggregate_version,
+        "season_id": event.season_id,
+        "round_number": event.round_number,
+        "governance_window_id": event.governance_window_id,
+        "governor_id": event.governor_id,
+        "team_id": event.team_id,
+        "payload": event.payload,
+        "schema_version": event.schema_version,
+        "command_id": event.command_id,
+        "metadata": event.metadata,
+        "created_at": event.created_at,
+    }
+
+
+# --- Reads ----------------------------------------------------------------------------------------------
+
+_COLUMNS = (
+    events_table.c.id,
+    events_table.c.sequence_number,
+    events_table.c.event_type,
+    events_table.c.aggregate_type,
+    events_table.c.aggregate_id,
+    events_table.c.aggregate_version,
+    events_table.c.season_id,
+    events_table.c.round_number,
+    events_table.c.governance_window_id,
+    events_table.c.governor_id,
+    events_table.c.team_id,
+    events_table.c.payload,
+    events_table.c.schema_version,
+    events_table.c.command_id,
+    events_table.c.metadata,
+    events_table.c.created_at,
+)
+
+
+def _from_row(row: Any) -> StoredEvent:
+    (eid, seq, etype, atype, aid, aver, season, rnd, window, gov, team, payload, ver, cmd, meta,
+     created) = row
+    if ver < payload_class(etype).schema_version:
+        payload = upcast(etype, ver, payload)
+    return StoredEvent(
+        eid, seq, etype, atype, aid, aver, season, rnd, window, gov, team, payload, ver, cmd,
+        meta or {}, created,
+    )
+
+
+Executor = AsyncSession | AsyncConnection
+
+
+async def read_aggregate(db: Executor, aggregate_type: str, aggregate_id: str) -> list[StoredEvent]:
+    query = (
+        select(*_COLUMNS)
+        .where(
+            events_table.c.aggregate_type == aggregate_type,
+            events_table.c.aggregate_id == aggregate_id,
+        )
+        .order_by(events_table.c.aggregate_version)
+    )
+    return [_from_row(r) for r in (await db.execute(query)).all()]
+
+
+async def read_by_type(
+    db: Executor, season_id: str, event_types: Iterable[str], *, after_sequence: int = 0
+) -> list[StoredEvent]:
+    query = (
+        select(*_COLUMNS)
+        .where(
+            events_table.c.season_id == season_id,
+            events_table.c.event_type.in_(list(event_types)),
+            events_table.c.sequence_number > after_sequence,
+        )
+        .order_by(events_table.c.sequence_number)
+    )
+    return [_from_row(r) for r in (await db.execute(query)).all()]
+
+
+async def read_from(db: Executor, after_sequence: int, limit: int = 1000) -> list[StoredEvent]:
+    """Events after `after_sequence` in log order: the catch-up read for tailing consumers."""
+    query = (
+        select(*_COLUMNS)
+        .where(events_table.c.sequence_number > after_sequence)
+        .order_by(events_table.c.sequence_number)
+        .limit(limit)
+    )
+    return [_from_row(r) for r in (await db.execute(query)).all()]
+
+
+async def head(db: Executor) -> int:
+    query = select(head_table.c.last_sequence).where(head_table.c.id == 1)
+    return int((await db.execute(query)).scalar_one())

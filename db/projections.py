@@ -1,0 +1,143 @@
+"""Projection tables: the pure folds of `bot.domain.projections` bound to SQL tables.
+
+`apply_inline` runs inside the append transaction: it loads only the rows the new events touch,
+folds the events, upserts the changed rows and moves each projection's checkpoint to the new head.
+`rebuild` and `verify` replay the whole log through the same folds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Table, delete, insert, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from bot.domain.events import StoredEvent
+from bot.domain.projections import BalanceKey, Projection, TokenBalances
+from db.tables import ProjectionCheckpointRow, TokenBalanceRow
+
+K = TypeVar("K", bound=Hashable)
+S = TypeVar("S")
+Executor = AsyncSession | AsyncConnection
+checkpoint_table = ProjectionCheckpointRow.__table__
+
+
+@dataclass(frozen=True)
+class TableBinding(Generic[K, S]):
+    """How one projection's state maps to rows of one table."""
+
+    projection: Projection[K, S]
+    table: Table
+    key_columns: tuple[str, ...]
+    to_values: Callable[[K, S], dict[str, Any]]
+    from_row: Callable[[Any], tuple[K, S]]
+    value_columns: tuple[str, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return self.projection.name
+
+    def key_of(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(values[c] for c in self.key_columns)
+
+
+def _upsert(db: Executor, table: Table, key_columns: Sequence[str]) -> Any:
+    make = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = make(table)
+    updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key_columns}
+    return stmt.on_conflict_do_update(index_elements=list(key_columns), set_=updates)
+
+
+async def _load(db: Executor, binding: TableBinding[K, S], keys: Iterable[K]) -> dict[K, S]:
+    keys = list(keys)
+    if not keys:
+        return {}
+    cols = [binding.table.c[c] for c in binding.key_columns]
+    target = tuple_(*cols) if len(cols) > 1 else cols[0]
+    state: dict[K, S] = {}
+    for start in range(0, len(keys), 500):  # bounded IN lists
+        chunk = keys[start : start + 500]
+        query = select(binding.table).where(target.in_(chunk))
+        for row in (await db.execute(query)).all():
+            key, value = binding.from_row(row)
+            state[key] = value
+    return state
+
+
+async def _write(db: Executor, binding: TableBinding[K, S], changed: Mapping[K, S]) -> None:
+    if changed:
+        rows = [binding.to_values(k, v) for k, v in changed.items()]
+        await db.execute(_upsert(db, binding.table, binding.key_columns), rows)
+
+
+async def apply_inline(
+    db: Executor, bindings: Sequence[TableBinding[Any, Any]], events: Sequence[StoredEvent]
+) -> None:
+    """Fold freshly appended `events` into every bound table and move the checkpoints."""
+    if not events or not bindings:
+        return
+    for binding in bindings:
+        proj = binding.projection
+        relevant = [e for e in events if e.event_type in proj.event_types]
+        if not relevant:
+            continue
+        state = await _load(db, binding, {k for e in relevant for k in proj.keys(e)})
+        changed: dict[Any, Any] = {}
+        for event in relevant:
+            step = proj.apply(state, event)
+            state.update(step)
+            changed.update(step)
+        await _write(db, binding, changed)
+    last = events[-1].sequence_number
+    rows = [{"name": b.name, "last_sequence": last} for b in bindings]
+    await db.execute(_upsert(db, checkpoint_table, ("name",)), rows)
+
+
+async def table_state(db: Executor, binding: TableBinding[K, S]) -> dict[K, S]:
+    state: dict[K, S] = {}
+    for row in (await db.execute(select(binding.table))).all():
+        key, value = binding.from_row(row)
+        state[key] = value
+    return state
+
+
+async def replace_table(db: Executor, binding: TableBinding[K, S], state: Mapping[K, S]) -> None:
+    """Overwrite a projection table with `state` (used by rebuild, in one transaction)."""
+    await db.execute(delete(binding.table))
+    if state:
+        await db.execute(insert(binding.table), [binding.to_values(k, v) for k, v in state.items()])
+
+
+# --- Bindings ------------------------------------------------------------------------------------------
+
+token_balances_table = TokenBalanceRow.__table__
+
+
+def _balance_values(key: BalanceKey, balance: int) -> dict[str, Any]:
+    season_id, governor_id, token_type = key
+    return {
+        "season_id": season_id,
+        "governor_id": governor_id,
+        "token_type": token_type,
+        "balance": balance,
+    }
+
+
+def _balance_from_row(row: Any) -> tuple[BalanceKey, int]:
+    m = row._mapping
+    return (m["season_id"], m["governor_id"], m["token_type"]), int(m["balance"])
+
+
+TOKEN_BALANCES: TableBinding[BalanceKey, int] = TableBinding(
+    projection=TokenBalances(),
+    table=token_balances_table,
+    key_columns=("season_id", "governor_id", "token_type"),
+    to_values=_balance_values,
+    from_row=_balance_from_row,
+)
+
+ALL_BINDINGS: tuple[TableBinding[Any, Any], ...] = (TOKEN_BALANCES,)

@@ -1,0 +1,478 @@
+"""SQLAlchemy 2.0 ORM tables. Ids are 36-character UUID strings made in Python (SQLite has no
+UUID type); JSON is JSONB on PostgreSQL. Seed 000 calls hoopers "agents"; here they are hoopers.
+
+Event-sourced state lives in `governance_events`; the projection tables below it (token balances,
+proposals, votes, tallies, enrollments, effects) are only ever written by the projection code in
+the same transaction as the events they fold.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+Id = String(36)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+def _now() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+# --- League structure (direct tables) ------------------------------------------------------------
+
+
+class LeagueRow(Base):
+    __tablename__ = "leagues"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    guild_id: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = _now()
+
+
+class SeasonRow(Base):
+    __tablename__ = "seasons"
+    __table_args__ = (UniqueConstraint("league_id", "number"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    # setup, active, playoffs, championship, offseason, complete
+    status: Mapped[str] = mapped_column(String(20), server_default="setup")
+    starting_ruleset: Mapped[dict[str, Any]]
+    # Read projection, updated in the same transaction as each rule.enacted event.
+    current_ruleset: Mapped[dict[str, Any]]
+    config: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = _now()
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    color: Mapped[str | None] = mapped_column(String(7))
+    motto: Mapped[str | None] = mapped_column(Text)
+    venue: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = _now()
+
+
+class HooperRow(Base):
+    __tablename__ = "hoopers"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    archetype: Mapped[str] = mapped_column(String(30))
+    backstory: Mapped[str | None] = mapped_column(Text)
+    attributes: Mapped[dict[str, Any]]
+    moves: Mapped[list[Any]] = mapped_column(server_default="[]")
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default="1")  # on court vs bench
+    created_at: Mapped[datetime] = _now()
+
+
+class GovernorRow(Base):
+    """A human's identity in one league. Team membership is event-sourced (`enrollments`)."""
+
+    __tablename__ = "governors"
+    __table_args__ = (UniqueConstraint("league_id", "discord_user_id"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"))
+    discord_user_id: Mapped[str] = mapped_column(String(20), index=True)
+    discord_username: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = _now()
+
+
+class ScheduleRow(Base):
+    __tablename__ = "schedule"
+    __table_args__ = (
+        UniqueConstraint("season_id", "round_number", "matchup_index"),
+        Index("ix_schedule_season_round", "season_id", "round_number"),
+    )
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    round_number: Mapped[int] = mapped_column(Integer)
+    matchup_index: Mapped[int] = mapped_column(Integer)
+    home_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    away_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    phase: Mapped[str] = mapped_column(String(20), server_default="regular")
+    series_id: Mapped[str | None] = mapped_column(Id)
+    status: Mapped[str] = mapped_column(String(20), server_default="scheduled")
+    game_result_id: Mapped[str | None] = mapped_column(ForeignKey("game_results.id"))
+    created_at: Mapped[datetime] = _now()
+
+
+class GameResultRow(Base):
+    """Immutable once stored; the unique key makes a round impossible to store twice."""
+
+    __tablename__ = "game_results"
+    __table_args__ = (
+        UniqueConstraint("season_id", "round_number", "matchup_index"),
+        Index("ix_game_results_season_round", "season_id", "round_number"),
+        Index("ix_game_results_teams", "home_team_id", "away_team_id"),
+    )
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    round_number: Mapped[int] = mapped_column(Integer)
+    matchup_index: Mapped[int] = mapped_column(Integer)
+    home_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    away_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    home_score: Mapped[int] = mapped_column(Integer)
+    away_score: Mapped[int] = mapped_column(Integer)
+    winner_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    engine_version: Mapped[str] = mapped_column(String(20))
+    ruleset_snapshot: Mapped[dict[str, Any]]
+    # Everything else replay needs: rosters, strategies and effects as they were.
+    inputs: Mapped[dict[str, Any]]
+    quarter_scores: Mapped[list[Any]]
+    elam_target: Mapped[int | None] = mapped_column(Integer)
+    elam_possessions: Mapped[int | None] = mapped_column(Integer)
+    total_possessions: Mapped[int] = mapped_column(Integer)
+    lead_changes: Mapped[int] = mapped_column(Integer)
+    largest_lead: Mapped[int] = mapped_column(Integer)
+    meta: Mapped[dict[str, Any] | None] = mapped_column("metadata", JsonType)
+    play_by_play: Mapped[list[Any]]
+    created_at: Mapped[datetime] = _now()
+
+
+class BoxScoreRow(Base):
+    __tablename__ = "box_scores"
+    __table_args__ = (UniqueConstraint("game_id", "hooper_id"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    game_id: Mapped[str] = mapped_column(ForeignKey("game_results.id"), index=True)
+    hooper_id: Mapped[str] = mapped_column(ForeignKey("hoopers.id"), index=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    minutes: Mapped[float] = mapped_column(Float)
+    points: Mapped[int] = mapped_column(Integer)
+    field_goals_made: Mapped[int] = mapped_column(Integer)
+    field_goals_attempted: Mapped[int] = mapped_column(Integer)
+    three_pointers_made: Mapped[int] = mapped_column(Integer)
+    three_pointers_attempted: Mapped[int] = mapped_column(Integer)
+    free_throws_made: Mapped[int] = mapped_column(Integer)
+    free_throws_attempted: Mapped[int] = mapped_column(Integer)
+    offensive_rebounds: Mapped[int] = mapped_column(Integer)
+    defensive_rebounds: Mapped[int] = mapped_column(Integer)
+    rebounds: Mapped[int] = mapped_column(Integer)
+    assists: Mapped[int] = mapped_column(Integer)
+    steals: Mapped[int] = mapped_column(Integer)
+    blocks: Mapped[int] = mapped_column(Integer)
+    turnovers: Mapped[int] = mapped_column(Integer)
+    fouls: Mapped[int] = mapped_column(Integer)
+    plus_minus: Mapped[int] = mapped_column(Integer)
+
+
+class MirrorRow(Base):
+    __tablename__ = "mirrors"
+    __table_args__ = (Index("ix_mirrors_season_type", "season_id", "mirror_type"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    round_number: Mapped[int | None] = mapped_column(Integer)
+    # simulation, governance, private, series, season, league, tiebreaker, offseason
+    mirror_type: Mapped[str] = mapped_column(String(30))
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    governor_id: Mapped[str | None] = mapped_column(ForeignKey("governors.id"), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    context_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    token_count_input: Mapped[int | None] = mapped_column(Integer)
+    token_count_output: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = _now()
+
+
+class CommentaryRow(Base):
+    __tablename__ = "commentary"
+    __table_args__ = (UniqueConstraint("game_id", "possession_index"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    game_id: Mapped[str] = mapped_column(ForeignKey("game_results.id"), index=True)
+    possession_index: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer)
+    commentary_text: Mapped[str] = mapped_column(Text)
+    energy: Mapped[str] = mapped_column(String(10))  # low, medium, high, peak
+    tags: Mapped[list[Any]] = mapped_column(server_default="[]")
+    created_at: Mapped[datetime] = _now()
+
+
+# --- The event store ----------------------------------------------------------------------------
+
+
+class GovernanceEventRow(Base):
+    """Append-only (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "governance_events"
+    __table_args__ = (
+        UniqueConstraint("aggregate_type", "aggregate_id", "aggregate_version"),
+        Index("ix_governance_events_season_round", "season_id", "round_number"),
+        Index("ix_governance_events_season_type", "season_id", "event_type", "sequence_number"),
+        Index("ix_governance_events_governor", "governor_id"),
+    )
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    sequence_number: Mapped[int] = mapped_column(BigInteger, unique=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    aggregate_type: Mapped[str] = mapped_column(String(50))
+    aggregate_id: Mapped[str] = mapped_column(String(100))
+    aggregate_version: Mapped[int] = mapped_column(Integer)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    round_number: Mapped[int | None] = mapped_column(Integer)
+    governance_window_id: Mapped[str | None] = mapped_column(Id)
+    governor_id: Mapped[str | None] = mapped_column(ForeignKey("governors.id"))
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    payload: Mapped[dict[str, Any]]
+    schema_version: Mapped[int] = mapped_column(Integer)
+    command_id: Mapped[str | None] = mapped_column(String(200))
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JsonType)
+    created_at: Mapped[datetime] = _now()
+
+
+class EventLogHeadRow(Base):
+    """One row: the last sequence number handed out, locked by every append."""
+
+    __tablename__ = "event_log_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(BigInteger)
+
+
+class CommandLogRow(Base):
+    """Outcome of every command id seen, written in the same transaction as its events."""
+
+    __tablename__ = "command_log"
+    command_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[dict[str, Any]]
+    first_sequence: Mapped[int | None] = mapped_column(BigInteger)
+    last_sequence: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = _now()
+
+
+class ProjectionCheckpointRow(Base):
+    __tablename__ = "projection_checkpoints"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(BigInteger)
+
+
+# --- Projection tables (written only by projections) ----------------------------------------------
+
+
+class TokenBalanceRow(Base):
+    __tablename__ = "token_balances"
+    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"), primary_key=True)
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"), primary_key=True)
+    token_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    balance: Mapped[int] = mapped_column(Integer)
+
+
+class EnrollmentRow(Base):
+    __tablename__ = "enrollments"
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"), primary_key=True)
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean)
+    joined_sequence: Mapped[int] = mapped_column(BigInteger)
+    left_sequence: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ProposalRow(Base):
+    __tablename__ = "proposals"
+    __table_args__ = (Index("ix_proposals_season_status", "season_id", "status"),)
+    proposal_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"))
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    window_id: Mapped[str | None] = mapped_column(Id)
+    # submitted, confirmed (open for votes), flagged, passed, failed, cancelled, vetoed
+    status: Mapped[str] = mapped_column(String(20))
+    raw_text: Mapped[str] = mapped_column(Text)
+    interpretation: Mapped[dict[str, Any]]
+    tier: Mapped[int] = mapped_column(Integer)
+    token_cost: Mapped[int] = mapped_column(Integer)
+    threshold: Mapped[float] = mapped_column(Float)
+    amendment_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    opened_round: Mapped[int | None] = mapped_column(Integer)
+    last_sequence: Mapped[int] = mapped_column(BigInteger)
+
+
+class VoteRow(Base):
+    """The current (last) vote of each governor on a proposal; hidden until the close."""
+
+    __tablename__ = "votes"
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.proposal_id"), primary_key=True)
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"), primary_key=True)
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    vote: Mapped[str] = mapped_column(String(3))  # yes, no
+    boost_used: Mapped[bool] = mapped_column(Boolean)
+
+
+class VoteTallyRow(Base):
+    __tablename__ = "vote_tallies"
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.proposal_id"), primary_key=True)
+    yes_count: Mapped[int] = mapped_column(Integer)
+    no_count: Mapped[int] = mapped_column(Integer)
+    weighted_yes: Mapped[float | None] = mapped_column(Float)  # set at the tally
+    weighted_no: Mapped[float | None] = mapped_column(Float)
+    revealed: Mapped[bool] = mapped_column(Boolean)
+
+
+class EffectRow(Base):
+    __tablename__ = "effects"
+    __table_args__ = (Index("ix_effects_season_status", "season_id", "status"),)
+    effect_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    proposal_id: Mapped[str | None] = mapped_column(Id)
+    hook_point: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict[str, Any]]
+    registered_round: Mapped[int] = mapped_column(Integer)
+    last_round: Mapped[int | None] = mapped_column(Integer)  # None: permanent
+    status: Mapped[str] = mapped_column(String(16))  # active, expired, repealed
+
+
+# --- From the neighbouring systems ---------------------------------------------------------------
+
+
+class AICallRow(Base):
+    """Every AI request (seed 002's decision log)."""
+
+    __tablename__ = "ai_calls"
+    __table_args__ = (Index("ix_ai_calls_league_time", "league_id", "created_at"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[str | None] = mapped_column(ForeignKey("leagues.id"))
+    purpose: Mapped[str] = mapped_column(String(40))
+    provider: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(100))
+    prompt: Mapped[str] = mapped_column(Text)
+    response: Mapped[str | None] = mapped_column(Text)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    input_tokens: Mapped[int | None] = mapped_column(Integer)
+    output_tokens: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = _now()
+
+
+class AdminLogRow(Base):
+    """Every admin action with before/after snapshots (seed 004)."""
+
+    __tablename__ = "admin_log"
+    __table_args__ = (
+        Index("ix_admin_log_actor_time", "actor_id", "created_at"),
+        Index("ix_admin_log_target", "target_table", "target_id", "created_at"),
+    )
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"))
+    actor_id: Mapped[str] = mapped_column(String(20))  # Discord user id of the admin
+    action_type: Mapped[str] = mapped_column(String(50))
+    target_table: Mapped[str] = mapped_column(String(50))
+    target_id: Mapped[str] = mapped_column(String(100))
+    before_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    after_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _now()
+
+
+class SettingRow(Base):
+    """Per-league tuning; a missing row means the default (seed 004)."""
+
+    __tablename__ = "settings"
+    __table_args__ = (Index("ix_settings_category", "category"),)
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value_json: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(50))
+    description: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = _now()
+
+
+class GovernorPreferencesRow(Base):
+    __tablename__ = "governor_preferences"
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"), primary_key=True)
+    dm_private_mirrors: Mapped[bool] = mapped_column(Boolean, server_default="1")
+    mention_on_results: Mapped[bool] = mapped_column(Boolean, server_default="1")
+    dm_trade_offers: Mapped[bool] = mapped_column(Boolean, server_default="1")
+    updated_at: Mapped[datetime] = _now()
+
+
+class AchievementRow(Base):
+    __tablename__ = "achievements"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # a stable key
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(50))
+    rarity: Mapped[str] = mapped_column(String(20))
+    requirement: Mapped[dict[str, Any]]
+
+
+class GovernorAchievementRow(Base):
+    __tablename__ = "governor_achievements"
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"), primary_key=True)
+    achievement_id: Mapped[str] = mapped_column(ForeignKey("achievements.id"), primary_key=True)
+    season_id: Mapped[str | None] = mapped_column(ForeignKey("seasons.id"))
+    earned_at: Mapped[datetime] = _now()
+
+
+class GovernorStatsRow(Base):
+    """Lifetime governance stats (seed 003), maintained on game and window completion."""
+
+    __tablename__ = "governor_stats"
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"), primary_key=True)
+    proposals_submitted: Mapped[int] = mapped_column(Integer, server_default="0")
+    proposals_passed: Mapped[int] = mapped_column(Integer, server_default="0")
+    votes_cast: Mapped[int] = mapped_column(Integer, server_default="0")
+    votes_with_majority: Mapped[int] = mapped_column(Integer, server_default="0")
+    trades_accepted: Mapped[int] = mapped_column(Integer, server_default="0")
+    team_games: Mapped[int] = mapped_column(Integer, server_default="0")
+    team_wins: Mapped[int] = mapped_column(Integer, server_default="0")
+    current_streak: Mapped[int] = mapped_column(Integer, server_default="0")
+    best_streak: Mapped[int] = mapped_column(Integer, server_default="0")
+    updated_at: Mapped[datetime] = _now()
+
+
+class HooperStatsRow(Base):
+    """Lifetime hooper stats (seed 003), maintained on game completion."""
+
+    __tablename__ = "hooper_stats"
+    hooper_id: Mapped[str] = mapped_column(ForeignKey("hoopers.id"), primary_key=True)
+    games_played: Mapped[int] = mapped_column(Integer, server_default="0")
+    games_won: Mapped[int] = mapped_column(Integer, server_default="0")
+    points: Mapped[int] = mapped_column(Integer, server_default="0")
+    rebounds: Mapped[int] = mapped_column(Integer, server_default="0")
+    assists: Mapped[int] = mapped_column(Integer, server_default="0")
+    steals: Mapped[int] = mapped_column(Integer, server_default="0")
+    blocks: Mapped[int] = mapped_column(Integer, server_default="0")
+    highest_points: Mapped[int] = mapped_column(Integer, server_default="0")
+    current_win_streak: Mapped[int] = mapped_column(Integer, server_default="0")
+    longest_win_streak: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_game_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

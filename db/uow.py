@@ -1,0 +1,93 @@
+"""Units of work: one transaction that locks the log, decides, appends and records the command.
+
+`run_command` is how every state-changing command runs. It takes the append lock first, so the
+handler's reads and the events it appends see one consistent state; a command id seen before
+returns its stored outcome without running the handler again; a `DomainError` from the handler
+rolls its writes back and is recorded as the command's (rejected) outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import errors
+from bot.domain.events import NewEvent, StoredEvent
+from db.engine import Database
+from db.event_store import Clock, EventStore, request_hash, utc_now
+from db.projections import ALL_BINDINGS, TableBinding
+
+
+@dataclass
+class UnitOfWork:
+    """What a handler gets: the session (for reads and direct tables) and the event store."""
+
+    session: AsyncSession
+    store: EventStore
+    command_id: str | None = None
+    clock: Clock = utc_now
+    appended: list[StoredEvent] = field(default_factory=list)
+
+    async def append(self, events: Sequence[NewEvent]) -> list[StoredEvent]:
+        stored = await self.store.append(events, command_id=self.command_id)
+        self.appended.extend(stored)
+        return stored
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    outcome: dict[str, Any]
+    events: list[StoredEvent]
+    replayed: bool  # True: the command id was seen before and nothing new was written
+
+
+Handler = Callable[[UnitOfWork], Awaitable[Mapping[str, Any]]]
+
+
+def _domain_error(name: str, message: str) -> errors.DomainError:
+    cls = getattr(errors, name, errors.DomainError)
+    if not (isinstance(cls, type) and issubclass(cls, errors.DomainError)):
+        cls = errors.DomainError
+    return cls(message)
+
+
+async def run_command(
+    db: Database,
+    handler: Handler,
+    *,
+    command_id: str | None,
+    request: Mapping[str, Any],
+    clock: Clock = utc_now,
+    bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS,
+) -> CommandResult:
+    """Run `handler` once per `command_id`, atomically with the events it appends."""
+    req_hash = request_hash(request)
+    rejected: errors.DomainError | None = None
+    async with db.sessions() as session, session.begin():
+        store = EventStore(session, projections=bindings, clock=clock)
+        head_before = await store.lock()
+        if command_id is not None:
+            prior = await store.recorded(command_id, req_hash)
+            if prior is not None:
+                if prior.outcome.get("status") == "rejected":
+                    raise _domain_error(prior.outcome["error"], prior.outcome["message"])
+                return CommandResult(prior.outcome, [], replayed=True)
+        uow = UnitOfWork(session, store, command_id=command_id, clock=clock)
+        try:
+            async with session.begin_nested():
+                outcome = dict(await handler(uow))
+        except errors.DomainError as err:
+            store.forget_head(head_before)
+            uow.appended.clear()
+            rejected = err
+            outcome = {"status": "rejected", "error": type(err).__name__, "message": str(err)}
+        else:
+            outcome.setdefault("status", "ok")
+        if command_id is not None:
+            await store.record_command(command_id, req_hash, outcome, uow.appended)
+    if rejected is not None:
+        raise rejected
+    return CommandResult(outcome, uow.appended, replayed=False)
