@@ -12,7 +12,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "bot.cli.db",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

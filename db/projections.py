@@ -45,7 +45,7 @@ class TableBinding(Generic[K, S]):
         return tuple(values[c] for c in self.key_columns)
 
 
-def _upsert(db: Executor, table: Table, key_columns: Sequence[str]) -> Any:
+def upsert(db: Executor, table: Table, key_columns: Sequence[str]) -> Any:
     make = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = make(table)
     updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key_columns}
@@ -71,7 +71,7 @@ async def _load(db: Executor, binding: TableBinding[K, S], keys: Iterable[K]) ->
 async def _write(db: Executor, binding: TableBinding[K, S], changed: Mapping[K, S]) -> None:
     if changed:
         rows = [binding.to_values(k, v) for k, v in changed.items()]
-        await db.execute(_upsert(db, binding.table, binding.key_columns), rows)
+        await db.execute(upsert(db, binding.table, binding.key_columns), rows)
 
 
 async def apply_inline(
@@ -94,7 +94,7 @@ async def apply_inline(
         await _write(db, binding, changed)
     last = events[-1].sequence_number
     rows = [{"name": b.name, "last_sequence": last} for b in bindings]
-    await db.execute(_upsert(db, checkpoint_table, ("name",)), rows)
+    await db.execute(upsert(db, checkpoint_table, ("name",)), rows)
 
 
 async def table_state(db: Executor, binding: TableBinding[K, S]) -> dict[K, S]:

@@ -1,0 +1,78 @@
+"""`pinwheel db ...` and `pinwheel verify`: schema migrations and the projection check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from typing import Any
+
+from bot.config import Settings
+from db.engine import create_database
+from db.migrate import current_revision, downgrade, upgrade
+from db.verify import catch_up, rebuild, verify
+
+
+def register(sub: Any) -> None:
+    db = sub.add_parser("db", help="database schema migrations")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply migrations (default: to the newest)")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=lambda a: asyncio.run(_upgrade(a.revision)))
+    down = db_sub.add_parser("downgrade", help="revert migrations to REVISION (e.g. base)")
+    down.add_argument("revision")
+    down.set_defaults(func=lambda a: asyncio.run(_downgrade(a.revision)))
+    cur = db_sub.add_parser("current", help="print the schema revision")
+    cur.set_defaults(func=lambda a: asyncio.run(_current()))
+
+    ver = sub.add_parser("verify", help="replay the event log and check every projection")
+    ver.add_argument("--json", action="store_true", help="print one JSON object")
+    ver.add_argument(
+        "--rebuild", action="store_true", help="rewrite the projection tables from the log first"
+    )
+    ver.set_defaults(func=lambda a: asyncio.run(_verify(a)))
+
+
+async def _upgrade(revision: str) -> int:
+    url = Settings().database_url
+    await upgrade(url, revision)
+    db = create_database(url)
+    try:
+        async with db.sessions() as session, session.begin():
+            applied = await catch_up(session)
+    finally:
+        await db.dispose()
+    print(f"database at {revision}; projections caught up ({applied} events folded)")
+    return 0
+
+
+async def _downgrade(revision: str) -> int:
+    await downgrade(Settings().database_url, revision)
+    print(f"database downgraded to {revision}")
+    return 0
+
+
+async def _current() -> int:
+    print(await current_revision(Settings().database_url) or "(empty database)")
+    return 0
+
+
+async def _verify(args: argparse.Namespace) -> int:
+    db = create_database(Settings().database_url)
+    try:
+        if args.rebuild:
+            async with db.sessions() as session, session.begin():
+                await rebuild(session)
+        async with db.read_sessions() as session:
+            report = await verify(session)
+    finally:
+        await db.dispose()
+    if args.json:
+        print(json.dumps({"ok": report.ok, "events": report.events, "head": report.head,
+                          "problems": report.problems}))
+    else:
+        for problem in report.problems:
+            print(f"MISMATCH {problem}")
+        state = "clean" if report.ok else f"{len(report.problems)} problem(s)"
+        print(f"verify: {report.events} events replayed, head {report.head}: {state}")
+    return 0 if report.ok else 1

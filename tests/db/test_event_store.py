@@ -1,0 +1,261 @@
+"""The event store on both engines: dense commit-ordered sequence, version checks, idempotent
+commands, append-only enforcement by the database, inline projections equal to a replay."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from bot.domain.errors import CommandConflictError, ConcurrencyError, InsufficientTokensError
+from bot.domain.events import NewEvent, TokenSpent
+from db.engine import Database
+from db.event_store import EventStore, head, read_aggregate, read_by_type, read_from
+from db.projections import ALL_BINDINGS, TOKEN_BALANCES
+from db.tables import CommandLogRow, TokenBalanceRow
+from db.uow import UnitOfWork, run_command
+from db.verify import verify
+from tests.factories import Seeded, grant, seed_league, spend
+
+
+async def append(db: Database, events: list[NewEvent]) -> None:
+    async with db.sessions() as s, s.begin():
+        await EventStore(s, projections=ALL_BINDINGS).append(events)
+
+
+async def balance(db: Database, season_id: str, governor_id: str, token_type: str = "propose") -> int:
+    async with db.read_sessions() as s:
+        row = await s.get(TokenBalanceRow, (season_id, governor_id, token_type))
+        return row.balance if row else 0
+
+
+async def assert_log_consistent(db: Database, expected_count: int) -> None:
+    async with db.read_sessions() as s:
+        events = await read_from(s, 0, limit=10**7)
+        assert [e.sequence_number for e in events] == list(range(1, expected_count + 1))
+        assert await head(s) == expected_count
+        report = await verify(s)
+    assert report.ok, report.problems
+
+
+async def test_eight_concurrent_writers_leave_a_dense_log_a_tailing_reader_sees_in_order(
+    database: Database,
+) -> None:
+    seeded = await seed_league(database, governors=8)
+    writers, appends = 8, 100
+    total = writers * appends
+    seen: list[int] = []
+
+    async def writer(governor_id: str) -> None:
+        for _ in range(appends):
+            await append(database, [grant(seeded.season_id, governor_id)])
+
+    async def tail() -> None:
+        last = 0
+        while last < total:
+            async with database.read_sessions() as s:
+                page = await read_from(s, last, limit=500)
+            for event in page:
+                # Commit order == sequence order: a reader can never skip over a number.
+                assert event.sequence_number == last + 1
+                last = event.sequence_number
+                seen.append(last)
+            await asyncio.sleep(0.001)
+
+    reader = asyncio.create_task(tail())
+    await asyncio.gather(*(writer(g) for g in seeded.governor_ids))
+    await asyncio.wait_for(reader, timeout=60)
+    assert seen == list(range(1, total + 1))
+    await assert_log_consistent(database, total)
+    for governor_id in seeded.governor_ids:
+        assert await balance(database, seeded.season_id, governor_id) == appends
+
+
+async def test_concurrent_appends_with_same_expected_version_exactly_one_wins(
+    database: Database,
+) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 5)])  # token aggregate at version 1
+
+    async def attempt() -> str:
+        try:
+            await append(database, [spend(seeded.season_id, gov, expected_version=1)])
+        except ConcurrencyError:
+            return "conflict"
+        return "won"
+
+    results = await asyncio.gather(*(attempt() for _ in range(12)))
+    assert results.count("won") == 1
+    assert results.count("conflict") == 11
+    assert await balance(database, seeded.season_id, gov) == 4
+    await assert_log_consistent(database, 2)
+
+
+async def test_stale_expected_version_is_refused_and_writes_nothing(database: Database) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 2)])
+    with pytest.raises(ConcurrencyError):
+        await append(
+            database,
+            [spend(seeded.season_id, gov, expected_version=1),
+             spend(seeded.season_id, gov, expected_version=0)],
+        )
+    await assert_log_consistent(database, 1)
+    assert await balance(database, seeded.season_id, gov) == 2
+
+
+async def spend_handler(seeded: Seeded, governor_id: str, amount: int = 1) -> Any:
+    """A minimal handler that decides under the lock, as real handlers do."""
+
+    async def handle(uow: UnitOfWork) -> Mapping[str, Any]:
+        row = await uow.session.get(TokenBalanceRow, (seeded.season_id, governor_id, "propose"))
+        have = row.balance if row else 0
+        if have < amount:
+            raise InsufficientTokensError(f"You have {have} propose tokens; this needs {amount}.")
+        await uow.append([spend(seeded.season_id, governor_id, amount)])
+        return {"balance": have - amount}
+
+    return handle
+
+
+async def test_same_command_id_twice_writes_one_set_of_events(database: Database) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 3)])
+    request = {"governor": gov, "amount": 1}
+    first = await run_command(database, await spend_handler(seeded, gov), command_id="discord:1",
+                              request=request)
+    again = await run_command(database, await spend_handler(seeded, gov), command_id="discord:1",
+                              request=request)
+    assert not first.replayed and again.replayed
+    assert again.outcome == first.outcome == {"balance": 2, "status": "ok"}
+    assert await balance(database, seeded.season_id, gov) == 2
+    async with database.read_sessions() as s:
+        log = await s.get(CommandLogRow, "discord:1")
+        assert log is not None and (log.first_sequence, log.last_sequence) == (2, 2)
+    await assert_log_consistent(database, 2)
+
+
+async def test_same_command_id_with_different_request_is_refused(database: Database) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 3)])
+    await run_command(database, await spend_handler(seeded, gov), command_id="discord:7",
+                      request={"amount": 1})
+    with pytest.raises(CommandConflictError):
+        await run_command(database, await spend_handler(seeded, gov, 2), command_id="discord:7",
+                          request={"amount": 2})
+    assert await balance(database, seeded.season_id, gov) == 2
+    await assert_log_consistent(database, 2)
+
+
+async def test_rejected_command_is_logged_and_its_retry_is_rejected_again(
+    database: Database,
+) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    with pytest.raises(InsufficientTokensError):
+        await run_command(database, await spend_handler(seeded, gov), command_id="discord:9",
+                          request={"amount": 1})
+    await append(database, [grant(seeded.season_id, gov, 3)])
+    # The retry of the same interaction keeps its first answer, even though tokens now exist.
+    with pytest.raises(InsufficientTokensError, match="You have 0"):
+        await run_command(database, await spend_handler(seeded, gov), command_id="discord:9",
+                          request={"amount": 1})
+    async with database.read_sessions() as s:
+        log = await s.get(CommandLogRow, "discord:9")
+    assert log is not None and log.outcome["status"] == "rejected"
+    assert log.first_sequence is None
+    assert await balance(database, seeded.season_id, gov) == 3
+
+
+async def test_handler_error_after_appending_rolls_back_its_events(database: Database) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+
+    async def grant_then_fail(uow: UnitOfWork) -> Mapping[str, Any]:
+        await uow.append([grant(seeded.season_id, gov, 5)])
+        raise InsufficientTokensError("changed my mind")
+
+    with pytest.raises(InsufficientTokensError):
+        await run_command(database, grant_then_fail, command_id="c:1", request={})
+
+    async def grant_one(uow: UnitOfWork) -> Mapping[str, Any]:
+        await uow.append([grant(seeded.season_id, gov, 1)])
+        return {}
+
+    ok = await run_command(database, grant_one, command_id="c:2", request={})
+    # The rolled-back events used no sequence numbers: the next event is number 1.
+    assert [e.sequence_number for e in ok.events] == [1]
+    await assert_log_consistent(database, 1)
+    assert await balance(database, seeded.season_id, gov) == 1
+
+
+async def test_spend_beyond_balance_is_refused_by_the_fold_and_writes_nothing(
+    database: Database,
+) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 1)])
+    with pytest.raises(InsufficientTokensError):
+        await append(database, [spend(seeded.season_id, gov, 2)])
+    assert await balance(database, seeded.season_id, gov) == 1
+    await assert_log_consistent(database, 1)
+
+
+async def test_database_refuses_update_and_delete_of_events(database: Database) -> None:
+    seeded = await seed_league(database)
+    await append(database, [grant(seeded.season_id, seeded.governor_ids[0])])
+    for statement in (
+        "UPDATE governance_events SET event_type = 'token.spent'",
+        "DELETE FROM governance_events",
+    ):
+        with pytest.raises((IntegrityError, DBAPIError), match="append-only"):
+            async with database.sessions() as s, s.begin():
+                await s.execute(text(statement))
+    await assert_log_consistent(database, 1)
+
+
+async def test_reads_by_aggregate_by_type_and_from_a_sequence(database: Database) -> None:
+    seeded = await seed_league(database)
+    a, b = seeded.governor_ids[:2]
+    await append(database, [grant(seeded.season_id, a, 2), grant(seeded.season_id, b, 2)])
+    await append(database, [spend(seeded.season_id, a), grant(seeded.season_id, a, 1, "boost")])
+    async with database.read_sessions() as s:
+        mine = await read_aggregate(s, "token", a)
+        spends = await read_by_type(s, seeded.season_id, ["token.spent"])
+        after = await read_from(s, 2)
+    assert [(e.aggregate_version, e.event_type) for e in mine] == [
+        (1, "token.granted"), (2, "token.spent"), (3, "token.granted"),
+    ]
+    assert [e.sequence_number for e in spends] == [3]
+    assert isinstance(spends[0].typed(), TokenSpent)
+    assert [e.sequence_number for e in after] == [3, 4]
+
+
+async def test_verify_reports_a_projection_row_edited_by_hand(database: Database) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 2)])
+    async with database.sessions() as s, s.begin():
+        await s.execute(update(TOKEN_BALANCES.table).values(balance=9))
+    async with database.read_sessions() as s:
+        report = await verify(s)
+    assert not report.ok
+    assert any("table has 9, replay gives 2" in p for p in report.problems)
+
+
+async def test_balances_table_refuses_negative_values(database: Database) -> None:
+    seeded = await seed_league(database)
+    await append(database, [grant(seeded.season_id, seeded.governor_ids[0], 1)])
+    with pytest.raises(IntegrityError):
+        async with database.sessions() as s, s.begin():
+            await s.execute(update(TOKEN_BALANCES.table).values(balance=-1))
+    async with database.read_sessions() as s:
+        assert (await s.execute(select(TOKEN_BALANCES.table.c.balance))).scalar_one() == 1
