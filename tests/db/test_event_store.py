@@ -259,3 +259,32 @@ async def test_balances_table_refuses_negative_values(database: Database) -> Non
             await s.execute(update(TOKEN_BALANCES.table).values(balance=-1))
     async with database.read_sessions() as s:
         assert (await s.execute(select(TOKEN_BALANCES.table.c.balance))).scalar_one() == 1
+
+
+async def test_a_stored_v1_payload_is_upcast_when_read(database: Database) -> None:
+    import json
+    import uuid
+    from pathlib import Path
+
+    from sqlalchemy import insert
+
+    from bot.domain.events import ProposalSubmitted
+    from db.tables import GovernanceEventRow
+
+    seeded = await seed_league(database)
+    data = Path(__file__).resolve().parents[1] / "data" / "events"
+    v1 = json.loads((data / "proposal.submitted.v1.json").read_text())
+    async with database.sessions() as s, s.begin():
+        await s.execute(
+            insert(GovernanceEventRow).values(
+                id=str(uuid.uuid4()), sequence_number=1, event_type="proposal.submitted",
+                aggregate_type="proposal", aggregate_id=v1["id"], aggregate_version=1,
+                season_id=seeded.season_id, payload=v1, schema_version=1, meta={},
+            )
+        )
+        await s.execute(text("UPDATE event_log_head SET last_sequence = 1"))
+    async with database.read_sessions() as s:
+        (event,) = await read_aggregate(s, "proposal", v1["id"])
+    assert event.payload["proposal_id"] == v1["id"] and "status" not in event.payload
+    typed = event.typed()
+    assert isinstance(typed, ProposalSubmitted) and typed.threshold == 0.5
