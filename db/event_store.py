@@ -227,8 +227,10 @@ _COLUMNS = (
 def _from_row(row: Any) -> StoredEvent:
     (eid, seq, etype, atype, aid, aver, season, rnd, window, gov, team, payload, ver, cmd, meta,
      created) = row
-    if ver < payload_class(etype).schema_version:
-        payload = upcast(etype, ver, payload)
+    current = payload_class(etype).schema_version
+    if ver < current:
+        # The envelope describes the payload it carries: upcast, so now at the current version.
+        payload, ver = upcast(etype, ver, payload), current
     return StoredEvent(
         eid, seq, etype, atype, aid, aver, season, rnd, window, gov, team, payload, ver, cmd,
         meta or {}, created,
