@@ -333,8 +333,7 @@ def _build_registry() -> dict[str, RuleParam]:
         for meta in field.metadata:
             lo = getattr(meta, "ge", lo)
             hi = getattr(meta, "le", hi)
-        annotation = field.annotation
-        assert annotation in (int, float, bool)
+        annotation = {int: int, float: float, bool: bool}[field.annotation]  # type: ignore[index]
         synonyms = extra["synonyms"]
         choices = extra["choices"]
         assert isinstance(synonyms, list) and isinstance(choices, list)
