@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from db.engine import tune_for_threaded_driver
+
+    tune_for_threaded_driver()
     logging.basicConfig(level=getattr(args, "log_level", None) or "WARNING")
     code: int = args.func(args)
     return code

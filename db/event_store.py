@@ -12,11 +12,11 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.errors import CommandConflictError, ConcurrencyError
@@ -64,32 +64,53 @@ class EventStore:
         self._session = session
         self._projections = projections
         self._clock = clock
-        self._head: int | None = None
+        self._locked = False
+        self._connection: AsyncConnection | None = None
 
     @property
     def session(self) -> AsyncSession:
         return self._session
 
-    async def lock(self) -> int:
-        """Take the append lock for the rest of the transaction; return the current head."""
-        if self._head is None:
-            query = select(head_table.c.last_sequence).where(head_table.c.id == 1)
-            if self._session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update()
-            self._head = int((await self._session.execute(query)).scalar_one())
-        return self._head
+    async def _conn(self) -> AsyncConnection:
+        # Core statements on the session's connection: the ORM execute path costs more per
+        # statement than the statement itself, and appends run several.
+        if self._connection is None:
+            self._connection = await self._session.connection()
+        return self._connection
 
-    def forget_head(self, head: int) -> None:
-        """After a rolled-back savepoint: the head is what it was before it."""
-        self._head = head
+    async def lock(self) -> None:
+        """Take the append lock for the rest of the transaction.
+
+        SQLite: the write transaction's BEGIN IMMEDIATE, emitted when the session first takes
+        its connection, is the lock. PostgreSQL: a row lock on the head (READ COMMITTED).
+        """
+        if not self._locked:
+            conn = await self._conn()
+            if conn.dialect.name == "postgresql":
+                await conn.execute(
+                    select(head_table.c.last_sequence).where(head_table.c.id == 1).with_for_update()
+                )
+            self._locked = True
+
+    async def _reserve(self, count: int) -> int:
+        """Advance the head by `count`; return the first sequence number reserved."""
+        conn = await self._conn()
+        new_head = (
+            await conn.execute(
+                update(head_table)
+                .where(head_table.c.id == 1)
+                .values(last_sequence=head_table.c.last_sequence + count)
+                .returning(head_table.c.last_sequence)
+            )
+        ).scalar_one()
+        return int(new_head) - count + 1
 
     async def recorded(self, command_id: str, req_hash: str) -> CommandRecord | None:
         """The stored outcome of `command_id`, None if new; refuses a different request."""
         await self.lock()
+        conn = await self._conn()
         row = (
-            await self._session.execute(
-                select(command_table).where(command_table.c.command_id == command_id)
-            )
+            await conn.execute(select(command_table).where(command_table.c.command_id == command_id))
         ).one_or_none()
         if row is None:
             return None
@@ -109,7 +130,7 @@ class EventStore:
         events: Sequence[StoredEvent] = (),
     ) -> None:
         await self.lock()
-        await self._session.execute(
+        await (await self._conn()).execute(
             insert(command_table).values(
                 command_id=command_id,
                 request_hash=req_hash,
@@ -121,11 +142,27 @@ class EventStore:
         )
 
     async def aggregate_version(self, aggregate_type: str, aggregate_id: str) -> int:
-        query = select(func.max(events_table.c.aggregate_version)).where(
-            events_table.c.aggregate_type == aggregate_type,
-            events_table.c.aggregate_id == aggregate_id,
-        )
-        return int((await self._session.execute(query)).scalar() or 0)
+        versions = await self.aggregate_versions([(aggregate_type, aggregate_id)])
+        return versions[(aggregate_type, aggregate_id)]
+
+    async def aggregate_versions(
+        self, aggregates: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        """Current version of each aggregate (0 when it has no events), in one query."""
+        wanted = sorted(set(aggregates))
+        versions = dict.fromkeys(wanted, 0)
+        t = events_table.c
+        conn = await self._conn()
+        for start in range(0, len(wanted), 500):  # bounded IN lists
+            chunk = wanted[start : start + 500]
+            query = (
+                select(t.aggregate_type, t.aggregate_id, func.max(t.aggregate_version))
+                .where(tuple_(t.aggregate_type, t.aggregate_id).in_(chunk))
+                .group_by(t.aggregate_type, t.aggregate_id)
+            )
+            for aggregate_type, aggregate_id, version in await conn.execute(query):
+                versions[(aggregate_type, aggregate_id)] = int(version)
+        return versions
 
     async def append(
         self, events: Sequence[NewEvent], *, command_id: str | None = None
@@ -133,28 +170,57 @@ class EventStore:
         """Append `events` atomically after checking their expected aggregate versions."""
         if not events:
             return []
-        head = await self.lock()
-        versions: dict[tuple[str, str], int] = {}
+        await self.lock()
+        first = await self._reserve(len(events))
         now = self._clock()
-        stored: list[StoredEvent] = []
-        for offset, new in enumerate(events, start=1):
-            aggregate = (new.aggregate_type, new.aggregate_id)
-            if aggregate not in versions:
-                versions[aggregate] = await self.aggregate_version(*aggregate)
-            current = versions[aggregate]
-            if new.expected_version is not None and new.expected_version != current:
-                raise ConcurrencyError(
-                    "Someone else changed this at the same moment; please try again."
-                )
-            versions[aggregate] = current + 1
-            stored.append(_stored(new, head + offset, current + 1, command_id, now))
-        await self._session.execute(insert(events_table), [_row(e) for e in stored])
-        await apply_inline(self._session, self._projections, stored)
-        self._head = head + len(stored)
-        await self._session.execute(
-            update(head_table).where(head_table.c.id == 1).values(last_sequence=self._head)
-        )
+        conn = await self._conn()
+        if len(events) == 1:
+            stored = [await self._insert_one(conn, events[0], first, command_id, now)]
+        else:
+            stored = await self._insert_batch(conn, events, first, command_id, now)
+        await apply_inline(conn, self._projections, stored)
         return stored
+
+    async def _insert_one(
+        self, conn: AsyncConnection, new: NewEvent, seq: int, command_id: str | None,
+        now: datetime,
+    ) -> StoredEvent:
+        # The version is taken inside the INSERT (one statement instead of two); the
+        # expected-version check then reads it back.
+        t = events_table.c
+        next_version = (
+            select(func.coalesce(func.max(t.aggregate_version), 0) + 1)
+            .where(t.aggregate_type == new.aggregate_type, t.aggregate_id == new.aggregate_id)
+            .scalar_subquery()
+        )
+        draft = _stored(new, seq, 0, command_id, now)
+        values = _row(draft)
+        values["aggregate_version"] = next_version
+        version = int(
+            (await conn.execute(insert(events_table).values(values).returning(t.aggregate_version)))
+            .scalar_one()
+        )
+        _check_version(new, version - 1)
+        return replace(draft, aggregate_version=version)
+
+    async def _insert_batch(
+        self, conn: AsyncConnection, events: Sequence[NewEvent], first: int,
+        command_id: str | None, now: datetime,
+    ) -> list[StoredEvent]:
+        versions = await self.aggregate_versions((e.aggregate_type, e.aggregate_id) for e in events)
+        stored: list[StoredEvent] = []
+        for offset, new in enumerate(events):
+            aggregate = (new.aggregate_type, new.aggregate_id)
+            _check_version(new, versions[aggregate])
+            versions[aggregate] += 1
+            stored.append(_stored(new, first + offset, versions[aggregate], command_id, now))
+        await conn.execute(insert(events_table), [_row(e) for e in stored])
+        return stored
+
+
+def _check_version(new: NewEvent, current: int) -> None:
+    if new.expected_version is not None and new.expected_version != current:
+        raise ConcurrencyError("Someone else changed this at the same moment; please try again.")
 
 
 def _stored(

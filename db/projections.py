@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table, delete, insert, select, tuple_
@@ -17,8 +18,27 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.events import StoredEvent
-from bot.domain.projections import BalanceKey, Projection, TokenBalances
-from db.tables import ProjectionCheckpointRow, TokenBalanceRow
+from bot.domain.projections import (
+    BalanceKey,
+    Enrollments,
+    Projection,
+    Proposals,
+    Row,
+    TokenBalances,
+    Votes,
+    VoteTallies,
+    Windows,
+    as_utc,
+)
+from db.tables import (
+    EnrollmentRow,
+    GovernanceWindowRow,
+    ProjectionCheckpointRow,
+    ProposalRow,
+    TokenBalanceRow,
+    VoteRow,
+    VoteTallyRow,
+)
 
 K = TypeVar("K", bound=Hashable)
 S = TypeVar("S")
@@ -45,8 +65,13 @@ class TableBinding(Generic[K, S]):
         return tuple(values[c] for c in self.key_columns)
 
 
+def dialect_name(db: Executor) -> str:
+    bind = db.get_bind() if isinstance(db, AsyncSession) else db
+    return bind.dialect.name
+
+
 def upsert(db: Executor, table: Table, key_columns: Sequence[str]) -> Any:
-    make = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    make = pg_insert if dialect_name(db) == "postgresql" else sqlite_insert
     stmt = make(table)
     updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key_columns}
     return stmt.on_conflict_do_update(index_elements=list(key_columns), set_=updates)
@@ -140,4 +165,39 @@ TOKEN_BALANCES: TableBinding[BalanceKey, int] = TableBinding(
     from_row=_balance_from_row,
 )
 
-ALL_BINDINGS: tuple[TableBinding[Any, Any], ...] = (TOKEN_BALANCES,)
+
+def row_binding(projection: Projection[Any, Row], table: Table) -> TableBinding[Any, Row]:
+    """Bind a projection whose state values are the table's non-key columns."""
+    keys = tuple(c.name for c in table.primary_key.columns)
+    single = len(keys) == 1
+
+    def to_values(key: Any, value: Row) -> dict[str, Any]:
+        return {**dict(zip(keys, (key,) if single else key, strict=True)), **value}
+
+    def from_row(row: Any) -> tuple[Any, Row]:
+        m = row._mapping
+        key = m[keys[0]] if single else tuple(m[c] for c in keys)
+        # Instants compare as aware UTC whatever the engine hands back.
+        value = {
+            c: as_utc(v) if isinstance(v, datetime) else v for c, v in m.items() if c not in keys
+        }
+        return key, value
+
+    return TableBinding(projection, table, keys, to_values, from_row)
+
+
+ENROLLMENTS = row_binding(Enrollments(), EnrollmentRow.__table__)
+GOVERNANCE_WINDOWS = row_binding(Windows(), GovernanceWindowRow.__table__)
+PROPOSALS = row_binding(Proposals(), ProposalRow.__table__)
+VOTES = row_binding(Votes(), VoteRow.__table__)
+VOTE_TALLIES = row_binding(VoteTallies(), VoteTallyRow.__table__)
+
+# Parents before children: votes and tallies reference proposals (foreign keys).
+ALL_BINDINGS: tuple[TableBinding[Any, Any], ...] = (
+    TOKEN_BALANCES,
+    ENROLLMENTS,
+    GOVERNANCE_WINDOWS,
+    PROPOSALS,
+    VOTES,
+    VOTE_TALLIES,
+)

@@ -323,6 +323,8 @@ class ProposalRow(Base):
     threshold: Mapped[float] = mapped_column(Float)
     amendment_count: Mapped[int] = mapped_column(Integer, server_default="0")
     opened_round: Mapped[int | None] = mapped_column(Integer)
+    # When voting on the current text opened (confirmation or last amendment).
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_sequence: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -335,6 +337,8 @@ class VoteRow(Base):
     team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
     vote: Mapped[str] = mapped_column(String(3))  # yes, no
     boost_used: Mapped[bool] = mapped_column(Boolean)
+    # Cast on text an amendment has since replaced: kept for the record, no longer counted.
+    cleared: Mapped[bool] = mapped_column(Boolean, server_default="0")
 
 
 class VoteTallyRow(Base):
@@ -345,6 +349,17 @@ class VoteTallyRow(Base):
     weighted_yes: Mapped[float | None] = mapped_column(Float)  # set at the tally
     weighted_no: Mapped[float | None] = mapped_column(Float)
     revealed: Mapped[bool] = mapped_column(Boolean)
+
+
+class GovernanceWindowRow(Base):
+    __tablename__ = "governance_windows"
+    __table_args__ = (Index("ix_governance_windows_season_status", "season_id", "status"),)
+    window_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    status: Mapped[str] = mapped_column(String(10))  # open, closed
+    opened_round: Mapped[int] = mapped_column(Integer)
+    closes_after_round: Mapped[int] = mapped_column(Integer)
+    closed_round: Mapped[int | None] = mapped_column(Integer)
 
 
 class EffectRow(Base):
@@ -358,6 +373,23 @@ class EffectRow(Base):
     registered_round: Mapped[int] = mapped_column(Integer)
     last_round: Mapped[int | None] = mapped_column(Integer)  # None: permanent
     status: Mapped[str] = mapped_column(String(16))  # active, expired, repealed
+
+
+class ProposalDraftRow(Base):
+    """An interpreted proposal awaiting its author's confirmation. Not event-sourced: nothing
+    has happened in the game until it is confirmed, and a draft never confirmed costs nothing."""
+
+    __tablename__ = "proposal_drafts"
+    __table_args__ = (Index("ix_proposal_drafts_governor", "governor_id", "created_at"),)
+    draft_id: Mapped[str] = mapped_column(Id, primary_key=True)  # the proposal id once confirmed
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"))
+    raw_text: Mapped[str] = mapped_column(Text)
+    sanitized_text: Mapped[str] = mapped_column(Text)
+    interpretation: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(10))  # pending, confirmed, discarded
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # --- From the neighbouring systems ---------------------------------------------------------------

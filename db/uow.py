@@ -68,7 +68,7 @@ async def run_command(
     rejected: errors.DomainError | None = None
     async with db.sessions() as session, session.begin():
         store = EventStore(session, projections=bindings, clock=clock)
-        head_before = await store.lock()
+        await store.lock()
         if command_id is not None:
             prior = await store.recorded(command_id, req_hash)
             if prior is not None:
@@ -78,9 +78,11 @@ async def run_command(
         uow = UnitOfWork(session, store, command_id=command_id, clock=clock)
         try:
             async with session.begin_nested():
+                # Emit the SAVEPOINT now: the session does so lazily, on its next connection
+                # use, but the store runs its statements on the connection it already holds.
+                await session.connection()
                 outcome = dict(await handler(uow))
         except errors.DomainError as err:
-            store.forget_head(head_before)
             uow.appended.clear()
             rejected = err
             outcome = {"status": "rejected", "error": type(err).__name__, "message": str(err)}

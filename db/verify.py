@@ -124,6 +124,9 @@ async def rebuild(
 ) -> int:
     """Recompute every projection table from the log (inside the caller's transaction)."""
     count, states = await replay(session, bindings)
+    # Children emptied first and parents filled first, so foreign keys hold throughout.
+    for binding in reversed(bindings):
+        await replace_table(session, binding, {})
     for binding in bindings:
         await replace_table(session, binding, states[binding.name])
     last = await head(session)

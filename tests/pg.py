@@ -62,7 +62,8 @@ class Cluster:
         shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
+def start_cluster(*, durable: bool = False) -> Cluster:
+    """Start (or find) a server; `durable` keeps fsync on, as benchmarks need."""
     url = os.environ.get("PINWHEEL_TEST_POSTGRES_URL")
     if url:
         return Cluster(admin_url=url)
@@ -84,10 +85,9 @@ def start_cluster() -> Cluster:
         raise PostgresUnavailable(f"initdb failed: {init.stderr.strip()}")
     port = _free_port()
     # fsync off: tests kill processes, never the machine; benchmarks run with the defaults.
-    options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-    )
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     started = run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
                   str(root / "log"), "-w", "start")
     if started.returncode != 0:

@@ -1,0 +1,201 @@
+"""Event-store benchmark: prints one JSON object.
+
+    python bench/event_store.py --backend sqlite [--events 1000000]
+    python bench/event_store.py --backend postgres [--url postgresql+asyncpg://...]
+
+Without --url for PostgreSQL a throwaway durable cluster (fsync on) is started. Measures single
+and batched appends through the real store (lock, version check, insert, inline projection,
+head), a plain single-row SQLAlchemy insert+commit as the baseline, replay of the whole log
+through the projection folds, and balance reads with the log at --events events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import asyncpg  # noqa: E402
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from db.engine import Database, create_database, tune_for_threaded_driver  # noqa: E402
+from db.event_store import EventStore, events_table, head_table  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.projections import ALL_BINDINGS, TOKEN_BALANCES  # noqa: E402
+from db.tables import JsonType  # noqa: E402
+from db.verify import rebuild, replay  # noqa: E402
+from tests.factories import grant, seed_league, spend  # noqa: E402
+
+raw_meta = MetaData()
+raw_table = Table(
+    "bench_raw_insert", raw_meta,
+    Column("id", String(36), primary_key=True), Column("n", Integer), Column("payload", JsonType),
+)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def raw_single(db: Database, n: int) -> float:
+    async with db.engine.begin() as conn:
+        await conn.run_sync(raw_meta.create_all)
+    start = time.perf_counter()
+    for i in range(n):
+        async with db.sessions() as s, s.begin():
+            await s.execute(insert(raw_table).values(id=str(uuid.uuid4()), n=i, payload={"i": i}))
+    return n / (time.perf_counter() - start)
+
+
+async def append_single(db: Database, season: str, govs: list[str], n: int) -> float:
+    start = time.perf_counter()
+    for i in range(n):
+        async with db.sessions() as s, s.begin():
+            await EventStore(s, projections=ALL_BINDINGS).append([grant(season, govs[i % len(govs)])])
+    return n / (time.perf_counter() - start)
+
+
+async def append_batch(db: Database, season: str, govs: list[str], batches: int) -> float:
+    start = time.perf_counter()
+    for b in range(batches):
+        async with db.sessions() as s, s.begin():
+            await EventStore(s, projections=ALL_BINDINGS).append(
+                [grant(season, govs[(b * 100 + k) % len(govs)]) for k in range(100)]
+            )
+    return batches * 100 / (time.perf_counter() - start)
+
+
+async def bulk_load(db: Database, season: str, govs: list[str], target: int) -> None:
+    """Fill the log to `target` events (valid grants and spends), then rebuild projections."""
+    async with db.read_sessions() as s:
+        start_seq = int((await s.execute(select(head_table.c.last_sequence))).scalar_one())
+    versions: dict[str, int] = {}
+    async with db.read_sessions() as s:
+        for gov in govs:
+            versions[gov] = int(
+                (await s.execute(
+                    select(events_table.c.aggregate_version)
+                    .where(events_table.c.aggregate_id == gov)
+                    .order_by(events_table.c.aggregate_version.desc()).limit(1)
+                )).scalar() or 0
+            )
+    now = datetime.now(UTC)
+    seq = start_seq
+    chunk = 20_000
+    while seq < target:
+        rows: list[dict[str, Any]] = []
+        for _ in range(min(chunk, target - seq)):
+            seq += 1
+            gov = govs[seq % len(govs)]
+            versions[gov] += 1
+            # Alternate grant 2 / spend 1 per governor so every balance stays positive.
+            made = spend(season, gov) if versions[gov] % 2 == 0 else grant(season, gov, 2)
+            rows.append({
+                "id": str(uuid.uuid4()), "sequence_number": seq, "event_type": made.event_type,
+                "aggregate_type": "token", "aggregate_id": gov,
+                "aggregate_version": versions[gov], "season_id": season, "governor_id": gov,
+                "payload": made.payload.model_dump(mode="json"), "schema_version": 1,
+                "metadata": {}, "created_at": now,
+            })
+        async with db.sessions() as s, s.begin():
+            await s.execute(insert(events_table), rows)
+            await s.execute(head_table.update().values(last_sequence=seq))
+    async with db.sessions() as s, s.begin():
+        await rebuild(s)
+
+
+async def replay_rate(db: Database) -> tuple[int, float]:
+    async with db.read_sessions() as s:
+        start = time.perf_counter()
+        count, _ = await replay(s)
+        return count, count / (time.perf_counter() - start)
+
+
+async def balance_reads(db: Database, season: str, govs: list[str], n: int) -> list[float]:
+    rng = random.Random(7)
+    table = TOKEN_BALANCES.table
+    samples = []
+    for _ in range(n):
+        gov = rng.choice(govs)
+        start = time.perf_counter()
+        async with db.read_sessions() as s:
+            rows = (await s.execute(
+                select(table.c.token_type, table.c.balance)
+                .where(table.c.season_id == season, table.c.governor_id == gov)
+            )).all()
+        samples.append((time.perf_counter() - start) * 1000)
+        assert rows
+    return samples
+
+
+async def fresh_postgres(url: str | None) -> tuple[str, Any]:
+    from tests.pg import start_cluster
+
+    cluster = None
+    if url is None:
+        cluster = start_cluster(durable=True)
+        url = cluster.admin_url
+    name = f"pinwheel_bench_{int(time.time())}"
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    return str(make_url(url).set(database=name)), cluster
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    tune_for_threaded_driver()  # as the bot's composition root does
+    cluster = None
+    if args.backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='pinwheel-bench-')}/bench.db"
+    else:
+        url, cluster = await fresh_postgres(args.url)
+    try:
+        await upgrade(url)
+        db = create_database(url)
+        seeded = await seed_league(db, governors=args.governors)
+        season, govs = seeded.season_id, seeded.governor_ids
+        result: dict[str, Any] = {"backend": args.backend}
+        result["raw_insert_single_per_s"] = round(await raw_single(db, args.singles))
+        result["append_single_per_s"] = round(await append_single(db, season, govs, args.singles))
+        result["ratio_single"] = round(
+            result["append_single_per_s"] / result["raw_insert_single_per_s"], 3
+        )
+        result["append_batch100_per_s"] = round(await append_batch(db, season, govs, 30))
+        load_start = time.perf_counter()
+        await bulk_load(db, season, govs, args.events)
+        result["bulk_load_seconds"] = round(time.perf_counter() - load_start, 1)
+        count, rate = await replay_rate(db)
+        result["events"] = count
+        result["replay_events_per_s"] = round(rate)
+        reads = await balance_reads(db, season, govs, 2000)
+        result["balance_read_ms_p50"] = round(statistics.median(reads), 3)
+        result["balance_read_ms_p99"] = round(percentile(reads, 0.99), 3)
+        await db.dispose()
+        return result
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--url", help="admin URL of a PostgreSQL server (a new DB is created)")
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--governors", type=int, default=1000)
+    parser.add_argument("--singles", type=int, default=500)
+    print(json.dumps(asyncio.run(main(parser.parse_args()))))
