@@ -26,22 +26,25 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import asyncpg  # noqa: E402
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+import asyncpg
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
+from sqlalchemy.engine import make_url
 
-from db.engine import Database, create_database, tune_for_threaded_driver  # noqa: E402
-from db.event_store import EventStore, events_table, head_table  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from db.projections import ALL_BINDINGS, TOKEN_BALANCES  # noqa: E402
-from db.tables import JsonType  # noqa: E402
-from db.verify import rebuild, replay  # noqa: E402
-from tests.factories import grant, seed_league, spend  # noqa: E402
+from db.engine import Database, create_database, tune_for_threaded_driver
+from db.event_store import EventStore, events_table, head_table
+from db.migrate import upgrade
+from db.projections import ALL_BINDINGS, TOKEN_BALANCES
+from db.tables import JsonType
+from db.verify import rebuild, replay
+from tests.factories import grant, seed_league, spend
 
 raw_meta = MetaData()
 raw_table = Table(
-    "bench_raw_insert", raw_meta,
-    Column("id", String(36), primary_key=True), Column("n", Integer), Column("payload", JsonType),
+    "bench_raw_insert",
+    raw_meta,
+    Column("id", String(36), primary_key=True),
+    Column("n", Integer),
+    Column("payload", JsonType),
 )
 
 
@@ -64,7 +67,9 @@ async def append_single(db: Database, season: str, govs: list[str], n: int) -> f
     start = time.perf_counter()
     for i in range(n):
         async with db.sessions() as s, s.begin():
-            await EventStore(s, projections=ALL_BINDINGS).append([grant(season, govs[i % len(govs)])])
+            await EventStore(s, projections=ALL_BINDINGS).append(
+                [grant(season, govs[i % len(govs)])]
+            )
     return n / (time.perf_counter() - start)
 
 
@@ -86,11 +91,15 @@ async def bulk_load(db: Database, season: str, govs: list[str], target: int) -> 
     async with db.read_sessions() as s:
         for gov in govs:
             versions[gov] = int(
-                (await s.execute(
-                    select(events_table.c.aggregate_version)
-                    .where(events_table.c.aggregate_id == gov)
-                    .order_by(events_table.c.aggregate_version.desc()).limit(1)
-                )).scalar() or 0
+                (
+                    await s.execute(
+                        select(events_table.c.aggregate_version)
+                        .where(events_table.c.aggregate_id == gov)
+                        .order_by(events_table.c.aggregate_version.desc())
+                        .limit(1)
+                    )
+                ).scalar()
+                or 0
             )
     now = datetime.now(UTC)
     seq = start_seq
@@ -103,13 +112,22 @@ async def bulk_load(db: Database, season: str, govs: list[str], target: int) -> 
             versions[gov] += 1
             # Alternate grant 2 / spend 1 per governor so every balance stays positive.
             made = spend(season, gov) if versions[gov] % 2 == 0 else grant(season, gov, 2)
-            rows.append({
-                "id": str(uuid.uuid4()), "sequence_number": seq, "event_type": made.event_type,
-                "aggregate_type": "token", "aggregate_id": gov,
-                "aggregate_version": versions[gov], "season_id": season, "governor_id": gov,
-                "payload": made.payload.model_dump(mode="json"), "schema_version": 1,
-                "metadata": {}, "created_at": now,
-            })
+            rows.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "sequence_number": seq,
+                    "event_type": made.event_type,
+                    "aggregate_type": "token",
+                    "aggregate_id": gov,
+                    "aggregate_version": versions[gov],
+                    "season_id": season,
+                    "governor_id": gov,
+                    "payload": made.payload.model_dump(mode="json"),
+                    "schema_version": 1,
+                    "metadata": {},
+                    "created_at": now,
+                }
+            )
         async with db.sessions() as s, s.begin():
             await s.execute(insert(events_table), rows)
             await s.execute(head_table.update().values(last_sequence=seq))
@@ -132,10 +150,13 @@ async def balance_reads(db: Database, season: str, govs: list[str], n: int) -> l
         gov = rng.choice(govs)
         start = time.perf_counter()
         async with db.read_sessions() as s:
-            rows = (await s.execute(
-                select(table.c.token_type, table.c.balance)
-                .where(table.c.season_id == season, table.c.governor_id == gov)
-            )).all()
+            rows = (
+                await s.execute(
+                    select(table.c.token_type, table.c.balance).where(
+                        table.c.season_id == season, table.c.governor_id == gov
+                    )
+                )
+            ).all()
         samples.append((time.perf_counter() - start) * 1000)
         assert rows
     return samples

@@ -32,7 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from db.engine import tune_for_threaded_driver
 
     tune_for_threaded_driver()
-    logging.basicConfig(level=getattr(args, "log_level", None) or "WARNING")
+    from bot.config import Settings
+
+    logging.basicConfig(level=Settings().log_level.upper())
     code: int = args.func(args)
     return code
 

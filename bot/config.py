@@ -29,12 +29,3 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         30_000, ge=0, validation_alias="PINWHEEL_SQLITE_BUSY_TIMEOUT_MS"
     )
-    ai_provider: str = Field(
-        "builtin",
-        validation_alias="PINWHEEL_AI_PROVIDER",
-        description="builtin | anthropic | openai (any OpenAI-compatible server)",
-    )
-    ai_model: str = Field("", validation_alias="PINWHEEL_AI_MODEL")
-    ai_base_url: str = Field("", validation_alias="PINWHEEL_AI_BASE_URL")
-    ai_api_key: str | None = Field(None, validation_alias="PINWHEEL_AI_API_KEY")
-    ai_timeout_s: float = Field(10.0, gt=0, validation_alias="PINWHEEL_AI_TIMEOUT_S")

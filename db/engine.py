@@ -105,7 +105,9 @@ def create_null_pool_database(url: str) -> Database:
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         engine = _sqlite_engine(url, begin="IMMEDIATE", busy_timeout_ms=30_000, poolclass=NullPool)
-        read_engine = _sqlite_engine(url, begin="DEFERRED", busy_timeout_ms=30_000, poolclass=NullPool)
+        read_engine = _sqlite_engine(
+            url, begin="DEFERRED", busy_timeout_ms=30_000, poolclass=NullPool
+        )
     else:
         engine = create_async_engine(url, poolclass=NullPool, isolation_level="READ COMMITTED")
         read_engine = engine

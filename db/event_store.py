@@ -22,12 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from bot.domain.errors import CommandConflictError, ConcurrencyError
 from bot.domain.events import NewEvent, StoredEvent, payload_class, upcast
 from db.projections import TableBinding, apply_inline
-from db.tables import CommandLogRow, EventLogHeadRow, GovernanceEventRow
+from db.tables import CommandLogRow, EventLogHeadRow, GovernanceEventRow, table_of
 
 Clock = Callable[[], datetime]
-events_table = GovernanceEventRow.__table__
-command_table = CommandLogRow.__table__
-head_table = EventLogHeadRow.__table__
+events_table = table_of(GovernanceEventRow)
+command_table = table_of(CommandLogRow)
+head_table = table_of(EventLogHeadRow)
 
 
 def utc_now() -> datetime:
@@ -110,7 +110,9 @@ class EventStore:
         await self.lock()
         conn = await self._conn()
         row = (
-            await conn.execute(select(command_table).where(command_table.c.command_id == command_id))
+            await conn.execute(
+                select(command_table).where(command_table.c.command_id == command_id)
+            )
         ).one_or_none()
         if row is None:
             return None
@@ -182,7 +184,11 @@ class EventStore:
         return stored
 
     async def _insert_one(
-        self, conn: AsyncConnection, new: NewEvent, seq: int, command_id: str | None,
+        self,
+        conn: AsyncConnection,
+        new: NewEvent,
+        seq: int,
+        command_id: str | None,
         now: datetime,
     ) -> StoredEvent:
         # The version is taken inside the INSERT (one statement instead of two); the
@@ -197,15 +203,22 @@ class EventStore:
         values = _row(draft)
         values["aggregate_version"] = next_version
         version = int(
-            (await conn.execute(insert(events_table).values(values).returning(t.aggregate_version)))
-            .scalar_one()
+            (
+                await conn.execute(
+                    insert(events_table).values(values).returning(t.aggregate_version)
+                )
+            ).scalar_one()
         )
         _check_version(new, version - 1)
         return replace(draft, aggregate_version=version)
 
     async def _insert_batch(
-        self, conn: AsyncConnection, events: Sequence[NewEvent], first: int,
-        command_id: str | None, now: datetime,
+        self,
+        conn: AsyncConnection,
+        events: Sequence[NewEvent],
+        first: int,
+        command_id: str | None,
+        now: datetime,
     ) -> list[StoredEvent]:
         versions = await self.aggregate_versions((e.aggregate_type, e.aggregate_id) for e in events)
         stored: list[StoredEvent] = []
@@ -268,7 +281,7 @@ def _row(event: StoredEvent) -> dict[str, Any]:
     }
 
 
-# --- Reads ----------------------------------------------------------------------------------------------
+# --- Reads ----------------------------------------------------------------------------------------
 
 _COLUMNS = (
     events_table.c.id,
@@ -291,15 +304,45 @@ _COLUMNS = (
 
 
 def _from_row(row: Any) -> StoredEvent:
-    (eid, seq, etype, atype, aid, aver, season, rnd, window, gov, team, payload, ver, cmd, meta,
-     created) = row
+    (
+        eid,
+        seq,
+        etype,
+        atype,
+        aid,
+        aver,
+        season,
+        rnd,
+        window,
+        gov,
+        team,
+        payload,
+        ver,
+        cmd,
+        meta,
+        created,
+    ) = row
     current = payload_class(etype).schema_version
     if ver < current:
         # The envelope describes the payload it carries: upcast, so now at the current version.
         payload, ver = upcast(etype, ver, payload), current
     return StoredEvent(
-        eid, seq, etype, atype, aid, aver, season, rnd, window, gov, team, payload, ver, cmd,
-        meta or {}, created,
+        eid,
+        seq,
+        etype,
+        atype,
+        aid,
+        aver,
+        season,
+        rnd,
+        window,
+        gov,
+        team,
+        payload,
+        ver,
+        cmd,
+        meta or {},
+        created,
     )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -44,7 +45,14 @@ Id = String(36)
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict[str, Any]: JsonType, list[Any]: JsonType}
+    type_annotation_map = {dict[str, Any]: JsonType, list[Any]: JsonType}  # noqa: RUF012
+
+
+def table_of(row: type[Base]) -> Table:
+    """The Core table of an ORM class, typed as a Table (for Core statements)."""
+    table = row.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _now() -> Mapped[datetime]:

@@ -54,8 +54,9 @@ class Cluster:
         if self.data_dir is None or self.bin_dir is None:
             return
         subprocess.run(
-            self._cmd(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate",
-                      "stop"),
+            self._cmd(
+                str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop"
+            ),
             capture_output=True,
             check=False,
         )
@@ -78,8 +79,17 @@ def start_cluster(*, durable: bool = False) -> Cluster:
         os.chmod(root, 0o700)
     cluster = Cluster("", data, bin_dir, as_user)
     run = lambda *a: subprocess.run(cluster._cmd(*a), capture_output=True, text=True)  # noqa: E731
-    init = run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-               "-E", "UTF8", "--no-sync")
+    init = run(
+        str(bin_dir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    )
     if init.returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
         raise PostgresUnavailable(f"initdb failed: {init.stderr.strip()}")
@@ -88,8 +98,17 @@ def start_cluster(*, durable: bool = False) -> Cluster:
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    started = run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-                  str(root / "log"), "-w", "start")
+    started = run(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(root / "log"),
+        "-w",
+        "start",
+    )
     if started.returncode != 0:
         log = (root / "log").read_text() if (root / "log").exists() else ""
         shutil.rmtree(root, ignore_errors=True)

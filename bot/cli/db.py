@@ -8,9 +8,17 @@ import json
 from typing import Any
 
 from bot.config import Settings
-from db.engine import create_database
+from db.engine import Database, create_database
 from db.migrate import current_revision, downgrade, upgrade
 from db.verify import catch_up, rebuild, verify
+
+
+def open_database(settings: Settings) -> Database:
+    return create_database(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
 
 
 def register(sub: Any) -> None:
@@ -34,9 +42,9 @@ def register(sub: Any) -> None:
 
 
 async def _upgrade(revision: str) -> int:
-    url = Settings().database_url
-    await upgrade(url, revision)
-    db = create_database(url)
+    settings = Settings()
+    await upgrade(settings.database_url, revision)
+    db = open_database(settings)
     try:
         async with db.sessions() as session, session.begin():
             applied = await catch_up(session)
@@ -58,7 +66,7 @@ async def _current() -> int:
 
 
 async def _verify(args: argparse.Namespace) -> int:
-    db = create_database(Settings().database_url)
+    db = open_database(Settings())
     try:
         if args.rebuild:
             async with db.sessions() as session, session.begin():
@@ -68,8 +76,16 @@ async def _verify(args: argparse.Namespace) -> int:
     finally:
         await db.dispose()
     if args.json:
-        print(json.dumps({"ok": report.ok, "events": report.events, "head": report.head,
-                          "problems": report.problems}))
+        print(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "events": report.events,
+                    "head": report.head,
+                    "problems": report.problems,
+                }
+            )
+        )
     else:
         for problem in report.problems:
             print(f"MISMATCH {problem}")

@@ -50,7 +50,7 @@ def event(name: str, aggregate: str, key: str, version: int = 1) -> Callable[[P]
     def register(cls: P) -> P:
         if name in EVENT_TYPES:
             raise RuntimeError(f"event type {name} registered twice")
-        if key not in cls.model_fields:
+        if key not in cls.__pydantic_fields__:
             raise RuntimeError(f"{name}: aggregate key {key!r} is not a field")
         cls.event_type = name
         cls.aggregate_type = aggregate
@@ -229,6 +229,9 @@ def upcast_proposal_submitted_v1_v2(old: JsonDict) -> JsonDict:
 class ProposalConfirmed(EventPayload):
     proposal_id: str
     opened_round: int | None = None
+    # When voting opened; the minimum voting period counts from here (None in older events:
+    # the envelope's created_at stands in).
+    opened_at: datetime | None = None
 
 
 @event("proposal.flagged_for_review", "proposal", "proposal_id")
@@ -268,6 +271,8 @@ class ProposalAmended(EventPayload):
     new_tier: int = Field(ge=1, le=5)
     new_threshold: float = Field(gt=0, lt=1)
     cleared_voter_ids: tuple[str, ...] = ()
+    # Voting restarts on the amended text: the minimum voting period counts from here.
+    opened_at: datetime | None = None
 
 
 @event("vote.cast", "proposal", "proposal_id")
@@ -316,7 +321,7 @@ class ProposalFailed(_Outcome):
     reason: str
 
 
-# --- Rules ------------------------------------------------------------------------------------------
+# --- Rules ----------------------------------------------------------------------------------------
 
 
 @event("rule.enacted", "rule_change", "season_id")
@@ -338,7 +343,7 @@ class RuleRolledBack(EventPayload):
     reason: str
 
 
-# --- Tokens -------------------------------------------------------------------------------------------
+# --- Tokens ---------------------------------------------------------------------------------------
 
 
 class _TokenMove(EventPayload):
@@ -368,7 +373,7 @@ class TokenRegenerated(_TokenMove):
     pass
 
 
-# --- Token trades ---------------------------------------------------------------------------------------
+# --- Token trades ---------------------------------------------------------------------------------
 
 
 class _TradeTerms(EventPayload):
@@ -408,7 +413,7 @@ class TradeExpired(_TradeTerms):
     pass
 
 
-# --- Hooper trades ----------------------------------------------------------------------------------------
+# --- Hooper trades --------------------------------------------------------------------------------
 
 
 @event("hooper_trade.proposed", "hooper_trade", "trade_id")
@@ -454,7 +459,7 @@ class HooperTradeExpired(EventPayload):
     trade_id: str
 
 
-# --- Strategy ---------------------------------------------------------------------------------------------
+# --- Strategy -------------------------------------------------------------------------------------
 
 
 @event("strategy.set", "strategy", "team_id")
@@ -472,7 +477,7 @@ class StrategyInterpreted(EventPayload):
     confidence: float = Field(ge=0, le=1)
 
 
-# --- Effects -----------------------------------------------------------------------------------------------
+# --- Effects --------------------------------------------------------------------------------------
 
 
 @event("effect.registered", "effect", "effect_id")
@@ -500,7 +505,7 @@ class EffectRepealed(EventPayload):
     repealed_at_round: int = Field(ge=0)
 
 
-# --- Governance windows --------------------------------------------------------------------------------------
+# --- Governance windows ---------------------------------------------------------------------------
 
 
 @event("window.opened", "governance_window", "window_id")

@@ -27,7 +27,9 @@ async def append(db: Database, events: list[NewEvent]) -> None:
         await EventStore(s, projections=ALL_BINDINGS).append(events)
 
 
-async def balance(db: Database, season_id: str, governor_id: str, token_type: str = "propose") -> int:
+async def balance(
+    db: Database, season_id: str, governor_id: str, token_type: str = "propose"
+) -> int:
     async with db.read_sessions() as s:
         row = await s.get(TokenBalanceRow, (season_id, governor_id, token_type))
         return row.balance if row else 0
@@ -103,8 +105,10 @@ async def test_stale_expected_version_is_refused_and_writes_nothing(database: Da
     with pytest.raises(ConcurrencyError):
         await append(
             database,
-            [spend(seeded.season_id, gov, expected_version=1),
-             spend(seeded.season_id, gov, expected_version=0)],
+            [
+                spend(seeded.season_id, gov, expected_version=1),
+                spend(seeded.season_id, gov, expected_version=0),
+            ],
         )
     await assert_log_consistent(database, 1)
     assert await balance(database, seeded.season_id, gov) == 2
@@ -129,10 +133,12 @@ async def test_same_command_id_twice_writes_one_set_of_events(database: Database
     gov = seeded.governor_ids[0]
     await append(database, [grant(seeded.season_id, gov, 3)])
     request = {"governor": gov, "amount": 1}
-    first = await run_command(database, await spend_handler(seeded, gov), command_id="discord:1",
-                              request=request)
-    again = await run_command(database, await spend_handler(seeded, gov), command_id="discord:1",
-                              request=request)
+    first = await run_command(
+        database, await spend_handler(seeded, gov), command_id="discord:1", request=request
+    )
+    again = await run_command(
+        database, await spend_handler(seeded, gov), command_id="discord:1", request=request
+    )
     assert not first.replayed and again.replayed
     assert again.outcome == first.outcome == {"balance": 2, "status": "ok"}
     assert await balance(database, seeded.season_id, gov) == 2
@@ -146,11 +152,16 @@ async def test_same_command_id_with_different_request_is_refused(database: Datab
     seeded = await seed_league(database)
     gov = seeded.governor_ids[0]
     await append(database, [grant(seeded.season_id, gov, 3)])
-    await run_command(database, await spend_handler(seeded, gov), command_id="discord:7",
-                      request={"amount": 1})
+    await run_command(
+        database, await spend_handler(seeded, gov), command_id="discord:7", request={"amount": 1}
+    )
     with pytest.raises(CommandConflictError):
-        await run_command(database, await spend_handler(seeded, gov, 2), command_id="discord:7",
-                          request={"amount": 2})
+        await run_command(
+            database,
+            await spend_handler(seeded, gov, 2),
+            command_id="discord:7",
+            request={"amount": 2},
+        )
     assert await balance(database, seeded.season_id, gov) == 2
     await assert_log_consistent(database, 2)
 
@@ -161,13 +172,21 @@ async def test_rejected_command_is_logged_and_its_retry_is_rejected_again(
     seeded = await seed_league(database)
     gov = seeded.governor_ids[0]
     with pytest.raises(InsufficientTokensError):
-        await run_command(database, await spend_handler(seeded, gov), command_id="discord:9",
-                          request={"amount": 1})
+        await run_command(
+            database,
+            await spend_handler(seeded, gov),
+            command_id="discord:9",
+            request={"amount": 1},
+        )
     await append(database, [grant(seeded.season_id, gov, 3)])
     # The retry of the same interaction keeps its first answer, even though tokens now exist.
     with pytest.raises(InsufficientTokensError, match="You have 0"):
-        await run_command(database, await spend_handler(seeded, gov), command_id="discord:9",
-                          request={"amount": 1})
+        await run_command(
+            database,
+            await spend_handler(seeded, gov),
+            command_id="discord:9",
+            request={"amount": 1},
+        )
     async with database.read_sessions() as s:
         log = await s.get(CommandLogRow, "discord:9")
     assert log is not None and log.outcome["status"] == "rejected"
@@ -232,7 +251,9 @@ async def test_reads_by_aggregate_by_type_and_from_a_sequence(database: Database
         spends = await read_by_type(s, seeded.season_id, ["token.spent"])
         after = await read_from(s, 2)
     assert [(e.aggregate_version, e.event_type) for e in mine] == [
-        (1, "token.granted"), (2, "token.spent"), (3, "token.granted"),
+        (1, "token.granted"),
+        (2, "token.spent"),
+        (3, "token.granted"),
     ]
     assert [e.sequence_number for e in spends] == [3]
     assert isinstance(spends[0].typed(), TokenSpent)
@@ -277,9 +298,16 @@ async def test_a_stored_v1_payload_is_upcast_when_read(database: Database) -> No
     async with database.sessions() as s, s.begin():
         await s.execute(
             insert(GovernanceEventRow).values(
-                id=str(uuid.uuid4()), sequence_number=1, event_type="proposal.submitted",
-                aggregate_type="proposal", aggregate_id=v1["id"], aggregate_version=1,
-                season_id=seeded.season_id, payload=v1, schema_version=1, meta={},
+                id=str(uuid.uuid4()),
+                sequence_number=1,
+                event_type="proposal.submitted",
+                aggregate_type="proposal",
+                aggregate_id=v1["id"],
+                aggregate_version=1,
+                season_id=seeded.season_id,
+                payload=v1,
+                schema_version=1,
+                meta={},
             )
         )
         await s.execute(text("UPDATE event_log_head SET last_sequence = 1"))

@@ -21,8 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def spawn(*args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.db.writer_proc", *args,
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "tests.db.writer_proc",
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
@@ -74,8 +79,9 @@ async def test_writer_killed_inside_an_append_transaction_leaves_no_partial_batc
 ) -> None:
     seeded = await seed_league(database)
     gov = seeded.governor_ids[0]
-    proc = await spawn(db_url, seeded.season_id, gov, "--appends", "10", "--batch", "5",
-                       "--pause-after", "3")
+    proc = await spawn(
+        db_url, seeded.season_id, gov, "--appends", "10", "--batch", "5", "--pause-after", "3"
+    )
     assert proc.stdout is not None
     lines = []
     while not lines or lines[-1] != "IN_TXN":
@@ -102,8 +108,9 @@ async def test_writers_killed_at_random_moments_never_corrupt_the_log(
     gov = seeded.governor_ids[0]
     committed = 0
     for delay in (0.0, 0.05, 0.13):
-        proc = await spawn(db_url, seeded.season_id, gov, "--tasks", "3", "--appends", "1000",
-                           "--batch", "4")
+        proc = await spawn(
+            db_url, seeded.season_id, gov, "--tasks", "3", "--appends", "1000", "--batch", "4"
+        )
         # Kill only once this writer is visibly committing, so the kill lands mid-stream.
         while await current_head(database) <= committed:
             await asyncio.sleep(0.01)

@@ -130,8 +130,10 @@ class EventStoreMachine(RuleBasedStateMachine):
             base = self.next_command
             self.next_command += tasks
             return await asyncio.gather(
-                *(self._spend(f"cmd:{base + k}", {"gov": i, "type": "propose", "amount": 1})
-                  for k in range(tasks))
+                *(
+                    self._spend(f"cmd:{base + k}", {"gov": i, "type": "propose", "amount": 1})
+                    for k in range(tasks)
+                )
             )
 
         outcomes = self.run(all_at_once())
