@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Table, delete, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -38,12 +38,13 @@ from db.tables import (
     TokenBalanceRow,
     VoteRow,
     VoteTallyRow,
+    table_of,
 )
 
 K = TypeVar("K", bound=Hashable)
 S = TypeVar("S")
 Executor = AsyncSession | AsyncConnection
-checkpoint_table = ProjectionCheckpointRow.__table__
+checkpoint_table = table_of(ProjectionCheckpointRow)
 
 
 @dataclass(frozen=True)
@@ -137,9 +138,9 @@ async def replace_table(db: Executor, binding: TableBinding[K, S], state: Mappin
         await db.execute(insert(binding.table), [binding.to_values(k, v) for k, v in state.items()])
 
 
-# --- Bindings ------------------------------------------------------------------------------------------
+# --- Bindings -------------------------------------------------------------------------------------
 
-token_balances_table = TokenBalanceRow.__table__
+token_balances_table = table_of(TokenBalanceRow)
 
 
 def _balance_values(key: BalanceKey, balance: int) -> dict[str, Any]:
@@ -186,11 +187,11 @@ def row_binding(projection: Projection[Any, Row], table: Table) -> TableBinding[
     return TableBinding(projection, table, keys, to_values, from_row)
 
 
-ENROLLMENTS = row_binding(Enrollments(), EnrollmentRow.__table__)
-GOVERNANCE_WINDOWS = row_binding(Windows(), GovernanceWindowRow.__table__)
-PROPOSALS = row_binding(Proposals(), ProposalRow.__table__)
-VOTES = row_binding(Votes(), VoteRow.__table__)
-VOTE_TALLIES = row_binding(VoteTallies(), VoteTallyRow.__table__)
+ENROLLMENTS = row_binding(Enrollments(), cast(Table, table_of(EnrollmentRow)))
+GOVERNANCE_WINDOWS = row_binding(Windows(), cast(Table, table_of(GovernanceWindowRow)))
+PROPOSALS = row_binding(Proposals(), cast(Table, table_of(ProposalRow)))
+VOTES = row_binding(Votes(), cast(Table, table_of(VoteRow)))
+VOTE_TALLIES = row_binding(VoteTallies(), cast(Table, table_of(VoteTallyRow)))
 
 # Parents before children: votes and tallies reference proposals (foreign keys).
 ALL_BINDINGS: tuple[TableBinding[Any, Any], ...] = (

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.events import StoredEvent
 from db.event_store import _COLUMNS, _from_row, events_table, head
+from db.governance_repo import check_current_rulesets, rebuild_current_rulesets
 from db.projections import (
     ALL_BINDINGS,
     TableBinding,
@@ -76,7 +77,9 @@ async def replay(
 async def _check_log(db: Executor, report: VerifyReport) -> None:
     t = events_table.c
     count, lowest, highest = (
-        await db.execute(select(func.count(), func.min(t.sequence_number), func.max(t.sequence_number)))
+        await db.execute(
+            select(func.count(), func.min(t.sequence_number), func.max(t.sequence_number))
+        )
     ).one()
     report.head = await head(db)
     if count and (lowest != 1 or highest != count):
@@ -116,6 +119,7 @@ async def verify(
         at = checkpoints.get(binding.name, 0)
         if report.head and at != report.head:
             report.problems.append(f"{binding.name} checkpoint at {at}, log head at {report.head}")
+    report.problems += await check_current_rulesets(db)
     return report
 
 
@@ -129,6 +133,7 @@ async def rebuild(
         await replace_table(session, binding, {})
     for binding in bindings:
         await replace_table(session, binding, states[binding.name])
+    await rebuild_current_rulesets(session)
     last = await head(session)
     rows = [{"name": b.name, "last_sequence": last} for b in bindings]
     await session.execute(upsert(session, checkpoint_table, ("name",)), rows)

@@ -9,6 +9,7 @@ the append transaction and, in `pinwheel verify`, rebuilds them from the whole l
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from bot.domain.errors import InsufficientTokensError
@@ -38,7 +39,7 @@ def fold(projection: Projection[K, S], events: Iterable[StoredEvent]) -> dict[K,
     return state
 
 
-# --- Token balances -----------------------------------------------------------------------------------
+# --- Token balances -------------------------------------------------------------------------------
 
 BalanceKey = tuple[str, str, str]  # (season_id, governor_id, token_type)
 
@@ -51,8 +52,8 @@ class TokenBalances:
     the balance) from the offer until the trade settles, is rejected, cancelled or expires."""
 
     name = "token_balances"
-    event_types = frozenset({"token.spent", "trade.offered", "trade.accepted"}) | _CREDITS | (
-        _ESCROW_RETURNS
+    event_types = (
+        frozenset({"token.spent", "trade.offered", "trade.accepted"}) | _CREDITS | (_ESCROW_RETURNS)
     )
 
     def keys(self, event: StoredEvent) -> list[BalanceKey]:
@@ -98,6 +99,196 @@ class TokenBalances:
         return changes
 
 
-def balances_of(state: Mapping[BalanceKey, int], season_id: str, governor_id: str) -> dict[str, Any]:
+def balances_of(
+    state: Mapping[BalanceKey, int], season_id: str, governor_id: str
+) -> dict[str, Any]:
     """A governor's balances by token type (0 where they have none)."""
     return {t: state.get((season_id, governor_id, t), 0) for t in ("propose", "amend", "boost")}
+
+
+# --- Governance read models -----------------------------------------------------------------------
+# State values are the non-key columns of the bound table, so a row and a folded entry compare
+# equal exactly when the table is right.
+
+Row = dict[str, Any]
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """An instant as an aware UTC datetime (SQLite hands back naive UTC; JSON holds ISO text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+EnrollmentKey = tuple[str, str]  # (season_id, governor_id)
+
+
+class Enrollments:
+    """Who governs which team in each season, and whether they still do."""
+
+    name = "enrollments"
+    event_types = frozenset({"enrollment.joined", "enrollment.left"})
+
+    def keys(self, event: StoredEvent) -> list[EnrollmentKey]:
+        return [(event.season_id, event.payload["governor_id"])]
+
+    def apply(
+        self, state: Mapping[EnrollmentKey, Row], event: StoredEvent
+    ) -> dict[EnrollmentKey, Row]:
+        key = (event.season_id, event.payload["governor_id"])
+        if event.event_type == "enrollment.joined":
+            row: Row = {
+                "team_id": event.payload["team_id"],
+                "is_active": True,
+                "joined_sequence": event.sequence_number,
+                "left_sequence": None,
+            }
+        elif key in state:
+            row = {**state[key], "is_active": False, "left_sequence": event.sequence_number}
+        else:
+            return {}
+        return {key: row}
+
+
+class Windows:
+    """Governance windows: open or closed, and the rounds they span."""
+
+    name = "governance_windows"
+    event_types = frozenset({"window.opened", "window.closed"})
+
+    def keys(self, event: StoredEvent) -> list[str]:
+        return [event.payload["window_id"]]
+
+    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+        p = event.payload
+        if event.event_type == "window.opened":
+            row: Row = {
+                "season_id": event.season_id,
+                "status": "open",
+                "opened_round": p["round_number"],
+                "closes_after_round": p["closes_after_round"],
+                "closed_round": None,
+            }
+        elif p["window_id"] in state:
+            row = {**state[p["window_id"]], "status": "closed", "closed_round": p["round_number"]}
+        else:
+            return {}
+        return {p["window_id"]: row}
+
+
+_PROPOSAL_STATUS = {
+    "proposal.confirmed": "confirmed",
+    "proposal.flagged_for_review": "flagged",
+    "proposal.review_cleared": "confirmed",
+    "proposal.vetoed": "vetoed",
+    "proposal.cancelled": "cancelled",
+    "proposal.passed": "passed",
+    "proposal.failed": "failed",
+}
+
+
+class Proposals:
+    """Each proposal as it now stands: status, text and meaning (amended or not), tier,
+    threshold and when voting on the current text opened."""
+
+    name = "proposals"
+    event_types = frozenset({"proposal.submitted", "proposal.amended"} | set(_PROPOSAL_STATUS))
+
+    def keys(self, event: StoredEvent) -> list[str]:
+        return [event.payload["proposal_id"]]
+
+    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+        p, kind, pid = event.payload, event.event_type, event.payload["proposal_id"]
+        if kind == "proposal.submitted":
+            row: Row = {
+                "season_id": event.season_id,
+                "governor_id": p["governor_id"],
+                "team_id": p["team_id"],
+                "window_id": p["window_id"],
+                "status": "submitted",
+                "raw_text": p["sanitized_text"],
+                "interpretation": p["interpretation"],
+                "tier": p["tier"],
+                "token_cost": p["token_cost"],
+                "threshold": p["threshold"],
+                "amendment_count": 0,
+                "opened_round": None,
+                "opened_at": None,
+            }
+        elif pid not in state:
+            return {}
+        elif kind == "proposal.amended":
+            row = {
+                **state[pid],
+                "status": "confirmed",
+                "raw_text": p["amendment_text"],
+                "interpretation": p["new_interpretation"],
+                "tier": p["new_tier"],
+                "threshold": p["new_threshold"],
+                "amendment_count": state[pid]["amendment_count"] + 1,
+                "opened_at": as_utc(p.get("opened_at") or event.created_at),
+            }
+        else:
+            row = {**state[pid], "status": _PROPOSAL_STATUS[kind]}
+            if kind == "proposal.confirmed":
+                row["opened_round"] = p.get("opened_round")
+                row["opened_at"] = as_utc(p.get("opened_at") or event.created_at)
+        row["last_sequence"] = event.sequence_number
+        return {pid: row}
+
+
+VoteKey = tuple[str, str]  # (proposal_id, governor_id)
+
+
+class Votes:
+    """Each governor's current vote per proposal (the last one counts). An amendment marks the
+    votes cast on the old text as cleared; they no longer count."""
+
+    name = "votes"
+    event_types = frozenset({"vote.cast", "proposal.amended"})
+
+    def keys(self, event: StoredEvent) -> list[VoteKey]:
+        p = event.payload
+        if event.event_type == "vote.cast":
+            return [(p["proposal_id"], p["governor_id"])]
+        return [(p["proposal_id"], g) for g in p["cleared_voter_ids"]]
+
+    def apply(self, state: Mapping[VoteKey, Row], event: StoredEvent) -> dict[VoteKey, Row]:
+        p = event.payload
+        if event.event_type == "vote.cast":
+            row = {
+                "team_id": p["team_id"],
+                "vote": p["vote"],
+                "boost_used": p["boost_used"],
+                "cleared": False,
+            }
+            return {(p["proposal_id"], p["governor_id"]): row}
+        return {key: {**state[key], "cleared": True} for key in self.keys(event) if key in state}
+
+
+class VoteTallies:
+    """Counts and weights of each tallied proposal, written when its votes are revealed (votes
+    stay hidden until then, so there is nothing to count in public before)."""
+
+    name = "vote_tallies"
+    event_types = frozenset({"vote.revealed"})
+
+    def keys(self, event: StoredEvent) -> list[str]:
+        return [event.payload["proposal_id"]]
+
+    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+        votes = event.payload["votes"]
+        yes = [v for v in votes if v["vote"] == "yes"]
+        no = [v for v in votes if v["vote"] == "no"]
+        row = {
+            "yes_count": len(yes),
+            "no_count": len(no),
+            "weighted_yes": float(sum(v["weight"] for v in yes)),
+            "weighted_no": float(sum(v["weight"] for v in no)),
+            "revealed": True,
+        }
+        return {event.payload["proposal_id"]: row}

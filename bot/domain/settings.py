@@ -1,0 +1,114 @@
+"""Per-league settings: tuning an admin may change, with defaults in code (seed 004).
+
+A league's `settings` rows hold only what an admin changed; every other key reads its default
+from `SETTINGS`. Governable numbers (token regeneration, quorum, ...) are rules, not settings:
+players vote on rules, admins tune settings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.domain.errors import ValidationError
+
+SettingValue = int | float | bool | str
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    key: str
+    type: type
+    default: SettingValue
+    minimum: int | float | None
+    maximum: int | float | None
+    category: str
+    description: str
+
+    def parse(self, value: object) -> SettingValue:
+        """Validate `value` for this setting, raising a player-facing `ValidationError`."""
+        if self.type is float and type(value) is int:
+            value = float(value)
+        if type(value) is not self.type:
+            raise ValidationError(f"{self.key} must be a {self.type.__name__}; got {value!r}.")
+        assert isinstance(value, int | float | bool | str)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                raise ValidationError(f"{self.key} must be at least {self.minimum}; got {value}.")
+            if self.maximum is not None and value > self.maximum:
+                raise ValidationError(f"{self.key} must be at most {self.maximum}; got {value}.")
+        return value
+
+
+def _spec(
+    key: str,
+    default: SettingValue,
+    lo: int | float | None,
+    hi: int | float | None,
+    category: str,
+    description: str,
+) -> SettingSpec:
+    return SettingSpec(key, type(default), default, lo, hi, category, description)
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        _spec(
+            "governance.min_voting_period_seconds",
+            900,
+            0,
+            7 * 24 * 3600,
+            "governance",
+            "Seconds a proposal must have been open for votes (since it was confirmed or last "
+            "amended) before a window close tallies it; younger proposals wait for the next "
+            "close.",
+        ),
+        _spec(
+            "governance.draft_ttl_seconds",
+            1800,
+            60,
+            24 * 3600,
+            "governance",
+            "Seconds a proposal draft can still be confirmed after it was interpreted.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LeagueSettings:
+    """A league's effective settings: stored overrides on top of the defaults."""
+
+    overrides: Mapping[str, SettingValue]
+
+    def get(self, key: str) -> SettingValue:
+        if key not in SETTINGS:
+            raise KeyError(key)
+        return self.overrides.get(key, SETTINGS[key].default)
+
+    def number(self, key: str) -> float:
+        value = self.get(key)
+        assert isinstance(value, int | float)
+        return float(value)
+
+    @property
+    def min_voting_period_seconds(self) -> float:
+        return self.number("governance.min_voting_period_seconds")
+
+    @property
+    def draft_ttl_seconds(self) -> float:
+        return self.number("governance.draft_ttl_seconds")
+
+
+DEFAULT_SETTINGS = LeagueSettings({})
+
+
+def parse_stored(rows: Mapping[str, str]) -> LeagueSettings:
+    """Settings from stored `key -> value_json` rows; unknown keys are ignored (old releases)."""
+    values: dict[str, SettingValue] = {}
+    for key, raw in rows.items():
+        if key in SETTINGS:
+            values[key] = SETTINGS[key].parse(json.loads(raw))
+    return LeagueSettings(values)
