@@ -139,6 +139,25 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
     lo_p, hi_p = c.PROBABILITY_LIMITS
     assist_base = c.ASSIST
     urgency, urgency_cap = c.URGENCY, c.URGENCY_CAP
+    # Calibration constants, as locals (module attribute lookups are slow in the hot loop).
+    k_assist_limit = c.ASSIST_LIMIT
+    k_at_rim = c.AT_RIM
+    k_fouled_make = c.FOULED_MAKE
+    k_foul_limit = c.FOUL_LIMIT
+    k_max_possessions = c.MAX_POSSESSIONS
+    k_min_possession_s = c.MIN_POSSESSION_S
+    k_non_shooting_foul = c.NON_SHOOTING_FOUL
+    k_offensive_foul_share = c.OFFENSIVE_FOUL_SHARE
+    k_offensive_rebound_limit = c.OFFENSIVE_REBOUND_LIMIT
+    k_overhead_s = c.OVERHEAD_S
+    k_putback = c.PUTBACK
+    k_putback_s = c.PUTBACK_S
+    k_reset_s = c.RESET_S
+    k_rushed_make = c.RUSHED_MAKE
+    k_shot_clock_violation = c.SHOT_CLOCK_VIOLATION
+    k_sub_margin = c.SUB_MARGIN
+    k_sub_recheck_s = c.SUB_RECHECK_S
+    k_turnover_limit = c.TURNOVER_LIMIT
 
     # Game state.
     score = [0, 0]
@@ -203,7 +222,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
             for h in court[side]:
                 s = stamina(h)
                 if s < threshold:
-                    soonest = min(soonest, clock + c.SUB_RECHECK_S)
+                    soonest = min(soonest, clock + k_sub_recheck_s)
                 elif drain[h] > 0.0:
                     soonest = min(soonest, clock + (s - threshold) / drain[h])
         next_check[side] = soonest
@@ -216,7 +235,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
                 tired_slot, tired_s = slot, s
         if tired_slot >= 0:
             fresh = freshest_bench(side)
-            if fresh >= 0 and stamina(fresh) >= tired_s + c.SUB_MARGIN:
+            if fresh >= 0 and stamina(fresh) >= tired_s + k_sub_margin:
                 swap(side, tired_slot, fresh)
         plan_check(side)
 
@@ -280,7 +299,9 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
         ro = rebound[co[0]] + rebound[co[1]] + rebound[co[2]]
         rd = rebound[cd[0]] + rebound[cd[1]] + rebound[cd[2]]
         p = base * (ro / rd) ** 0.5 * rebound_affine[off * 2] + rebound_affine[off * 2 + 1]
-        if rnd() < (0.0 if p < 0.0 else (c.OFFENSIVE_REBOUND_LIMIT if p > 0.9 else p)):
+        if rnd() < (
+            0.0 if p < 0.0 else (k_offensive_rebound_limit if p > k_offensive_rebound_limit else p)
+        ):
             r = rnd() * ro
             h = co[0] if r < rebound[co[0]] else (co[1] if r < ro - rebound[co[2]] else co[2])
             orb[h] += 1
@@ -299,7 +320,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
         a, b = (co[1], co[2]) if h == co[0] else ((co[0], co[2]) if h == co[1] else (co[0], co[1]))
         p = assist_base[k] * assist_factor[h] * (pass_quality[a] + pass_quality[b]) * 0.5
         r = rnd()
-        if r < (p if p < c.ASSIST_LIMIT else c.ASSIST_LIMIT):
+        if r < (p if p < k_assist_limit else k_assist_limit):
             wa = pass_weight[a]
             passer = a if r < p * wa / (wa + pass_weight[b]) else b
             ast[passer] += 1
@@ -314,7 +335,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
             if record:
                 event(TURNOVER, off, h, TURNOVER_STOLEN)
                 event(STEAL, 1 - off, dh, 0)
-        elif r > 1.0 - c.OFFENSIVE_FOUL_SHARE:
+        elif r > 1.0 - k_offensive_foul_share:
             if record:
                 event(TURNOVER, off, h, TURNOVER_OFFENSIVE_FOUL)
             personal_foul(off, h, FOUL_OFFENSIVE)
@@ -331,16 +352,16 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
             # Seconds this set takes, the shot clock and the period clock.
             rushed = False
             if putback >= 0:
-                t = c.PUTBACK_S * (1.0 + rnd())
+                t = k_putback_s * (1.0 + rnd())
             elif first:
-                t = (c.OVERHEAD_S + set_span * (rnd() + rnd())) * pace[off]
+                t = (k_overhead_s + set_span * (rnd() + rnd())) * pace[off]
             else:
-                t = (c.RESET_S + reset_span * rnd()) * pace[off]
+                t = (k_reset_s + reset_span * rnd()) * pace[off]
             violation = False
             if t > shot_clock:
                 t = shot_clock
                 rushed = True
-                violation = rnd() < c.SHOT_CLOCK_VIOLATION
+                violation = rnd() < k_shot_clock_violation
             if t >= remaining:
                 t = remaining
                 rushed = True
@@ -353,7 +374,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
             if putback >= 0:
                 h = putback
                 slot = co.index(h)
-                k = c.AT_RIM
+                k = k_at_rim
             else:
                 u0, u1 = usage[co[0]], usage[co[1]]
                 r = rnd() * (u0 + u1 + usage[co[2]])
@@ -365,14 +386,18 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
                 if record:
                     event(TURNOVER, off, h, TURNOVER_SHOT_CLOCK)
                 return
-            s_h = stamina(h)
+            s_h = stamina_at[h] - drain[h] * (clock - since[h])
+            if s_h < 0.0:
+                s_h = 0.0
             scale, shift = foul_affine[de * 2], foul_affine[de * 2 + 1]
             if putback < 0:
                 p_to = turnover[h] * pressure[dh] * (1.0 + fat_tov * (1.0 - s_h))
                 p_to = p_to * turnover_affine[off * 2] + turnover_affine[off * 2 + 1]
-                p_to = 0.0 if p_to < 0.0 else (c.TURNOVER_LIMIT if p_to > 0.6 else p_to)
-                p_nsf = c.NON_SHOOTING_FOUL * foul[dh] * scale + shift
-                p_nsf = 0.0 if p_nsf < 0.0 else (c.FOUL_LIMIT if p_nsf > 0.5 else p_nsf)
+                p_to = (
+                    0.0 if p_to < 0.0 else (k_turnover_limit if p_to > k_turnover_limit else p_to)
+                )
+                p_nsf = k_non_shooting_foul * foul[dh] * scale + shift
+                p_nsf = 0.0 if p_nsf < 0.0 else (k_foul_limit if p_nsf > k_foul_limit else p_nsf)
                 r = rnd()
                 if r < p_to:
                     lose_ball(off, h, dh)
@@ -385,7 +410,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
                         putback = rebound_after(off, ft_orb_base)
                         if side_of[putback] != off or remaining <= 0.0:
                             return
-                        if rnd() >= c.PUTBACK:
+                        if rnd() >= k_putback:
                             putback = -1
                     continue
                 r = rnd()
@@ -395,7 +420,8 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
             # The shot.
             hk, dk = h * 3 + k, dh * 3 + k
             p = (make[hk] - contest[dk]) * (1.0 - fat_make * (1.0 - s_h))
-            p += fat_def * (1.0 - stamina(dh))
+            s_d = stamina_at[dh] - drain[dh] * (clock - since[dh])
+            p += fat_def * (1.0 - (s_d if s_d > 0.0 else 0.0))
             behind = score[de] - score[off]
             if behind > urgency_cap:
                 behind = urgency_cap
@@ -403,7 +429,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
                 behind = -urgency_cap
             p += urgency * behind
             if rushed:
-                p *= c.RUSHED_MAKE
+                p *= k_rushed_make
             if elam:
                 p += clutch[h]
                 chance, bonus, index = clutch_move[h]
@@ -422,9 +448,11 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
                 if record:
                     event(SIGNATURE_MOVE, de, dh, index)
             p_sf = draw_foul[hk] * foul[dh] * scale + shift
-            fouled = rnd() < (0.0 if p_sf < 0.0 else (c.FOUL_LIMIT if p_sf > 0.5 else p_sf))
+            fouled = rnd() < (
+                0.0 if p_sf < 0.0 else (k_foul_limit if p_sf > k_foul_limit else p_sf)
+            )
             if fouled:
-                p *= c.FOULED_MAKE
+                p *= k_fouled_make
             ai = (off * 4 + k) * 2
             p = p * make_affine[ai] + make_affine[ai + 1]
             p = lo_p if p < lo_p else (hi_p if p > hi_p else p)
@@ -443,7 +471,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
                     if free_throws(off, h, 1) and not finished:
                         putback = rebound_after(off, ft_orb_base)
                         if side_of[putback] == off and remaining > 0.0:
-                            if rnd() >= c.PUTBACK:
+                            if rnd() >= k_putback:
                                 putback = -1
                             continue
                 return
@@ -465,7 +493,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
                 putback = rebound_after(off, orb_base)
             if side_of[putback] != off or remaining <= 0.0:
                 return
-            if rnd() >= c.PUTBACK:
+            if rnd() >= k_putback:
                 putback = -1
 
     def start_period(number: int) -> None:
@@ -495,7 +523,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
         start_period(number)
         off = tip if number % 2 == 1 else 1 - tip
         remaining = tb.quarter_seconds
-        while remaining >= c.MIN_POSSESSION_S:
+        while remaining >= k_min_possession_s:
             if clock >= next_check[0]:
                 check_subs(0)
             if clock >= next_check[1]:
@@ -514,7 +542,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
     off = tip if (tb.timed_periods + 1) % 2 == 1 else 1 - tip
     timed_possessions = possession_number
     while not finished:
-        if possession_number >= c.MAX_POSSESSIONS:
+        if possession_number >= k_max_possessions:
             raise SimulationError(f"game with seed {seed} did not finish")
         if clock >= next_check[0]:
             check_subs(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.domain.effects import Effect
@@ -10,7 +11,7 @@ from bot.domain.rules import DEFAULT_RULES, RuleSet
 from bot.domain.strategy import NEUTRAL_STRATEGY, TeamStrategy
 from bot.sim.calibration import ENGINE_VERSION
 from bot.sim.engine import RawGame, run_game
-from bot.sim.result import BoxScoreLine, GameResult, PointValues
+from bot.sim.result import BoxScoreLine, GameResult, PointValues, trusted
 from bot.sim.tables import GameTables, build_tables
 
 
@@ -82,14 +83,17 @@ class Matchup:
         columns = list(box.items())
         orb, drb = box["offensive_rebounds"], box["defensive_rebounds"]
         return tuple(
-            BoxScoreLine.model_construct(
-                hooper_id=hooper_id,
-                team_id=t.team_ids[t.side_of[i]],
-                name=self._names[i],
-                starter=self._starters[i],
-                minutes=round(raw.seconds_played[i] / 60.0, 2),
-                rebounds=orb[i] + drb[i],
-                **{name: values[i] for name, values in columns},  # type: ignore[arg-type]
+            trusted(
+                BoxScoreLine,
+                {
+                    "hooper_id": hooper_id,
+                    "team_id": t.team_ids[t.side_of[i]],
+                    "name": self._names[i],
+                    "starter": self._starters[i],
+                    "minutes": round(raw.seconds_played[i] / 60.0, 2),
+                    "rebounds": orb[i] + drb[i],
+                    **{name: values[i] for name, values in columns},
+                },
             )
             for i, hooper_id in enumerate(t.hooper_ids)
         )
@@ -110,7 +114,26 @@ def simulate_game(
     `strategies` maps team id to strategy (missing teams play neutral); `effects` are applied
     in order at their hook points.
     """
-    return Matchup(home, away, rules, strategies, effects).play(seed, play_by_play=play_by_play)
+    chosen = strategies or {}
+    pair = (chosen.get(home.id, NEUTRAL_STRATEGY), chosen.get(away.id, NEUTRAL_STRATEGY))
+    matchup = _compiled(home, away, rules, pair, tuple(effects))
+    return matchup.play(seed, play_by_play=play_by_play)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(
+    home: Team,
+    away: Team,
+    rules: RuleSet,
+    strategies: tuple[TeamStrategy, TeamStrategy],
+    effects: tuple[Effect, ...],
+) -> Matchup:
+    """Compiled matchups, memoised: a season or a what-if plays the same pairs many times.
+
+    Safe because every input is frozen and the engine never writes to its tables.
+    """
+    by_team = {home.id: strategies[0], away.id: strategies[1]}
+    return Matchup(home, away, rules, by_team, effects)
 
 
 def play_games(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.domain.effects import Effect, resolve_affine, resolve_value
 from bot.domain.league import Hooper, HooperAttributes, Team
@@ -19,6 +20,7 @@ from bot.domain.strategy import TeamStrategy
 from bot.sim import calibration as c
 
 _TYPE_PARAMS = ("at_rim", "mid_range", "three_point")
+_REFERENCE_VALUES = (2, 2, 3)  # the default points of each shot type: the calibration's baseline
 
 
 @dataclass(slots=True)
@@ -76,19 +78,77 @@ class GameTables:
     lockdown_move: list[tuple[float, float, int]] = field(default_factory=list)
 
 
+class _Norm(NamedTuple):
+    """A hooper's attributes normalised: (attribute - 50) / 50, so 0 is league average."""
+
+    scoring: float
+    passing: float
+    defense: float
+    speed: float
+    stamina: float
+    iq: float
+    ego: float
+    chaos: float
+    fate: float
+
+
+def _norm(a: HooperAttributes) -> _Norm:
+    return _Norm(
+        (a.scoring - 50) / 50.0,
+        (a.passing - 50) / 50.0,
+        (a.defense - 50) / 50.0,
+        (a.speed - 50) / 50.0,
+        (a.stamina - 50) / 50.0,
+        (a.iq - 50) / 50.0,
+        (a.ego - 50) / 50.0,
+        (a.chaotic_alignment - 50) / 50.0,
+        (a.fate - 50) / 50.0,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
+    """One side of the game, with its effects already resolved to numbers."""
+
     rules: RuleSet
     side: int
     team_id: str
     strategy: TeamStrategy
     opponent_strategy: TeamStrategy
-    effects: Sequence[Effect]
     edge: float  # home-court edge: +strength at home, -strength away, 0 on a neutral court
+    tendency: tuple[float, float, float]  # sim.shot.select multipliers
+    drain: float  # sim.fatigue multipliers
+    recovery: float
 
 
-def _n(value: int) -> float:
-    return (value - 50) / 50.0
+def _context(
+    rules: RuleSet,
+    side: int,
+    team_id: str,
+    strategies: tuple[TeamStrategy, TeamStrategy],
+    effects: Sequence[Effect],
+) -> _Context:
+    home = side == 0
+    edge = rules.home_court_strength if rules.home_court_enabled else 0.0
+
+    def value(name: str) -> float:
+        return resolve_value(effects, name, team_id, home, 1.0)
+
+    return _Context(
+        rules=rules,
+        side=side,
+        team_id=team_id,
+        strategy=strategies[side],
+        opponent_strategy=strategies[1 - side],
+        edge=edge if home else -edge,
+        tendency=(
+            value("at_rim_tendency"),
+            value("mid_range_tendency"),
+            value("three_point_tendency"),
+        ),
+        drain=value("stamina_drain"),
+        recovery=value("stamina_recovery"),
+    )
 
 
 def _clamp(value: float, limits: tuple[float, float]) -> float:
@@ -103,11 +163,10 @@ def build_tables(
     effects: Sequence[Effect] = (),
 ) -> GameTables:
     """Compile both teams, the rules, strategies and effects into `GameTables`."""
-    home_strategy, away_strategy = strategies or (TeamStrategy(), TeamStrategy())
-    edge = rules.home_court_strength if rules.home_court_enabled else 0.0
+    chosen = strategies or (TeamStrategy(), TeamStrategy())
     contexts = (
-        _Context(rules, 0, home.id, home_strategy, away_strategy, effects, edge),
-        _Context(rules, 1, away.id, away_strategy, home_strategy, effects, -edge),
+        _context(rules, 0, home.id, chosen, effects),
+        _context(rules, 1, away.id, chosen, effects),
     )
     hoopers = [*home.hoopers, *away.hoopers]
     split = len(home.hoopers)
@@ -128,12 +187,30 @@ def build_tables(
         free_throw_offensive_rebound=c.FREE_THROW_OFFENSIVE_REBOUND
         * rules.offensive_rebound_weight,
     )
+    norms = [_norm(h.attributes) for h in hoopers]
     for ctx in contexts:
-        _add_side(tables, ctx, home if ctx.side == 0 else away)
-    average_contest = [_team_contest(away, contexts[0]), _team_contest(home, contexts[1])]
-    for hooper, side in zip(hoopers, side_of, strict=True):
-        _add_hooper(tables, hooper, contexts[side], average_contest[side])
+        team_norms = [nv for nv, s in zip(norms, side_of, strict=True) if s == ctx.side]
+        _add_side(tables, ctx, team_norms, effects)
+    contests = [_contest(nv, contexts[s].strategy) for nv, s in zip(norms, side_of, strict=True)]
+    faced = [
+        _average([x for x, s in zip(contests, side_of, strict=True) if s != side])
+        for side in (0, 1)
+    ]
+    for hooper, nv, side, contest in zip(hoopers, norms, side_of, contests, strict=True):
+        ctx = contexts[side]
+        make = _base_make(nv, rules, ctx.edge)
+        tables.make.extend(make)
+        tables.contest.extend(contest)
+        _add_shot_mix(tables, nv, ctx, make, faced[side])
+        _add_offence(tables, hooper, nv, ctx)
+        _add_defence(tables, nv, ctx)
+        _add_stamina(tables, hooper, nv, ctx)
+        _add_moves(tables, hooper)
     return tables
+
+
+def _average(rows: list[list[float]]) -> list[float]:
+    return [sum(r[k] for r in rows) / len(rows) for k in range(3)]
 
 
 def _slots(
@@ -144,18 +221,17 @@ def _slots(
     return home, away
 
 
-def _add_side(t: GameTables, ctx: _Context, team: Team) -> None:
-    rules, effects, tid, home = ctx.rules, ctx.effects, ctx.team_id, ctx.side == 0
+def _add_side(t: GameTables, ctx: _Context, norms: list[_Norm], effects: Sequence[Effect]) -> None:
+    rules, tid, home = ctx.rules, ctx.team_id, ctx.side == 0
     two = round(resolve_value(effects, "two_point_value", tid, home, rules.two_point_value))
     three = round(resolve_value(effects, "three_point_value", tid, home, rules.three_point_value))
     t.values.extend((two, two, three))  # at the rim, mid-range, three
     ftv = resolve_value(effects, "free_throw_value", tid, home, rules.free_throw_value)
     t.free_throw_value.append(round(ftv))
-    speed = sum(_n(h.attributes.speed) for h in team.hoopers) / len(team.hoopers)
+    speed = sum(nv.speed for nv in norms) / len(norms)
     length = resolve_value(effects, "possession_length", tid, home, 1.0)
-    t.pace.append(
-        math.exp(c.PACE_STRATEGY * ctx.strategy.pace_modifier - c.PACE_SPEED * speed) * length
-    )
+    pace = c.PACE_STRATEGY * ctx.strategy.pace_modifier - c.PACE_SPEED * speed
+    t.pace.append(math.exp(pace) * length)
     threshold = rules.substitution_threshold + ctx.strategy.substitution_threshold_modifier
     t.sub_threshold.append(_clamp(threshold, (0.0, 0.95)))
     for name in (*_TYPE_PARAMS, "free_throw"):
@@ -165,145 +241,112 @@ def _add_side(t: GameTables, ctx: _Context, team: Team) -> None:
     t.rebound_affine.extend(resolve_affine(effects, "offensive_rebound_probability", tid, home))
 
 
-def _team_contest(opponent: Team, ctx: _Context) -> list[float]:
-    """The average contest, per shot type, of the defenders a hooper will face."""
-    rows = [_contest(h.attributes, ctx.opponent_strategy) for h in opponent.hoopers]
-    return [sum(r[k] for r in rows) / len(rows) for k in range(3)]
-
-
-def _contest(a: HooperAttributes, strategy: TeamStrategy) -> list[float]:
+def _contest(nv: _Norm, strategy: TeamStrategy) -> list[float]:
+    """Make chance a defender takes away, per shot type (0 for an average defender)."""
     intensity = c.CONTEST_INTENSITY * strategy.defensive_intensity
-    rim = c.CONTEST_DEFENSE[0] * _n(a.defense) + c.CONTEST_SPEED_RIM * _n(a.speed)
+    rim, mid, three = c.CONTEST_DEFENSE
     return [
-        rim + intensity,
-        c.CONTEST_DEFENSE[1] * _n(a.defense) + intensity,
-        c.CONTEST_DEFENSE[2] * _n(a.defense) + intensity,
+        rim * nv.defense + c.CONTEST_SPEED_RIM * nv.speed + intensity,
+        mid * nv.defense + intensity,
+        three * nv.defense + intensity,
     ]
 
 
-def _base_make(a: HooperAttributes, rules: RuleSet, edge: float) -> list[float]:
-    shared = c.MAKE_EGO * _n(a.ego) + c.HOME_MAKE * edge
-    make = [
-        c.BASE_MAKE[k] + c.MAKE_SCORING[k] * _n(a.scoring) + c.MAKE_IQ[k] * _n(a.iq) + shared
+def _base_make(nv: _Norm, rules: RuleSet, edge: float) -> list[float]:
+    shared = c.MAKE_EGO * nv.ego + c.HOME_MAKE * edge
+    rim, mid, three = (
+        c.BASE_MAKE[k] + c.MAKE_SCORING[k] * nv.scoring + c.MAKE_IQ[k] * nv.iq + shared
         for k in range(3)
-    ]
-    make[c.AT_RIM] += c.MAKE_SPEED_RIM * _n(a.speed)
-    make[c.THREE] -= c.THREE_PER_FOOT * (rules.three_point_distance_ft - c.ARC_REFERENCE_FT)
-    make[c.THREE] = min(make[c.THREE], make[c.MID_RANGE] + c.THREE_OVER_MID_CAP)
-    return [_clamp(p, c.PROBABILITY_LIMITS) for p in make]
+    )
+    rim += c.MAKE_SPEED_RIM * nv.speed
+    three -= c.THREE_PER_FOOT * (rules.three_point_distance_ft - c.ARC_REFERENCE_FT)
+    three = min(three, mid + c.THREE_OVER_MID_CAP)
+    return [_clamp(p, c.PROBABILITY_LIMITS) for p in (rim, mid, three)]
 
 
-def _shot_mix(
-    t: GameTables, h: Hooper, ctx: _Context, make: list[float], faced: list[float]
-) -> tuple[float, float]:
+def _add_shot_mix(
+    t: GameTables, nv: _Norm, ctx: _Context, make: list[float], faced: list[float]
+) -> None:
     """Cumulative thresholds (rim, rim + mid) of the value-aware shot choice."""
-    a, s, rules = h.attributes, ctx.strategy, ctx.rules
-    side = ctx.side
+    s, side = ctx.strategy, ctx.side
     biases = (s.at_rim_bias, s.mid_range_bias, s.three_point_bias)
     leans = (
-        c.TENDENCY_SPEED_RIM * _n(a.speed),
-        c.TENDENCY_EGO_MID * _n(a.ego),
-        c.TENDENCY_SCORING_THREE * _n(a.scoring) + c.TENDENCY_CHAOS_THREE * _n(a.chaotic_alignment),
+        c.TENDENCY_SPEED_RIM * nv.speed,
+        c.TENDENCY_EGO_MID * nv.ego,
+        c.TENDENCY_SCORING_THREE * nv.scoring + c.TENDENCY_CHAOS_THREE * nv.chaos,
     )
-    area = (rules.three_point_distance_ft - c.MID_AREA_START_FT) / (
-        c.ARC_REFERENCE_FT - c.MID_AREA_START_FT
-    )
-    gamma = max(0.5, c.VALUE_AWARENESS + c.VALUE_AWARENESS_IQ * _n(a.iq))
-    reference_values = (2, 2, 3)
+    gamma = max(0.5, c.VALUE_AWARENESS + c.VALUE_AWARENESS_IQ * nv.iq)
     weights = []
     for k in range(3):
         expected = max(0.01, make[k] - faced[k]) * t.values[side * 3 + k]
-        reference = c.BASE_MAKE[k] * reference_values[k]
-        w = c.BASE_TENDENCY[k] * math.exp(leans[k] + c.STRATEGY_TENDENCY * biases[k])
-        w *= (expected / reference) ** gamma
-        w *= resolve_value(ctx.effects, f"{_TYPE_PARAMS[k]}_tendency", ctx.team_id, side == 0, 1.0)
-        weights.append(w)
+        reference = c.BASE_MAKE[k] * _REFERENCE_VALUES[k]
+        lean = math.exp(leans[k] + c.STRATEGY_TENDENCY * biases[k])
+        weights.append(
+            c.BASE_TENDENCY[k] * lean * (expected / reference) ** gamma * ctx.tendency[k]
+        )
+    area = (ctx.rules.three_point_distance_ft - c.MID_AREA_START_FT) / (
+        c.ARC_REFERENCE_FT - c.MID_AREA_START_FT
+    )
     weights[c.MID_RANGE] *= _clamp(area, c.MID_AREA_LIMITS)
     total = sum(weights)
     if total <= 0.0:
-        return 1 / 3, 2 / 3
-    return weights[0] / total, (weights[0] + weights[1]) / total
-
-
-def _add_hooper(t: GameTables, h: Hooper, ctx: _Context, faced: list[float]) -> None:
-    a, rules, s = h.attributes, ctx.rules, ctx.strategy
-    make = _base_make(a, rules, ctx.edge)
-    rim, mid = _shot_mix(t, h, ctx, make, faced)
-    t.pick_rim.append(rim)
-    t.pick_mid.append(mid)
-    t.make.extend(make)
-    t.contest.extend(_contest(a, s))
-    blk = math.exp(c.BLOCK_DEFENSE * _n(a.defense) + c.BLOCK_SPEED * _n(a.speed))
-    t.block.extend(b * blk for b in c.BLOCK)
-    draw = math.exp(c.DRAW_SPEED * _n(a.speed) + c.DRAW_SCORING * _n(a.scoring))
-    t.draw_foul.extend(f * draw for f in c.SHOOTING_FOUL)
-    _add_tendencies(t, h, ctx)
-    _add_stamina(t, h, ctx)
-    _add_moves(t, h)
+        weights, total = [1.0, 1.0, 1.0], 3.0
+    t.pick_rim.append(weights[0] / total)
+    t.pick_mid.append((weights[0] + weights[1]) / total)
 
 
 def _passive(h: Hooper, kind: str) -> float:
     return sum(m.bonus for m in h.moves if m.kind == kind)
 
 
-def _add_tendencies(t: GameTables, h: Hooper, ctx: _Context) -> None:
-    a, rules, s, edge = h.attributes, ctx.rules, ctx.strategy, ctx.edge
+def _add_offence(t: GameTables, h: Hooper, nv: _Norm, ctx: _Context) -> None:
+    rules, edge = ctx.rules, ctx.edge
     t.usage.append(
-        math.exp(c.USAGE_SCORING * _n(a.scoring) + c.USAGE_EGO * _n(a.ego) + c.USAGE_IQ * _n(a.iq))
+        math.exp(c.USAGE_SCORING * nv.scoring + c.USAGE_EGO * nv.ego + c.USAGE_IQ * nv.iq)
+    )
+    lean = (
+        c.TURNOVER_PASSING * nv.passing
+        + c.TURNOVER_IQ * nv.iq
+        + c.TURNOVER_CHAOS * nv.chaos
+        + c.TURNOVER_EGO * nv.ego
     )
     turnover = c.BASE_TURNOVER * rules.turnover_rate_modifier * (1 - c.HOME_TURNOVER * edge)
-    turnover *= math.exp(
-        c.TURNOVER_PASSING * _n(a.passing)
-        + c.TURNOVER_IQ * _n(a.iq)
-        + c.TURNOVER_CHAOS * _n(a.chaotic_alignment)
-        + c.TURNOVER_EGO * _n(a.ego)
-    )
-    t.turnover.append(turnover * max(0.0, 1 - _passive(h, "handles")))
-    t.pressure.append(
-        math.exp(
-            c.PRESSURE_DEFENSE * _n(a.defense)
-            + c.PRESSURE_SPEED * _n(a.speed)
-            + c.PRESSURE_CHAOS * _n(a.chaotic_alignment)
-            + c.PRESSURE_INTENSITY * s.defensive_intensity
-        )
-    )
-    steal = c.BASE_STEAL_SHARE + c.STEAL_DEFENSE * _n(a.defense) + c.STEAL_SPEED * _n(a.speed)
-    steal += c.STEAL_CHAOS * _n(a.chaotic_alignment) + c.STEAL_INTENSITY * s.defensive_intensity
+    t.turnover.append(turnover * math.exp(lean) * max(0.0, 1 - _passive(h, "handles")))
+    draw = math.exp(c.DRAW_SPEED * nv.speed + c.DRAW_SCORING * nv.scoring)
+    t.draw_foul.extend(f * draw for f in c.SHOOTING_FOUL)
+    free_throw = c.BASE_FREE_THROW + c.FREE_THROW_SCORING * nv.scoring + c.FREE_THROW_IQ * nv.iq
+    t.free_throw.append(_clamp(free_throw, c.FREE_THROW_LIMITS))
+    t.assist_factor.append(math.exp(c.ASSIST_EGO * nv.ego))
+    t.pass_quality.append(math.exp(c.ASSIST_PASSING * nv.passing))
+    t.pass_weight.append(math.exp(c.PASS_WEIGHT_PASSING * nv.passing + c.PASS_WEIGHT_IQ * nv.iq))
+    rebound = c.REBOUND_DEFENSE * nv.defense + c.REBOUND_SPEED * nv.speed
+    rebound += c.REBOUND_STAMINA * nv.stamina
+    t.rebound.append(math.exp(rebound) * (1 + _passive(h, "glass")))
+    t.clutch.append(c.CLUTCH_FATE * nv.fate)
+
+
+def _add_defence(t: GameTables, nv: _Norm, ctx: _Context) -> None:
+    intensity = ctx.strategy.defensive_intensity
+    blk = math.exp(c.BLOCK_DEFENSE * nv.defense + c.BLOCK_SPEED * nv.speed)
+    t.block.extend(b * blk for b in c.BLOCK)
+    pressure = c.PRESSURE_DEFENSE * nv.defense + c.PRESSURE_SPEED * nv.speed
+    pressure += c.PRESSURE_CHAOS * nv.chaos + c.PRESSURE_INTENSITY * intensity
+    t.pressure.append(math.exp(pressure))
+    steal = c.BASE_STEAL_SHARE + c.STEAL_DEFENSE * nv.defense + c.STEAL_SPEED * nv.speed
+    steal += c.STEAL_CHAOS * nv.chaos + c.STEAL_INTENSITY * intensity
     t.steal_share.append(_clamp(steal, (0.1, 0.9)))
-    foul = rules.foul_rate_modifier * (1 - c.HOME_FOUL * edge)
-    foul *= math.exp(
-        c.FOUL_IQ * _n(a.iq)
-        + c.FOUL_CHAOS * _n(a.chaotic_alignment)
-        + c.FOUL_INTENSITY * s.defensive_intensity
-    )
-    t.foul.append(foul)
-    free_throw = c.BASE_FREE_THROW + c.FREE_THROW_SCORING * _n(a.scoring)
-    t.free_throw.append(_clamp(free_throw + c.FREE_THROW_IQ * _n(a.iq), c.FREE_THROW_LIMITS))
-    t.assist_factor.append(math.exp(c.ASSIST_EGO * _n(a.ego)))
-    t.pass_quality.append(math.exp(c.ASSIST_PASSING * _n(a.passing)))
-    t.pass_weight.append(
-        math.exp(c.PASS_WEIGHT_PASSING * _n(a.passing) + c.PASS_WEIGHT_IQ * _n(a.iq))
-    )
-    rebound = math.exp(
-        c.REBOUND_DEFENSE * _n(a.defense)
-        + c.REBOUND_SPEED * _n(a.speed)
-        + c.REBOUND_STAMINA * _n(a.stamina)
-    )
-    t.rebound.append(rebound * (1 + _passive(h, "glass")))
-    t.clutch.append(c.CLUTCH_FATE * _n(a.fate))
+    lean = c.FOUL_IQ * nv.iq + c.FOUL_CHAOS * nv.chaos + c.FOUL_INTENSITY * intensity
+    foul = ctx.rules.foul_rate_modifier * (1 - c.HOME_FOUL * ctx.edge)
+    t.foul.append(foul * math.exp(lean))
 
 
-def _add_stamina(t: GameTables, h: Hooper, ctx: _Context) -> None:
-    a, rules, home = h.attributes, ctx.rules, ctx.side == 0
-    drain = c.DRAIN_PER_S * math.exp(c.DRAIN_STAMINA * _n(a.stamina)) * rules.stamina_drain_rate
-    drain *= (1 + c.DRAIN_INTENSITY * ctx.strategy.defensive_intensity) * max(
-        0.0, 1 - _passive(h, "engine")
-    )
-    t.drain.append(drain * resolve_value(ctx.effects, "stamina_drain", ctx.team_id, home, 1.0))
-    rest = rules.stamina_recovery_rate * resolve_value(
-        ctx.effects, "stamina_recovery", ctx.team_id, home, 1.0
-    )
-    t.recovery.append(c.RECOVERY_PER_S * math.exp(c.RECOVERY_STAMINA * _n(a.stamina)) * rest)
+def _add_stamina(t: GameTables, h: Hooper, nv: _Norm, ctx: _Context) -> None:
+    rules = ctx.rules
+    drain = c.DRAIN_PER_S * math.exp(c.DRAIN_STAMINA * nv.stamina) * rules.stamina_drain_rate
+    drain *= 1 + c.DRAIN_INTENSITY * ctx.strategy.defensive_intensity
+    t.drain.append(drain * max(0.0, 1 - _passive(h, "engine")) * ctx.drain)
+    rest = rules.stamina_recovery_rate * ctx.recovery
+    t.recovery.append(c.RECOVERY_PER_S * math.exp(c.RECOVERY_STAMINA * nv.stamina) * rest)
     t.break_recovery.append(c.BREAK_RECOVERY * rest)
 
 
