@@ -14,6 +14,7 @@ Deterministic and offline. The steps, each small:
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ _NEGATIONS = frozenset(
     {"don't", "dont", "never", "shouldn't", "mustn't", "cannot", "can't", "won't", "doesn't"}
 )
 _NEGATION_PAIRS = frozenset({("do", "not"), ("should", "not"), ("must", "not"), ("does", "not")})
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _COMPOUND_GAP = 4  # tokens between two mentions that may name one rule together
 
 
@@ -91,7 +93,8 @@ def interpret_proposal(text: str, rules: RuleSet) -> Interpretation:
         reasons.append(injection)
         confidence = min(confidence, 0.3)
 
-    tokens = tokenize(cleaned)
+    # Links are blanked, not removed, so token offsets still point into `cleaned`.
+    tokens = tokenize(_LINK.sub(lambda m: " " * len(m.group()), cleaned))
     vocab = vocabulary()
     mentions = _find_mentions(tokens, vocab)
     clauses = _split_clauses(tokens, mentions, vocab)

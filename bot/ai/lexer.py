@@ -20,7 +20,7 @@ _TOKEN = re.compile(
     r"|(?P<sym>[+\-=%&:])"
     r"|(?P<sep>[,;.!?()\[\]{}\"|])"
 )
-# Longer digit strings are not a rule value anyone means; reading them as infinity keeps the
+# Longer whole numbers are not a rule value anyone means; reading them as infinity keeps the
 # arithmetic bounded and the registry's range check names the limits.
 _MAX_DIGITS = 30
 
@@ -150,7 +150,8 @@ def _read_digits(tokens: Sequence[Token], i: int, limit: int) -> Number:
     match = _TOKEN.fullmatch(tokens[i].text)
     assert match is not None and match.group("num") is not None
     digits = match.group("num").replace(",", "")
-    value = float(digits) if len(digits) <= _MAX_DIGITS else float("inf")
+    whole = digits.split(".")[0]
+    value = float(digits) if len(whole) <= _MAX_DIGITS else float("inf")
     fraction = False
     if match.group("frac"):
         denominator = float(match.group("frac")[1:])

@@ -49,7 +49,7 @@ def _valid_new_value(p: RuleParam) -> int | float | bool:
         return not p.default
     candidates: list[float] = [p.default + k * default_step(p) for k in (1, -1, 2, -2)]
     for value in candidates:
-        typed = p.type(round(value, 4))
+        typed: int | float = int(value) if p.type is int else round(value, 4)
         try:
             DEFAULT_RULES.with_changes({p.name: typed})
         except Exception:
