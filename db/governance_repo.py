@@ -11,9 +11,9 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.governance import OPEN, Draft, Enrollment, Proposal, Vote, Window
@@ -33,24 +33,22 @@ from db.tables import (
     TeamRow,
     TokenBalanceRow,
     VoteRow,
+    VoteTallyRow,
+    table_of,
 )
 
 Executor = AsyncSession | AsyncConnection
 
 
-def table(row_class: type[Any]) -> Table:
-    return cast(Table, row_class.__table__)
-
-
-enrollments = table(EnrollmentRow)
-windows = table(GovernanceWindowRow)
-proposals = table(ProposalRow)
-votes = table(VoteRow)
-balances = table(TokenBalanceRow)
-drafts = table(ProposalDraftRow)
-seasons = table(SeasonRow)
-teams = table(TeamRow)
-governors = table(GovernorRow)
+enrollments = table_of(EnrollmentRow)
+windows = table_of(GovernanceWindowRow)
+proposals = table_of(ProposalRow)
+votes = table_of(VoteRow)
+balances = table_of(TokenBalanceRow)
+drafts = table_of(ProposalDraftRow)
+seasons = table_of(SeasonRow)
+teams = table_of(TeamRow)
+governors = table_of(GovernorRow)
 
 
 # --- League, season, governor ---------------------------------------------------------------------
@@ -317,7 +315,7 @@ async def log_admin_action(
     at: datetime,
 ) -> None:
     await db.execute(
-        insert(table(AdminLogRow)).values(
+        insert(table_of(AdminLogRow)).values(
             id=str(uuid.uuid4()),
             league_id=league_id,
             actor_id=actor_id[:20],
@@ -376,3 +374,17 @@ async def rebuild_current_rulesets(db: Executor) -> None:
         await db.execute(
             update(seasons).where(seasons.c.id == season_id).values(current_ruleset=rules)
         )
+
+
+async def tally(db: Executor, proposal_id: str) -> dict[str, Any] | None:
+    """A proposal's revealed counts and weights; None while its votes are hidden."""
+    tallies = table_of(VoteTallyRow)
+    row = (await db.execute(select(tallies).where(tallies.c.proposal_id == proposal_id))).first()
+    if row is None:
+        return None
+    return {
+        "yes_count": row.yes_count,
+        "no_count": row.no_count,
+        "weighted_yes": row.weighted_yes,
+        "weighted_no": row.weighted_no,
+    }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table, delete, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -187,11 +187,11 @@ def row_binding(projection: Projection[Any, Row], table: Table) -> TableBinding[
     return TableBinding(projection, table, keys, to_values, from_row)
 
 
-ENROLLMENTS = row_binding(Enrollments(), cast(Table, table_of(EnrollmentRow)))
-GOVERNANCE_WINDOWS = row_binding(Windows(), cast(Table, table_of(GovernanceWindowRow)))
-PROPOSALS = row_binding(Proposals(), cast(Table, table_of(ProposalRow)))
-VOTES = row_binding(Votes(), cast(Table, table_of(VoteRow)))
-VOTE_TALLIES = row_binding(VoteTallies(), cast(Table, table_of(VoteTallyRow)))
+ENROLLMENTS = row_binding(Enrollments(), table_of(EnrollmentRow))
+GOVERNANCE_WINDOWS = row_binding(Windows(), table_of(GovernanceWindowRow))
+PROPOSALS = row_binding(Proposals(), table_of(ProposalRow))
+VOTES = row_binding(Votes(), table_of(VoteRow))
+VOTE_TALLIES = row_binding(VoteTallies(), table_of(VoteTallyRow))
 
 # Parents before children: votes and tallies reference proposals (foreign keys).
 ALL_BINDINGS: tuple[TableBinding[Any, Any], ...] = (

@@ -1,0 +1,26 @@
+"""Ports: what the use cases need from the outside world, as protocols.
+
+Concrete adapters are wired in `bot/__main__.py`; tests pass small hand-written fakes.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.domain.interpretation import Interpretation
+from bot.domain.rules import RuleSet
+
+
+class Interpreter(Protocol):
+    """Turns a proposal's text into validated parameter changes under the current rules."""
+
+    async def interpret(self, text: str, rules: RuleSet) -> Interpretation: ...
+
+
+class BuiltinInterpreter:
+    """The deterministic built-in parser (`bot.ai.interpreter`) behind the port."""
+
+    async def interpret(self, text: str, rules: RuleSet) -> Interpretation:
+        from bot.ai.interpreter import interpret_proposal
+
+        return interpret_proposal(text, rules)
