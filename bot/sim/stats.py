@@ -164,6 +164,35 @@ def compare(before: Sequence[Components], after: Sequence[Components]) -> list[S
     return changes
 
 
+REALISM_BANDS: dict[str, tuple[float, float]] = {
+    "points_per_possession": (1.00, 1.20),
+    "efg": (0.49, 0.57),
+    "three_rate": (0.30, 0.45),
+    "ft_rate": (0.15, 0.30),
+    "ft_pct": (0.72, 0.82),
+    "tov_per_100": (11.0, 16.0),
+    "orb_pct": (0.20, 0.32),
+    "assisted_share": (0.50, 0.70),
+    "home_win_rate": (0.52, 0.60),
+    "margin_le5_share": (0.25, 1.00),
+    "margin_ge20_share": (0.00, 0.15),
+}
+"""Where real basketball lives, for equal mid-table teams under the default rules."""
+
+
+def ratio_change(
+    before: Sequence[tuple[float, float]], after: Sequence[tuple[float, float]], label: str = ""
+) -> StatChange:
+    """Paired change of any ratio given per-game (numerator, denominator) pairs."""
+    stat = StatDef(label or "ratio", "y", "x", 1.0, label)
+    rows_b = [{"y": y, "x": x} for y, x in before]
+    rows_a = [{"y": y, "x": x} for y, x in after]
+    b, a = _ratio(rows_b, stat), _ratio(rows_a, stat)
+    zb, za = _linearised(rows_b, stat, b), _linearised(rows_a, stat, a)
+    se = _standard_error([y - x for x, y in zip(zb, za, strict=True)])
+    return StatChange(stat.name, label, b, a, se)
+
+
 def digest(results: Sequence[GameResult]) -> str:
     """A SHA-256 over every result's scores, periods and box scores (for determinism checks)."""
     h = hashlib.sha256()
