@@ -128,7 +128,7 @@ def interpret_proposal(text: str, rules: RuleSet) -> Interpretation:
         for name, words in idle.items()
         if name not in asked
     )
-    if not mentions:
+    if not mentions and not proposed:
         reasons.insert(0, "No rule in the proposal was recognised; try naming a rule and a value.")
     return build_interpretation(
         proposed, rules, confidence=confidence, reasons=reasons, failed=failed

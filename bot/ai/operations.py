@@ -48,7 +48,7 @@ _UP_WORDS = (
     "increase", "increased", "increasing", "raise", "raised", "raising", "up", "higher",
     "bigger", "larger", "longer", "lengthen", "lengthened", "extend", "extended", "boost",
     "boosted", "bump", "grow", "expand", "greater", "stronger", "strengthen", "deeper",
-    "further", "farther", "more", "heighten", "widen", "buff",
+    "further", "farther", "back", "more", "heighten", "widen", "buff",
 )  # fmt: skip
 _DOWN_WORDS = (
     "decrease", "decreased", "decreasing", "lower", "lowered", "lowering", "reduce", "reduced",
