@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
-_QUOTES = {ord("‘"): "'", ord("’"): "'", ord("ʼ"): "'", ord("×"): "x"}
+_QUOTES = {ord("‘"): "'", ord("’"): "'", ord("ʼ"): "'", ord("×"): "x", ord("⁄"): "/"}
 _JOINING_HYPHEN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 _TOKEN = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<frac>/\d+)?(?P<suffix>%|[a-z]+)?"
@@ -23,6 +23,8 @@ _TOKEN = re.compile(
 # Longer whole numbers are not a rule value anyone means; reading them as infinity keeps the
 # arithmetic bounded and the registry's range check names the limits.
 _MAX_DIGITS = 30
+# The longest spelled-out number read: "one hundred twenty three thousand four hundred...".
+_MAX_WORDS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +166,7 @@ def _read_digits(tokens: Sequence[Token], i: int, limit: int) -> Number:
 
 
 def _read_words(tokens: Sequence[Token], i: int, limit: int) -> Number | None:
-    words = [t.text if t.kind == "word" else "" for t in tokens[i:limit]]
+    words = [t.text if t.kind == "word" else "" for t in tokens[i : min(limit, i + _MAX_WORDS)]]
     first = words[0]
     if first in INFINITE_WORDS:
         return Number(float("inf"), i, i + 1)
@@ -192,6 +194,8 @@ def _read_words(tokens: Sequence[Token], i: int, limit: int) -> Number | None:
             current += ONES[w]
         elif w in TENS:
             current += TENS[w]
+        elif w == "hundred" and seen:
+            current = max(current, 1) * 100
         elif w in SCALES and seen:
             total += max(current, 1) * SCALES[w]
             current = 0

@@ -156,7 +156,7 @@ def _read_op(
     tokens: Sequence[Token], i: int, limit: int, mention_tokens: Container[int]
 ) -> Op | None:
     word = tokens[i].text
-    words = tuple(t.text for t in tokens[i:limit])
+    words = tuple(t.text for t in tokens[i : min(limit, i + _LONGEST_VERB)])
     if word in MARKERS or words[:2] in (("up", "to"), ("back", "to"), ("down", "to")):
         after = i + (1 if word in MARKERS else 2)
         op = _read_value_after(tokens, i, after, limit, "abs")
