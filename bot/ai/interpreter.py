@@ -65,6 +65,8 @@ class Mention:
 
 @dataclass(slots=True)
 class Clause:
+    """A stretch of text asking for one thing or a few: tokens[start:end]."""
+
     start: int
     end: int
     joined: bool  # joined to the previous clause by "and" or a comma, not a full stop
