@@ -141,7 +141,7 @@ def _order(
         if len(runs) > 1:
             for run in runs:
                 for t in run:
-                    decided.setdefault(t, name)
+                    decided[t] = name  # the finest split that placed the team wins
             return [t for run in runs for t in _order(run, criteria, decided, unresolved)]
     ordered = sorted(group)
     unresolved.append(ordered)
