@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES: list[str] = [
     "bot.cli.db",
+    "bot.app.sim_cli",
 ]
 
 

@@ -39,7 +39,7 @@ MID_AREA_START_FT = 10.0  # mid-range starts here; its area scales the mid-range
 MID_AREA_LIMITS = (0.25, 1.8)
 
 # --- Making shots (probability points) -----------------------------------------------------------
-BASE_MAKE = (0.58, 0.375, 0.327)  # at n = 0 against an average defender
+BASE_MAKE = (0.57, 0.365, 0.32)  # at n = 0 against an average defender
 MAKE_SCORING = (0.10, 0.10, 0.10)
 MAKE_IQ = (0.02, 0.03, 0.03)
 MAKE_SPEED_RIM = 0.04
@@ -65,7 +65,7 @@ FREE_THROW_IQ = 0.04
 FREE_THROW_LIMITS = (0.3, 0.97)
 
 # --- Turnovers (per set) -------------------------------------------------------------------------
-BASE_TURNOVER = 0.094
+BASE_TURNOVER = 0.098
 TURNOVER_PASSING = -0.35
 TURNOVER_IQ = -0.25
 TURNOVER_CHAOS = 0.25

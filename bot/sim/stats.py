@@ -147,8 +147,8 @@ class StatChange:
 
     @property
     def detectable(self) -> bool:
-        """At least two standard errors from zero."""
-        return abs(self.change) >= 2 * self.standard_error and self.standard_error >= 0
+        """Non-zero and at least two standard errors from zero."""
+        return self.change != 0 and abs(self.change) >= 2 * self.standard_error
 
 
 def compare(before: Sequence[Components], after: Sequence[Components]) -> list[StatChange]:
@@ -193,12 +193,25 @@ def ratio_change(
     return StatChange(stat.name, label, b, a, se)
 
 
-def digest(results: Sequence[GameResult]) -> str:
-    """A SHA-256 over every result's scores, periods and box scores (for determinism checks)."""
-    h = hashlib.sha256()
-    for r in results:
-        h.update(repr((r.seed, r.home_score, r.away_score, r.quarter_scores)).encode())
-        h.update(repr((r.elam_target, r.total_possessions, r.lead_changes)).encode())
+class ResultDigest:
+    """An incremental SHA-256 over results' scores, periods and box scores (not play-by-play)."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def update(self, r: GameResult) -> None:
+        self._hash.update(repr((r.seed, r.home_score, r.away_score, r.quarter_scores)).encode())
+        self._hash.update(repr((r.elam_target, r.total_possessions, r.lead_changes)).encode())
         for line in r.box_scores:
-            h.update(repr(tuple(line.model_dump().values())).encode())
+            self._hash.update(repr(tuple(line.__dict__.values())).encode())
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def digest(results: Sequence[GameResult]) -> str:
+    """The `ResultDigest` of a list of results (for determinism checks)."""
+    h = ResultDigest()
+    for r in results:
+        h.update(r)
     return h.hexdigest()
