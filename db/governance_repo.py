@@ -388,3 +388,51 @@ async def tally(db: Executor, proposal_id: str) -> dict[str, Any] | None:
         "weighted_yes": row.weighted_yes,
         "weighted_no": row.weighted_no,
     }
+
+
+async def vote_context(
+    db: Executor, proposal_id: str, governor_id: str
+) -> tuple[Proposal | None, Vote | None, Enrollment | None, Window | None]:
+    """Everything a vote is decided on, in one round trip: the proposal, the voter's current
+    vote on it, the voter's enrollment and the season's open window."""
+    v, e, w = votes.alias("v"), enrollments.alias("e"), windows.alias("w")
+    query = (
+        select(
+            proposals,
+            v.c.team_id.label("v_team_id"),
+            v.c.vote.label("v_vote"),
+            v.c.boost_used.label("v_boost_used"),
+            v.c.cleared.label("v_cleared"),
+            e.c.team_id.label("e_team_id"),
+            e.c.is_active.label("e_is_active"),
+            teams.c.name.label("e_team_name"),
+            w.c.window_id.label("w_window_id"),
+            w.c.opened_round.label("w_opened_round"),
+            w.c.closes_after_round.label("w_closes_after_round"),
+        )
+        .outerjoin(
+            v, (v.c.proposal_id == proposals.c.proposal_id) & (v.c.governor_id == governor_id)
+        )
+        .outerjoin(e, (e.c.season_id == proposals.c.season_id) & (e.c.governor_id == governor_id))
+        .outerjoin(teams, teams.c.id == e.c.team_id)
+        .outerjoin(w, (w.c.season_id == proposals.c.season_id) & (w.c.status == "open"))
+        .where(proposals.c.proposal_id == proposal_id)
+        .limit(1)
+    )
+    row = (await db.execute(query)).first()
+    if row is None:
+        return None, None, None, None
+    previous = None
+    if row.v_vote is not None:
+        previous = Vote(
+            governor_id, row.v_team_id, row.v_vote, bool(row.v_boost_used), bool(row.v_cleared)
+        )
+    enrolled = None
+    if row.e_team_id is not None:
+        enrolled = Enrollment(governor_id, row.e_team_id, row.e_team_name, bool(row.e_is_active))
+    open_now = None
+    if row.w_window_id is not None:
+        open_now = Window(
+            row.w_window_id, row.season_id, "open", row.w_opened_round, row.w_closes_after_round
+        )
+    return _proposal(row), previous, enrolled, open_now
