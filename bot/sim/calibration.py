@@ -39,7 +39,7 @@ MID_AREA_START_FT = 10.0  # mid-range starts here; its area scales the mid-range
 MID_AREA_LIMITS = (0.25, 1.8)
 
 # --- Making shots (probability points) -----------------------------------------------------------
-BASE_MAKE = (0.57, 0.365, 0.32)  # at n = 0 against an average defender
+BASE_MAKE = (0.565, 0.36, 0.317)  # at n = 0 against an average defender
 MAKE_SCORING = (0.10, 0.10, 0.10)
 MAKE_IQ = (0.02, 0.03, 0.03)
 MAKE_SPEED_RIM = 0.04
@@ -65,7 +65,7 @@ FREE_THROW_IQ = 0.04
 FREE_THROW_LIMITS = (0.3, 0.97)
 
 # --- Turnovers (per set) -------------------------------------------------------------------------
-BASE_TURNOVER = 0.098
+BASE_TURNOVER = 0.103
 TURNOVER_PASSING = -0.35
 TURNOVER_IQ = -0.25
 TURNOVER_CHAOS = 0.25
@@ -81,11 +81,13 @@ STEAL_DEFENSE, STEAL_SPEED, STEAL_CHAOS, STEAL_INTENSITY = 0.15, 0.1, 0.1, 0.1
 OFFENSIVE_FOUL_SHARE = 0.1  # share of turnovers that are charges (a personal foul, no free throws)
 
 # --- Fouls ---------------------------------------------------------------------------------------
-SHOOTING_FOUL = (0.19, 0.06, 0.02)  # chance a shot of each type draws a foul at n = 0
+SHOOTING_FOUL = (0.25, 0.08, 0.027)  # chance a shot of each type draws a foul at n = 0
 DRAW_SPEED, DRAW_SCORING = 0.3, 0.2
-NON_SHOOTING_FOUL = 0.085  # chance per set of a foul away from the shot
+NON_SHOOTING_FOUL = 0.045  # chance per set of a foul away from the shot
 FOUL_IQ, FOUL_CHAOS, FOUL_INTENSITY = -0.3, 0.2, 0.35
 FOUL_LIMIT = 0.5
+FOUL_TROUBLE = 0.5  # foul chance multiplier per foul once two short of fouling out
+FOUL_TROUBLE_SIT = 0.35  # one foul short: the coach sees the hooper this much more tired
 
 # --- Blocks, rebounds, assists -------------------------------------------------------------------
 BLOCK = (0.25, 0.05, 0.02)  # share of misses of each type that are blocks at n = 0

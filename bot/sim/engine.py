@@ -113,11 +113,13 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
     stamina_at = [1.0] * n
     diff_at = [0] * n
     fouled_out = [False] * n
+    caution = [0.0] * n  # stamina the coach discounts for foul trouble (share of a tank)
 
     # Tables, as locals.
     usage, pick_rim, pick_mid = tb.usage, tb.pick_rim, tb.pick_mid
     make, contest, block, draw_foul = tb.make, tb.contest, tb.block, tb.draw_foul
-    foul, turnover, pressure, steal_share = tb.foul, tb.turnover, tb.pressure, tb.steal_share
+    turnover, pressure, steal_share = tb.turnover, tb.pressure, tb.steal_share
+    foul = list(tb.foul)  # a copy: hoopers in foul trouble defend more carefully
     free_throw, assist_factor = tb.free_throw, tb.assist_factor
     pass_quality, pass_weight, rebound = tb.pass_quality, tb.pass_weight, tb.rebound
     drain, recovery, clutch = tb.drain, tb.recovery, tb.clutch
@@ -144,6 +146,8 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
     k_at_rim = c.AT_RIM
     k_fouled_make = c.FOULED_MAKE
     k_foul_limit = c.FOUL_LIMIT
+    k_foul_trouble = c.FOUL_TROUBLE
+    k_foul_trouble_sit = c.FOUL_TROUBLE_SIT
     k_max_possessions = c.MAX_POSSESSIONS
     k_min_possession_s = c.MIN_POSSESSION_S
     k_non_shooting_foul = c.NON_SHOOTING_FOUL
@@ -188,6 +192,10 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
         s = stamina_at[h] + recovery[h] * (clock - since[h])
         return s if s < 1.0 else 1.0
 
+    def readiness(h: int) -> float:
+        """Stamina as the coach sees it: foul trouble makes a hooper look tired."""
+        return stamina(h) - caution[h]
+
     def swap(side: int, slot: int, h_in: int) -> None:
         h_out = court[side][slot]
         diff = score[0] - score[1]
@@ -210,7 +218,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
         best, best_s = -1, -1.0
         for h in bench[side]:
             if not fouled_out[h]:
-                s = stamina(h)
+                s = readiness(h)
                 if s > best_s:
                     best, best_s = h, s
         return best
@@ -220,7 +228,7 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
         soonest = _INF
         if freshest_bench(side) >= 0:
             for h in court[side]:
-                s = stamina(h)
+                s = readiness(h)
                 if s < threshold:
                     soonest = min(soonest, clock + k_sub_recheck_s)
                 elif drain[h] > 0.0:
@@ -230,17 +238,22 @@ def run_game(tb: GameTables, seed: int, record: bool) -> RawGame:
     def check_subs(side: int) -> None:
         tired_slot, tired_s = -1, sub_threshold[side]
         for slot, h in enumerate(court[side]):
-            s = stamina(h)
+            s = readiness(h)
             if s < tired_s:
                 tired_slot, tired_s = slot, s
         if tired_slot >= 0:
             fresh = freshest_bench(side)
-            if fresh >= 0 and stamina(fresh) >= tired_s + k_sub_margin:
+            if fresh >= 0 and readiness(fresh) >= tired_s + k_sub_margin:
                 swap(side, tired_slot, fresh)
         plan_check(side)
 
     def personal_foul(side: int, h: int, kind: int) -> None:
         pf[h] += 1
+        if pf[h] >= foul_limit - 2:
+            foul[h] *= k_foul_trouble
+        if pf[h] == foul_limit - 1:
+            caution[h] = k_foul_trouble_sit
+            next_check[side] = clock
         team_fouls[side] += 1
         if record:
             event(FOUL, side, h, kind)
