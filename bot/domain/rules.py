@@ -59,6 +59,8 @@ class RuleSet(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # One compact declaration per rule reads better than the formatter's one-argument-per-line.
+    # fmt: off
     # --- Tier 1: game mechanics -------------------------------------------------------------
     quarter_minutes: int = _rule(
         10, 1, 20, unit="minutes", tier=1,
@@ -236,6 +238,7 @@ class RuleSet(BaseModel):
         description="Most tokens of one type regeneration can bring a governor to.",
         synonyms=("token cap", "token limit", "max tokens", "maximum tokens"),
     )
+    # fmt: on
 
     @model_validator(mode="after")
     def _check_across_fields(self) -> RuleSet:
@@ -257,8 +260,7 @@ class RuleSet(BaseModel):
             )
         if self.initial_tokens > self.token_cap:
             raise ValueError(
-                f"initial_tokens ({self.initial_tokens}) cannot exceed "
-                f"token_cap ({self.token_cap})"
+                f"initial_tokens ({self.initial_tokens}) cannot exceed token_cap ({self.token_cap})"
             )
         return self
 
@@ -371,9 +373,7 @@ def _explain(exc: PydanticValidationError) -> str:
         name = str(loc[0]) if loc else ""
         if name in PARAMS:
             p = PARAMS[name]
-            messages.append(
-                f"{name} must be {p.allowed} ({p.unit}); got {err.get('input')!r}."
-            )
+            messages.append(f"{name} must be {p.allowed} ({p.unit}); got {err.get('input')!r}.")
         elif err.get("type") == "extra_forbidden":
             messages.append(f"There is no rule called '{name}'.")
         else:
