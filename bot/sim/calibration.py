@@ -39,7 +39,7 @@ MID_AREA_START_FT = 10.0  # mid-range starts here; its area scales the mid-range
 MID_AREA_LIMITS = (0.25, 1.8)
 
 # --- Making shots (probability points) -----------------------------------------------------------
-BASE_MAKE = (0.565, 0.36, 0.317)  # at n = 0 against an average defender
+BASE_MAKE = (0.56, 0.355, 0.313)  # at n = 0 against an average defender
 MAKE_SCORING = (0.10, 0.10, 0.10)
 MAKE_IQ = (0.02, 0.03, 0.03)
 MAKE_SPEED_RIM = 0.04
@@ -105,6 +105,7 @@ ASSIST_LIMIT = 0.95
 
 # --- Usage: who takes the shot -------------------------------------------------------------------
 USAGE_SCORING, USAGE_EGO, USAGE_IQ = 0.8, 0.6, 0.1
+USAGE_VALUE = 1.5  # usage * (expected points per shot)^USAGE_VALUE: the rules decide who shoots
 
 # --- Stamina (share of a full tank, per second) --------------------------------------------------
 DRAIN_PER_S = 0.00075  # on court at n = 0: a full tank lasts about 22 minutes

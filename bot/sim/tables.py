@@ -201,8 +201,8 @@ def build_tables(
         make = _base_make(nv, rules, ctx.edge)
         tables.make.extend(make)
         tables.contest.extend(contest)
-        _add_shot_mix(tables, nv, ctx, make, faced[side])
-        _add_offence(tables, hooper, nv, ctx)
+        shot_value = _add_shot_mix(tables, nv, ctx, make, faced[side])
+        _add_offence(tables, hooper, nv, ctx, shot_value)
         _add_defence(tables, nv, ctx)
         _add_stamina(tables, hooper, nv, ctx)
         _add_moves(tables, hooper)
@@ -266,8 +266,11 @@ def _base_make(nv: _Norm, rules: RuleSet, edge: float) -> list[float]:
 
 def _add_shot_mix(
     t: GameTables, nv: _Norm, ctx: _Context, make: list[float], faced: list[float]
-) -> None:
-    """Cumulative thresholds (rim, rim + mid) of the value-aware shot choice."""
+) -> float:
+    """Add the cumulative thresholds (rim, rim + mid) of the value-aware shot choice.
+
+    Returns the hooper's expected points per shot with that mix (for usage).
+    """
     s, side = ctx.strategy, ctx.side
     biases = (s.at_rim_bias, s.mid_range_bias, s.three_point_bias)
     leans = (
@@ -276,9 +279,11 @@ def _add_shot_mix(
         c.TENDENCY_SCORING_THREE * nv.scoring + c.TENDENCY_CHAOS_THREE * nv.chaos,
     )
     gamma = max(0.5, c.VALUE_AWARENESS + c.VALUE_AWARENESS_IQ * nv.iq)
-    weights = []
+    weights: list[float] = []
+    expected_points: list[float] = []
     for k in range(3):
         expected = max(0.01, make[k] - faced[k]) * t.values[side * 3 + k]
+        expected_points.append(expected)
         reference = c.BASE_MAKE[k] * _REFERENCE_VALUES[k]
         lean = math.exp(leans[k] + c.STRATEGY_TENDENCY * biases[k])
         weights.append(
@@ -293,17 +298,17 @@ def _add_shot_mix(
         weights, total = [1.0, 1.0, 1.0], 3.0
     t.pick_rim.append(weights[0] / total)
     t.pick_mid.append((weights[0] + weights[1]) / total)
+    return sum(w * e for w, e in zip(weights, expected_points, strict=True)) / total
 
 
 def _passive(h: Hooper, kind: str) -> float:
     return sum(m.bonus for m in h.moves if m.kind == kind)
 
 
-def _add_offence(t: GameTables, h: Hooper, nv: _Norm, ctx: _Context) -> None:
+def _add_offence(t: GameTables, h: Hooper, nv: _Norm, ctx: _Context, shot_value: float) -> None:
     rules, edge = ctx.rules, ctx.edge
-    t.usage.append(
-        math.exp(c.USAGE_SCORING * nv.scoring + c.USAGE_EGO * nv.ego + c.USAGE_IQ * nv.iq)
-    )
+    lean = c.USAGE_SCORING * nv.scoring + c.USAGE_EGO * nv.ego + c.USAGE_IQ * nv.iq
+    t.usage.append(math.exp(lean) * shot_value**c.USAGE_VALUE)
     lean = (
         c.TURNOVER_PASSING * nv.passing
         + c.TURNOVER_IQ * nv.iq

@@ -203,3 +203,23 @@ def test_an_effect_targeted_at_home_leaves_the_away_team_alone() -> None:
     assert (
         simulate_game(home, away, DEFAULT_RULES, 1, None, [by_id]).point_values[1].three_point == 5
     )
+
+
+def test_five_point_threes_move_shots_to_the_best_three_point_shooter() -> None:
+    home, away = mid_table_pair("who-shoots")
+    tables = Matchup(home, away).tables
+    shooter = max(range(3), key=lambda h: tables.make[h * 3 + 2] - tables.make[h * 3])
+
+    def share(rules: RuleSet) -> list[tuple[float, float]]:
+        m = Matchup(home, away, rules)
+        rows = []
+        for i in range(300):
+            r = m.play(derive_seed("who-shoots", i), play_by_play=False)
+            mine = r.box_scores[shooter].field_goals_attempted
+            rows.append((mine, sum(x.field_goals_attempted for x in r.team_lines(home.id))))
+        return rows
+
+    change = ratio_change(
+        share(DEFAULT_RULES), share(DEFAULT_RULES.with_changes({"three_point_value": 5}))
+    )
+    assert _rises(change)
