@@ -6,6 +6,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.domain.effects import Effect
+from bot.domain.errors import ValidationError
 from bot.domain.league import Team
 from bot.domain.rules import DEFAULT_RULES, RuleSet
 from bot.domain.strategy import NEUTRAL_STRATEGY, TeamStrategy
@@ -26,6 +27,8 @@ class Matchup:
         strategies: Mapping[str, TeamStrategy] | None = None,
         effects: Sequence[Effect] = (),
     ) -> None:
+        if home.id == away.id:
+            raise ValidationError("A team cannot play itself.")
         chosen = strategies or {}
         self.home, self.away, self.rules = home, away, rules
         self.strategies = (

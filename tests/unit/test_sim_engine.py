@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.domain.errors import ValidationError
 from bot.domain.league_generator import generate_league, mid_table_pair
 from bot.domain.rules import DEFAULT_RULES
 from bot.sim import Matchup, derive_seed, simulate_game
@@ -96,3 +99,9 @@ def test_a_neutral_court_gives_mirror_teams_identical_tables() -> None:
     assert neutral.turnover[:4] == neutral.turnover[4:]
     at_home = build_tables(home, away, DEFAULT_RULES)
     assert at_home.make[:12] != at_home.make[12:]
+
+
+def test_a_team_cannot_play_itself() -> None:
+    home, _ = generate_league(8, 2)
+    with pytest.raises(ValidationError, match="cannot play itself"):
+        simulate_game(home, home, DEFAULT_RULES, 1)
