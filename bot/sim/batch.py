@@ -16,7 +16,7 @@ from bot.sim.result import GameResult
 from bot.sim.seeding import derive_seed
 from bot.sim.stats import Components, components
 
-BATCH_PAIRS = 16
+BATCH_PAIRS = 64
 
 
 def batch_matchups(seed: int | str, rules: RuleSet) -> list[Matchup]:

@@ -26,7 +26,7 @@ PACE_STRATEGY = 0.4  # exp(PACE_STRATEGY * pace_modifier) scales possession leng
 PACE_SPEED = 0.1  # faster teams play faster: exp(-PACE_SPEED * team speed n)
 
 # --- Shot choice ---------------------------------------------------------------------------------
-BASE_TENDENCY = (0.37, 0.26, 0.37)  # at rim, mid-range, three: shot-mix weights at n = 0
+BASE_TENDENCY = (0.38, 0.27, 0.35)  # at rim, mid-range, three: shot-mix weights at n = 0
 TENDENCY_SPEED_RIM = 0.5
 TENDENCY_EGO_MID = 0.3
 TENDENCY_SCORING_THREE = 0.3
@@ -39,7 +39,7 @@ MID_AREA_START_FT = 10.0  # mid-range starts here; its area scales the mid-range
 MID_AREA_LIMITS = (0.25, 1.8)
 
 # --- Making shots (probability points) -----------------------------------------------------------
-BASE_MAKE = (0.56, 0.355, 0.313)  # at n = 0 against an average defender
+BASE_MAKE = (0.555, 0.35, 0.31)  # at n = 0 against an average defender
 MAKE_SCORING = (0.10, 0.10, 0.10)
 MAKE_IQ = (0.02, 0.03, 0.03)
 MAKE_SPEED_RIM = 0.04
