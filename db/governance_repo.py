@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.governance import OPEN, Draft, Enrollment, Proposal, Vote, Window
@@ -390,13 +390,10 @@ async def tally(db: Executor, proposal_id: str) -> dict[str, Any] | None:
     }
 
 
-async def vote_context(
-    db: Executor, proposal_id: str, governor_id: str
-) -> tuple[Proposal | None, Vote | None, Enrollment | None, Window | None]:
-    """Everything a vote is decided on, in one round trip: the proposal, the voter's current
-    vote on it, the voter's enrollment and the season's open window."""
+def _vote_context_query() -> Any:
     v, e, w = votes.alias("v"), enrollments.alias("e"), windows.alias("w")
-    query = (
+    governor = bindparam("governor_id")
+    return (
         select(
             proposals,
             v.c.team_id.label("v_team_id"),
@@ -410,16 +407,26 @@ async def vote_context(
             w.c.opened_round.label("w_opened_round"),
             w.c.closes_after_round.label("w_closes_after_round"),
         )
-        .outerjoin(
-            v, (v.c.proposal_id == proposals.c.proposal_id) & (v.c.governor_id == governor_id)
-        )
-        .outerjoin(e, (e.c.season_id == proposals.c.season_id) & (e.c.governor_id == governor_id))
+        .outerjoin(v, (v.c.proposal_id == proposals.c.proposal_id) & (v.c.governor_id == governor))
+        .outerjoin(e, (e.c.season_id == proposals.c.season_id) & (e.c.governor_id == governor))
         .outerjoin(teams, teams.c.id == e.c.team_id)
         .outerjoin(w, (w.c.season_id == proposals.c.season_id) & (w.c.status == "open"))
-        .where(proposals.c.proposal_id == proposal_id)
+        .where(proposals.c.proposal_id == bindparam("proposal_id"))
         .limit(1)
     )
-    row = (await db.execute(query)).first()
+
+
+# Built once: votes are the hottest command, and a statement built per call is compiled per call.
+_VOTE_CONTEXT = _vote_context_query()
+
+
+async def vote_context(
+    db: Executor, proposal_id: str, governor_id: str
+) -> tuple[Proposal | None, Vote | None, Enrollment | None, Window | None]:
+    """Everything a vote is decided on, in one round trip: the proposal, the voter's current
+    vote on it, the voter's enrollment and the season's open window."""
+    params = {"proposal_id": proposal_id, "governor_id": governor_id}
+    row = (await db.execute(_VOTE_CONTEXT, params)).first()
     if row is None:
         return None, None, None, None
     previous = None
