@@ -392,7 +392,7 @@ async def tally(db: Executor, proposal_id: str) -> dict[str, Any] | None:
 
 def _vote_context_query() -> Any:
     v, e, w = votes.alias("v"), enrollments.alias("e"), windows.alias("w")
-    governor = bindparam("governor_id")
+    governor: Any = bindparam("governor_id")
     return (
         select(
             proposals,
