@@ -586,3 +586,15 @@ async def test_rebuild_reproduces_every_governance_table(database: Database) -> 
     async with database.read_sessions() as s:
         cleared = (await s.execute(select(VoteRow.cleared))).scalars().all()
     assert sorted(cleared) == [False, False, False]
+
+
+async def test_the_builtin_interpreter_behind_the_port_prices_and_refuses_like_any_other(
+    database: Database,
+) -> None:
+    from bot.app.ports import BuiltinInterpreter
+
+    league = await start_league(database, governors=1, interpreter=BuiltinInterpreter())
+    draft = await league.draft(0, "Make three-pointers worth 5 points")
+    assert (draft["tier"], draft["token_cost"], draft["changes"][0]["new_value"]) == (1, 1, 5)
+    with pytest.raises(RuleValidationError, match="1 to 10"):
+        await league.draft(0, "Make three-pointers worth 50 points")
