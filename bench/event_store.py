@@ -30,7 +30,7 @@ import asyncpg
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 from sqlalchemy.engine import make_url
 
-from db.engine import Database, create_database, tune_for_threaded_driver
+from db.engine import Database, create_database
 from db.event_store import EventStore, events_table, head_table
 from db.migrate import upgrade
 from db.projections import ALL_BINDINGS, TOKEN_BALANCES
@@ -178,7 +178,6 @@ async def fresh_postgres(url: str | None) -> tuple[str, Any]:
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    tune_for_threaded_driver()  # as the bot's composition root does
     cluster = None
     if args.backend == "sqlite":
         url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='pinwheel-bench-')}/bench.db"

@@ -45,7 +45,7 @@ from bot.domain.events import (
     WindowClosed,
     WindowOpened,
 )
-from db.engine import Database, create_database, tune_for_threaded_driver
+from db.engine import Database, create_database
 from db.event_store import events_table, head_table
 from db.migrate import upgrade
 from db.verify import rebuild, verify
@@ -212,7 +212,6 @@ async def bulk_load(
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    tune_for_threaded_driver()  # as the bot's composition root does
     cluster = None
     if args.backend == "sqlite":
         url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='pinwheel-bench-')}/bench.db"

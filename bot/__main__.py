@@ -30,9 +30,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from db.engine import tune_for_threaded_driver
-
-    tune_for_threaded_driver()
     from bot.config import Settings
 
     logging.basicConfig(level=Settings().log_level.upper())

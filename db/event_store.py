@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy import bindparam, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.errors import CommandConflictError, ConcurrencyError
@@ -87,33 +87,22 @@ class EventStore:
         if not self._locked:
             conn = await self._conn()
             if conn.dialect.name == "postgresql":
-                await conn.execute(
-                    select(head_table.c.last_sequence).where(head_table.c.id == 1).with_for_update()
-                )
+                await conn.execute(_LOCK)
             self._locked = True
 
     async def _reserve(self, count: int) -> int:
         """Advance the head by `count`; return the first sequence number reserved."""
         conn = await self._conn()
-        new_head = (
-            await conn.execute(
-                update(head_table)
-                .where(head_table.c.id == 1)
-                .values(last_sequence=head_table.c.last_sequence + count)
-                .returning(head_table.c.last_sequence)
-            )
-        ).scalar_one()
+        # On PostgreSQL this UPDATE takes the head's row lock if `lock()` has not already.
+        self._locked = True
+        new_head = (await conn.execute(_RESERVE, {"count": count})).scalar_one()
         return int(new_head) - count + 1
 
     async def recorded(self, command_id: str, req_hash: str) -> CommandRecord | None:
         """The stored outcome of `command_id`, None if new; refuses a different request."""
         await self.lock()
         conn = await self._conn()
-        row = (
-            await conn.execute(
-                select(command_table).where(command_table.c.command_id == command_id)
-            )
-        ).one_or_none()
+        row = (await conn.execute(_COMMAND_BY_ID, {"command_id": command_id})).one_or_none()
         if row is None:
             return None
         if row.request_hash != req_hash:
@@ -133,14 +122,15 @@ class EventStore:
     ) -> None:
         await self.lock()
         await (await self._conn()).execute(
-            insert(command_table).values(
-                command_id=command_id,
-                request_hash=req_hash,
-                outcome=dict(outcome),
-                first_sequence=events[0].sequence_number if events else None,
-                last_sequence=events[-1].sequence_number if events else None,
-                created_at=self._clock(),
-            )
+            _INSERT_COMMAND,
+            {
+                "command_id": command_id,
+                "request_hash": req_hash,
+                "outcome": dict(outcome),
+                "first_sequence": events[0].sequence_number if events else None,
+                "last_sequence": events[-1].sequence_number if events else None,
+                "created_at": self._clock(),
+            },
         )
 
     async def aggregate_version(self, aggregate_type: str, aggregate_id: str) -> int:
@@ -153,16 +143,12 @@ class EventStore:
         """Current version of each aggregate (0 when it has no events), in one query."""
         wanted = sorted(set(aggregates))
         versions = dict.fromkeys(wanted, 0)
-        t = events_table.c
         conn = await self._conn()
         for start in range(0, len(wanted), 500):  # bounded IN lists
             chunk = wanted[start : start + 500]
-            query = (
-                select(t.aggregate_type, t.aggregate_id, func.max(t.aggregate_version))
-                .where(tuple_(t.aggregate_type, t.aggregate_id).in_(chunk))
-                .group_by(t.aggregate_type, t.aggregate_id)
-            )
-            for aggregate_type, aggregate_id, version in await conn.execute(query):
+            for aggregate_type, aggregate_id, version in await conn.execute(
+                _VERSIONS, {"aggregates": chunk}
+            ):
                 versions[(aggregate_type, aggregate_id)] = int(version)
         return versions
 
@@ -172,7 +158,6 @@ class EventStore:
         """Append `events` atomically after checking their expected aggregate versions."""
         if not events:
             return []
-        await self.lock()
         first = await self._reserve(len(events))
         now = self._clock()
         conn = await self._conn()
@@ -193,22 +178,11 @@ class EventStore:
     ) -> StoredEvent:
         # The version is taken inside the INSERT (one statement instead of two); the
         # expected-version check then reads it back.
-        t = events_table.c
-        next_version = (
-            select(func.coalesce(func.max(t.aggregate_version), 0) + 1)
-            .where(t.aggregate_type == new.aggregate_type, t.aggregate_id == new.aggregate_id)
-            .scalar_subquery()
-        )
         draft = _stored(new, seq, 0, command_id, now)
         values = _row(draft)
-        values["aggregate_version"] = next_version
-        version = int(
-            (
-                await conn.execute(
-                    insert(events_table).values(values).returning(t.aggregate_version)
-                )
-            ).scalar_one()
-        )
+        del values["aggregate_version"]
+        values["v_type"], values["v_id"] = new.aggregate_type, new.aggregate_id
+        version = int((await conn.execute(_INSERT_ONE, values)).scalar_one())
         _check_version(new, version - 1)
         return replace(draft, aggregate_version=version)
 
@@ -229,6 +203,44 @@ class EventStore:
             stored.append(_stored(new, first + offset, versions[aggregate], command_id, now))
         await conn.execute(insert(events_table), [_row(e) for e in stored])
         return stored
+
+
+# Statements are built once: constructing and cache-keying them per call costs SQLAlchemy more
+# than running them.
+_LOCK = select(head_table.c.last_sequence).where(head_table.c.id == 1).with_for_update()
+_RESERVE = (
+    update(head_table)
+    .where(head_table.c.id == 1)
+    .values(last_sequence=head_table.c.last_sequence + bindparam("count"))
+    .returning(head_table.c.last_sequence)
+)
+_COMMAND_BY_ID = select(command_table).where(command_table.c.command_id == bindparam("command_id"))
+_INSERT_COMMAND = insert(command_table)
+_VERSIONS = (
+    select(
+        events_table.c.aggregate_type,
+        events_table.c.aggregate_id,
+        func.max(events_table.c.aggregate_version),
+    )
+    .where(
+        tuple_(events_table.c.aggregate_type, events_table.c.aggregate_id).in_(
+            bindparam("aggregates", expanding=True)
+        )
+    )
+    .group_by(events_table.c.aggregate_type, events_table.c.aggregate_id)
+)
+_INSERT_ONE = (
+    insert(events_table)
+    .values(
+        aggregate_version=select(func.coalesce(func.max(events_table.c.aggregate_version), 0) + 1)
+        .where(
+            events_table.c.aggregate_type == bindparam("v_type"),
+            events_table.c.aggregate_id == bindparam("v_id"),
+        )
+        .scalar_subquery()
+    )
+    .returning(events_table.c.aggregate_version)
+)
 
 
 def _check_version(new: NewEvent, current: int) -> None:

@@ -7,12 +7,13 @@ folds the events, upserts the changed rows and moves each projection's checkpoin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, delete, insert, select, tuple_
+from sqlalchemy import Table, bindparam, delete, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -71,24 +72,38 @@ def dialect_name(db: Executor) -> str:
     return bind.dialect.name
 
 
-def upsert(db: Executor, table: Table, key_columns: Sequence[str]) -> Any:
-    make = pg_insert if dialect_name(db) == "postgresql" else sqlite_insert
+# Statements are built once and reused: building and cache-keying an upsert or a tuple IN
+# costs SQLAlchemy more than executing it (measured ~0.5 ms per call on SQLite).
+
+
+@functools.cache
+def _upsert_statement(dialect: str, table: Table, key_columns: tuple[str, ...]) -> Any:
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = make(table)
     updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key_columns}
     return stmt.on_conflict_do_update(index_elements=list(key_columns), set_=updates)
+
+
+def upsert(db: Executor, table: Table, key_columns: Sequence[str]) -> Any:
+    return _upsert_statement(dialect_name(db), table, tuple(key_columns))
+
+
+@functools.cache
+def _load_statement(table: Table, key_columns: tuple[str, ...]) -> Any:
+    cols = [table.c[c] for c in key_columns]
+    target = tuple_(*cols) if len(cols) > 1 else cols[0]
+    return select(table).where(target.in_(bindparam("keys", expanding=True)))
 
 
 async def _load(db: Executor, binding: TableBinding[K, S], keys: Iterable[K]) -> dict[K, S]:
     keys = list(keys)
     if not keys:
         return {}
-    cols = [binding.table.c[c] for c in binding.key_columns]
-    target = tuple_(*cols) if len(cols) > 1 else cols[0]
+    query = _load_statement(binding.table, binding.key_columns)
     state: dict[K, S] = {}
     for start in range(0, len(keys), 500):  # bounded IN lists
         chunk = keys[start : start + 500]
-        query = select(binding.table).where(target.in_(chunk))
-        for row in (await db.execute(query)).all():
+        for row in (await db.execute(query, {"keys": chunk})).all():
             key, value = binding.from_row(row)
             state[key] = value
     return state
