@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -48,10 +49,18 @@ class Database:
             await self.read_engine.dispose()
 
 
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+# orjson for every JSON column, on both engines: payloads are most of what the log stores.
+JSON_CODEC: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
+
+
 def _sqlite_engine(url: str, *, begin: str, busy_timeout_ms: int, **kw: Any) -> AsyncEngine:
     path = make_url(url).database
     assert path
-    engine = create_async_engine(url, async_creator=connector(path), **kw)
+    engine = create_async_engine(url, async_creator=connector(path), **JSON_CODEC, **kw)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -88,6 +97,7 @@ def create_database(
             url,
             echo=echo,
             pool_size=pool_size,
+            **JSON_CODEC,
             isolation_level="READ COMMITTED",
             pool_pre_ping=True,
         )
@@ -112,7 +122,9 @@ def create_null_pool_database(url: str) -> Database:
             url, begin="DEFERRED", busy_timeout_ms=30_000, poolclass=NullPool
         )
     else:
-        engine = create_async_engine(url, poolclass=NullPool, isolation_level="READ COMMITTED")
+        engine = create_async_engine(
+            url, poolclass=NullPool, isolation_level="READ COMMITTED", **JSON_CODEC
+        )
         read_engine = engine
     return Database(
         url=url,

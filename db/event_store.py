@@ -12,15 +12,26 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, tuple_, update
+import orjson
+from sqlalchemy import (
+    String,
+    TypeDecorator,
+    bindparam,
+    func,
+    insert,
+    select,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.errors import CommandConflictError, ConcurrencyError
-from bot.domain.events import NewEvent, StoredEvent, payload_class, upcast
+from bot.domain.events import EVENT_TYPES, NewEvent, StoredEvent, payload_class, upcast
 from db.projections import TableBinding, apply_inline
 from db.tables import CommandLogRow, EventLogHeadRow, GovernanceEventRow, table_of
 
@@ -184,7 +195,7 @@ class EventStore:
         values["v_type"], values["v_id"] = new.aggregate_type, new.aggregate_id
         version = int((await conn.execute(_INSERT_ONE, values)).scalar_one())
         _check_version(new, version - 1)
-        return replace(draft, aggregate_version=version)
+        return draft._replace(aggregate_version=version)
 
     async def _insert_batch(
         self,
@@ -295,67 +306,53 @@ def _row(event: StoredEvent) -> dict[str, Any]:
 
 # --- Reads ----------------------------------------------------------------------------------------
 
+
+class _Raw(TypeDecorator[Any]):
+    """A column read as the driver returns it: the read path decodes JSON and timestamps
+    itself (orjson; fromisoformat), several times faster than the generic type processors."""
+
+    impl = String
+    cache_ok = True
+
+
+_t = events_table.c
 _COLUMNS = (
-    events_table.c.id,
-    events_table.c.sequence_number,
-    events_table.c.event_type,
-    events_table.c.aggregate_type,
-    events_table.c.aggregate_id,
-    events_table.c.aggregate_version,
-    events_table.c.season_id,
-    events_table.c.round_number,
-    events_table.c.governance_window_id,
-    events_table.c.governor_id,
-    events_table.c.team_id,
-    events_table.c.payload,
-    events_table.c.schema_version,
-    events_table.c.command_id,
-    events_table.c.metadata,
-    events_table.c.created_at,
+    _t.id,
+    _t.sequence_number,
+    _t.event_type,
+    _t.aggregate_type,
+    _t.aggregate_id,
+    _t.aggregate_version,
+    _t.season_id,
+    _t.round_number,
+    _t.governance_window_id,
+    _t.governor_id,
+    _t.team_id,
+    type_coerce(_t.payload, _Raw()),
+    _t.schema_version,
+    _t.command_id,
+    type_coerce(_t.metadata, _Raw()),
+    type_coerce(_t.created_at, _Raw()),
 )
+_CURRENT_VERSIONS = {name: cls.schema_version for name, cls in EVENT_TYPES.items()}
+# SQLite hands JSON back as text; asyncpg has already decoded JSONB with the engine's codec.
 
 
 def _from_row(row: Any) -> StoredEvent:
-    (
-        eid,
-        seq,
-        etype,
-        atype,
-        aid,
-        aver,
-        season,
-        rnd,
-        window,
-        gov,
-        team,
-        payload,
-        ver,
-        cmd,
-        meta,
-        created,
-    ) = row
-    current = payload_class(etype).schema_version
-    if ver < current:
+    (eid, seq, kind, agg_type, agg_id, agg_version, season, rnd, window, gov, team, payload,
+     version, command, meta, created) = row  # fmt: skip
+    payload = orjson.loads(payload) if isinstance(payload, str | bytes) else payload
+    meta = orjson.loads(meta) if isinstance(meta, str | bytes) else meta
+    if isinstance(created, str):
+        created = datetime.fromisoformat(created)
+    current = _CURRENT_VERSIONS.get(kind) or payload_class(kind).schema_version
+    if version < current:
         # The envelope describes the payload it carries: upcast, so now at the current version.
-        payload, ver = upcast(etype, ver, payload), current
+        payload, version = upcast(kind, version, payload), current
     return StoredEvent(
-        eid,
-        seq,
-        etype,
-        atype,
-        aid,
-        aver,
-        season,
-        rnd,
-        window,
-        gov,
-        team,
-        payload,
-        ver,
-        cmd,
-        meta or {},
-        created,
-    )
+        eid, seq, kind, agg_type, agg_id, agg_version, season, rnd, window, gov, team, payload,
+        version, command, meta or {}, created,
+    )  # fmt: skip
 
 
 Executor = AsyncSession | AsyncConnection

@@ -6,7 +6,10 @@ per aggregate, and every projection's checkpoint at the head.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+import gc
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,20 +44,39 @@ class VerifyReport:
         return not self.problems
 
 
+async def _page(db: Executor, after: int, event_types: frozenset[str] | None) -> list[StoredEvent]:
+    query = select(*_COLUMNS).where(events_table.c.sequence_number > after)
+    if event_types is not None:
+        query = query.where(events_table.c.event_type.in_(sorted(event_types)))
+    rows = (await db.execute(query.order_by(events_table.c.sequence_number).limit(PAGE))).all()
+    return [_from_row(r) for r in rows]
+
+
 async def iter_log(
-    db: Executor, *, after: int = 0, event_types: frozenset[str] | None = None
+    db: Executor,
+    *,
+    after: int = 0,
+    event_types: frozenset[str] | None = None,
+    prefetch: bool = False,
 ) -> AsyncIterator[list[StoredEvent]]:
-    """The log in sequence order, a page at a time (keyset pagination)."""
-    while True:
-        query = select(*_COLUMNS).where(events_table.c.sequence_number > after)
-        if event_types is not None:
-            query = query.where(events_table.c.event_type.in_(sorted(event_types)))
-        rows = (await db.execute(query.order_by(events_table.c.sequence_number).limit(PAGE))).all()
-        if not rows:
-            return
-        page = [_from_row(r) for r in rows]
-        yield page
-        after = page[-1].sequence_number
+    """The log in sequence order, a page at a time (keyset pagination).
+
+    With `prefetch`, the next page is read while the caller works on the current one; only for
+    callers that do not use `db` themselves while iterating.
+    """
+    pending = asyncio.ensure_future(_page(db, after, event_types))
+    try:
+        while page := await pending:
+            after = page[-1].sequence_number
+            if prefetch:
+                pending = asyncio.ensure_future(_page(db, after, event_types))
+                yield page
+            else:
+                yield page
+                pending = asyncio.ensure_future(_page(db, after, event_types))
+    finally:
+        if not pending.done():
+            pending.cancel()
 
 
 async def replay(
@@ -64,14 +86,29 @@ async def replay(
     states: dict[str, dict[Any, Any]] = {b.name: {} for b in bindings}
     routes = [(b.projection.event_types, b.projection.apply, states[b.name]) for b in bindings]
     count = 0
-    async for page in iter_log(db):
-        count += len(page)
-        for event in page:
-            kind = event.event_type
-            for types, apply, state in routes:
-                if kind in types:
-                    state.update(apply(state, event))
+    with _collector_paused():
+        async for page in iter_log(db, prefetch=True):
+            count += len(page)
+            for event in page:
+                kind = event.event_type
+                for types, apply, state in routes:
+                    if kind in types:
+                        state.update(apply(state, event))
     return count, states
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a replay. Replay makes millions of short-lived,
+    acyclic objects that reference counting frees; the collector's repeated scans of the pages
+    in flight cost a third of the time (bench/event_store.py: 136k -> 203k events/s)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 async def _check_log(db: Executor, report: VerifyReport) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
@@ -130,9 +130,12 @@ class NewEvent:
         return self.payload.aggregate_id()
 
 
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    """An event as the log holds it. `payload` is raw JSON already upcast to the current version."""
+class StoredEvent(NamedTuple):
+    """An event as the log holds it. `payload` is raw JSON already upcast to the current version.
+
+    A NamedTuple: immutable like a frozen dataclass, and about five times cheaper to build, which
+    matters when `pinwheel verify` replays a million of them.
+    """
 
     id: str
     sequence_number: int
