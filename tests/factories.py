@@ -30,32 +30,57 @@ async def seed_league(db: Database, *, governors: int = 4, teams: int = 2) -> Se
         await s.execute(insert(LeagueRow).values(id=league_id, guild_id=league_id[:18], name="L"))
         await s.execute(
             insert(SeasonRow).values(
-                id=season_id, league_id=league_id, number=1, name="Season 1", status="active",
-                starting_ruleset=rules, current_ruleset=rules, config={},
+                id=season_id,
+                league_id=league_id,
+                number=1,
+                name="Season 1",
+                status="active",
+                starting_ruleset=rules,
+                current_ruleset=rules,
+                config={},
             )
         )
         await s.execute(
             insert(TeamRow),
-            [{"id": t, "season_id": season_id, "name": f"Team {i}", "venue": {}}
-             for i, t in enumerate(team_ids)],
+            [
+                {"id": t, "season_id": season_id, "name": f"Team {i}", "venue": {}}
+                for i, t in enumerate(team_ids)
+            ],
         )
         await s.execute(
             insert(GovernorRow),
-            [{"id": g, "league_id": league_id, "discord_user_id": str(1000 + i),
-              "discord_username": f"gov{i}"} for i, g in enumerate(governor_ids)],
+            [
+                {
+                    "id": g,
+                    "league_id": league_id,
+                    "discord_user_id": str(1000 + i),
+                    "discord_username": f"gov{i}",
+                }
+                for i, g in enumerate(governor_ids)
+            ],
         )
     return Seeded(league_id, season_id, team_ids, governor_ids)
 
 
-def grant(season_id: str, governor_id: str, amount: int = 1, token_type: str = "propose",
-          **kw: object) -> NewEvent:
-    payload = TokenGranted(governor_id=governor_id, token_type=token_type, amount=amount,  # type: ignore[arg-type]
-                           reason="test grant")
+def grant(
+    season_id: str, governor_id: str, amount: int = 1, token_type: str = "propose", **kw: object
+) -> NewEvent:
+    payload = TokenGranted(
+        governor_id=governor_id,
+        token_type=token_type,
+        amount=amount,  # type: ignore[arg-type]
+        reason="test grant",
+    )
     return NewEvent(payload=payload, season_id=season_id, governor_id=governor_id, **kw)  # type: ignore[arg-type]
 
 
-def spend(season_id: str, governor_id: str, amount: int = 1, token_type: str = "propose",
-          **kw: object) -> NewEvent:
-    payload = TokenSpent(governor_id=governor_id, token_type=token_type, amount=amount,  # type: ignore[arg-type]
-                         reason="test spend")
+def spend(
+    season_id: str, governor_id: str, amount: int = 1, token_type: str = "propose", **kw: object
+) -> NewEvent:
+    payload = TokenSpent(
+        governor_id=governor_id,
+        token_type=token_type,
+        amount=amount,  # type: ignore[arg-type]
+        reason="test spend",
+    )
     return NewEvent(payload=payload, season_id=season_id, governor_id=governor_id, **kw)  # type: ignore[arg-type]
