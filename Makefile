@@ -18,6 +18,8 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy bot/domain bot/sim db
 	$(BIN)/python -m pytest -q $(ARGS)
 
 lint: $(BIN)/.installed

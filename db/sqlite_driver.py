@@ -27,12 +27,13 @@ class OneHopCursor(aiosqlite.Cursor):
 
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> OneHopCursor:
         cursor = self._cursor
+        params: Any = () if parameters is None else parameters
 
         def run() -> list[Any] | None:
-            cursor.execute(sql, () if parameters is None else parameters)
+            cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description is not None else None
 
-        self._rows = await self._execute(run)
+        self._rows = await self._execute(run)  # type: ignore[no-untyped-call]
         return self
 
     async def fetchall(self) -> list[Any]:
@@ -77,7 +78,10 @@ def connector(path: str, **kwargs: Any) -> Callable[[], Any]:
 
     async def create() -> OneHopConnection:
         def open_sqlite() -> sqlite3.Connection:
-            return sqlite3.connect(path, check_same_thread=False, **kwargs)
+            connection: sqlite3.Connection = sqlite3.connect(
+                path, check_same_thread=False, **kwargs
+            )
+            return connection
 
         connection = OneHopConnection(open_sqlite, 64)
         await connection
