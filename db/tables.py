@@ -516,3 +516,92 @@ class HooperStatsRow(Base):
     current_win_streak: Mapped[int] = mapped_column(Integer, server_default="0")
     longest_win_streak: Mapped[int] = mapped_column(Integer, server_default="0")
     last_game_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- Levers: trades, hooper trades, strategies, bios (projections, issue 5) -----------------------
+
+
+class TradeOfferRow(Base):
+    """A token trade offer. `escrow` is what the offerer holds back while the offer is open."""
+
+    __tablename__ = "trade_offers"
+    __table_args__ = (
+        Index("ix_trade_offers_to_status", "to_governor_id", "status"),
+        Index("ix_trade_offers_from_status", "from_governor_id", "status"),
+        Index("ix_trade_offers_status_expires", "status", "expires_at"),
+    )
+    trade_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    from_governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"))
+    to_governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"))
+    offer_type: Mapped[str] = mapped_column(String(16))
+    offer_amount: Mapped[int] = mapped_column(Integer)
+    request_type: Mapped[str] = mapped_column(String(16))
+    request_amount: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10))  # open, accepted, rejected, cancelled, expired
+    escrow: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    offered_sequence: Mapped[int] = mapped_column(BigInteger)
+    resolved_sequence: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class HooperTradeRow(Base):
+    __tablename__ = "hooper_trades"
+    __table_args__ = (Index("ix_hooper_trades_season_status", "season_id", "status"),)
+    trade_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    proposer_governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"))
+    proposer_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    offer_hooper_id: Mapped[str] = mapped_column(ForeignKey("hoopers.id"))
+    target_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    request_hooper_id: Mapped[str] = mapped_column(ForeignKey("hoopers.id"))
+    status: Mapped[str] = mapped_column(String(10))  # open, executed, rejected, expired
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_sequence: Mapped[int] = mapped_column(BigInteger)
+
+
+class HooperTradeVoteRow(Base):
+    """Each governor's current vote on a hooper trade (persisted: a restart keeps it)."""
+
+    __tablename__ = "hooper_trade_votes"
+    trade_id: Mapped[str] = mapped_column(ForeignKey("hooper_trades.trade_id"), primary_key=True)
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    approve: Mapped[bool] = mapped_column(Boolean)
+
+
+class HooperMoveRow(Base):
+    """A hooper's move to another team by an executed trade, from `effective_round` on."""
+
+    __tablename__ = "hooper_moves"
+    __table_args__ = (Index("ix_hooper_moves_season", "season_id", "effective_round"),)
+    trade_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    hooper_id: Mapped[str] = mapped_column(ForeignKey("hoopers.id"), primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    from_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    to_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    effective_round: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(BigInteger)
+
+
+class TeamStrategyRow(Base):
+    """A team's interpreted strategy, used from `effective_round` until a later one replaces it."""
+
+    __tablename__ = "team_strategies"
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    effective_round: Mapped[int] = mapped_column(Integer, primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"))
+    raw_text: Mapped[str] = mapped_column(Text)
+    strategy: Mapped[dict[str, Any]]
+    confidence: Mapped[float] = mapped_column(Float)
+    last_sequence: Mapped[int] = mapped_column(BigInteger)
+
+
+class HooperBioRow(Base):
+    __tablename__ = "hooper_bios"
+    hooper_id: Mapped[str] = mapped_column(ForeignKey("hoopers.id"), primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"))
+    bio: Mapped[str] = mapped_column(Text)
+    last_sequence: Mapped[int] = mapped_column(BigInteger)
