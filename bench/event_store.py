@@ -12,12 +12,9 @@ through the projection folds, and balance reads with the log at --events events.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
@@ -26,13 +23,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import asyncpg
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
-from sqlalchemy.engine import make_url
 
-from db.engine import Database, create_database
+from bench.harness import bench_database, parser, percentile, run
+from db.engine import Database
 from db.event_store import EventStore, events_table, head_table
-from db.migrate import upgrade
 from db.projections import ALL_BINDINGS, TOKEN_BALANCES
 from db.tables import JsonType
 from db.verify import rebuild, replay
@@ -46,11 +41,6 @@ raw_table = Table(
     Column("n", Integer),
     Column("payload", JsonType),
 )
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def raw_single(db: Database, n: int) -> float:
@@ -162,30 +152,8 @@ async def balance_reads(db: Database, season: str, govs: list[str], n: int) -> l
     return samples
 
 
-async def fresh_postgres(url: str | None) -> tuple[str, Any]:
-    from tests.pg import start_cluster
-
-    cluster = None
-    if url is None:
-        cluster = start_cluster(durable=True)
-        url = cluster.admin_url
-    name = f"pinwheel_bench_{int(time.time())}"
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    conn = await asyncpg.connect(dsn)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return str(make_url(url).set(database=name)), cluster
-
-
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    cluster = None
-    if args.backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='pinwheel-bench-')}/bench.db"
-    else:
-        url, cluster = await fresh_postgres(args.url)
-    try:
-        await upgrade(url)
-        db = create_database(url)
+    async with bench_database(args.backend, args.url) as db:
         seeded = await seed_league(db, governors=args.governors)
         season, govs = seeded.season_id, seeded.governor_ids
         result: dict[str, Any] = {"backend": args.backend}
@@ -204,18 +172,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         reads = await balance_reads(db, season, govs, 2000)
         result["balance_read_ms_p50"] = round(statistics.median(reads), 3)
         result["balance_read_ms_p99"] = round(percentile(reads, 0.99), 3)
-        await db.dispose()
         return result
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--url", help="admin URL of a PostgreSQL server (a new DB is created)")
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--governors", type=int, default=1000)
-    parser.add_argument("--singles", type=int, default=500)
-    print(json.dumps(asyncio.run(main(parser.parse_args()))))
+    arguments = parser(__doc__)
+    arguments.add_argument("--governors", type=int, default=1000)
+    arguments.add_argument("--singles", type=int, default=500)
+    run(main, arguments.parse_args())

@@ -12,11 +12,8 @@ Prints one JSON object with vote_ms_p50 and vote_ms_p99.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -28,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert
 
-from bench.event_store import fresh_postgres, percentile
+from bench.harness import bench_database, parser, percentile, run
 from bot.app.governance.commands import CastVote, ConfirmProposal, OpenWindow, SubmitProposal
 from bot.app.service import Pinwheel
 from bot.domain.events import (
@@ -45,9 +42,8 @@ from bot.domain.events import (
     WindowClosed,
     WindowOpened,
 )
-from db.engine import Database, create_database
+from db.engine import Database
 from db.event_store import events_table, head_table
-from db.migrate import upgrade
 from db.verify import rebuild, verify
 from tests.app.kit import FakeInterpreter
 from tests.factories import seed_league
@@ -212,14 +208,7 @@ async def bulk_load(
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    cluster = None
-    if args.backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='pinwheel-bench-')}/bench.db"
-    else:
-        url, cluster = await fresh_postgres(args.url)
-    try:
-        await upgrade(url)
-        db = create_database(url)
+    async with bench_database(args.backend, args.url) as db:
         seeded = await seed_league(db, governors=GOVERNORS, teams=TEAMS)
         season, govs = seeded.season_id, seeded.governor_ids
         result: dict[str, Any] = {"backend": args.backend}
@@ -250,18 +239,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         result["votes_timed"] = len(samples)
         result["vote_ms_p50"] = round(statistics.median(samples), 3)
         result["vote_ms_p99"] = round(percentile(samples, 0.99), 3)
-        await db.dispose()
         return result
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--url", help="admin URL of a PostgreSQL server (a new DB is created)")
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--votes", type=int, default=1000)
-    parser.add_argument("--warmup", type=int, default=50)
-    print(json.dumps(asyncio.run(main(parser.parse_args()))))
+    arguments = parser(__doc__)
+    arguments.add_argument("--votes", type=int, default=1000)
+    arguments.add_argument("--warmup", type=int, default=50)
+    run(main, arguments.parse_args())
