@@ -605,3 +605,46 @@ class HooperBioRow(Base):
     governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"))
     bio: Mapped[str] = mapped_column(Text)
     last_sequence: Mapped[int] = mapped_column(BigInteger)
+
+
+# --- The league runner ----------------------------------------------------------------------------
+
+
+class OutboxRow(Base):
+    """Everything to be posted, written in the same transaction as what it reports.
+
+    `key` is deterministic (e.g. `round:<season>:<n>:results`), so a step that runs again can
+    never queue a second copy; the poster marks `sent_at` once the message is out.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_league_unsent", "league_id", "sent_at", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))  # results, mirror, governance, awards, ...
+    target: Mapped[str] = mapped_column(String(100))  # a channel name, or dm:<governor id>
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SeasonProgressRow(Base):
+    """Where a season's runner stands: the next round, when it is due, the phase and bracket.
+
+    Written only by the round runner's steps, each in the transaction that moves it on.
+    """
+
+    __tablename__ = "season_progress"
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"), primary_key=True)
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"), index=True)
+    # regular, tiebreaker, playoffs, offseason, complete
+    phase: Mapped[str] = mapped_column(String(20))
+    next_round: Mapped[int] = mapped_column(Integer)
+    next_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_regular_round: Mapped[int] = mapped_column(Integer)
+    bracket: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    standings: Mapped[list[Any]]
+    champion_team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    awards: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

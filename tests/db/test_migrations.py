@@ -41,7 +41,7 @@ async def test_upgrade_downgrade_upgrade_round_trips(db_url: str) -> None:
     assert empty_tables == set() and empty_triggers == set()
 
     await upgrade(db_url)
-    assert await current_revision(db_url) == "0003"
+    assert await current_revision(db_url) == "0004"
     assert await _tables_and_triggers(db_url) == (tables, triggers)
 
 
