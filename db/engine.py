@@ -8,11 +8,13 @@ event store serialises appends with SELECT ... FOR UPDATE on its head row.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -42,6 +44,20 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session whose queries all see one consistent state of the database
+        (REPEATABLE READ on PostgreSQL; a deferred transaction on SQLite, whose WAL snapshot
+        starts at its first read). `pinwheel verify` runs in one against a live league."""
+        if self.is_sqlite:
+            async with self.read_sessions() as session, session.begin():
+                yield session
+            return
+        engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
+        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+            await session.execute(text("SET TRANSACTION READ ONLY"))
+            yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -93,15 +109,14 @@ def create_database(
         engine = _sqlite_engine(url, begin="IMMEDIATE", pool_size=pool_size, **common)
         read_engine = _sqlite_engine(url, begin="DEFERRED", pool_size=pool_size, **common)
     elif backend == "postgresql":
+        # No pool_pre_ping: it costs a round trip per checkout, and SQLAlchemy already
+        # invalidates the pool when a statement meets a dropped connection.
         engine = create_async_engine(
-            url,
-            echo=echo,
-            pool_size=pool_size,
-            **JSON_CODEC,
-            isolation_level="READ COMMITTED",
-            pool_pre_ping=True,
+            url, echo=echo, pool_size=pool_size, isolation_level="READ COMMITTED", **JSON_CODEC
         )
-        read_engine = engine
+        # Reads autocommit: one round trip per query, no BEGIN/ROLLBACK around it. A reader
+        # that needs several queries to agree uses `snapshot()`.
+        read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     else:
         raise ValueError(f"unsupported database backend {backend!r} (use sqlite or postgresql)")
     return Database(

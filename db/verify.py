@@ -84,16 +84,18 @@ async def replay(
 ) -> tuple[int, dict[str, dict[Any, Any]]]:
     """Fold the whole log through every binding's projection; (events read, states by name)."""
     states: dict[str, dict[Any, Any]] = {b.name: {} for b in bindings}
-    routes = [(b.projection.event_types, b.projection.apply, states[b.name]) for b in bindings]
+    # Event type -> the (fold, state) pairs that read it, so each event meets only its folds.
+    routes: dict[str, list[tuple[Any, dict[Any, Any]]]] = {}
+    for b in bindings:
+        for kind in b.projection.event_types:
+            routes.setdefault(kind, []).append((b.projection.apply, states[b.name]))
     count = 0
     with _collector_paused():
         async for page in iter_log(db, prefetch=True):
             count += len(page)
             for event in page:
-                kind = event.event_type
-                for types, apply, state in routes:
-                    if kind in types:
-                        state.update(apply(state, event))
+                for apply, state in routes.get(event.event_type, ()):
+                    state.update(apply(state, event))
     return count, states
 
 

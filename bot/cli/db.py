@@ -71,7 +71,7 @@ async def _verify(args: argparse.Namespace) -> int:
         if args.rebuild:
             async with db.sessions() as session, session.begin():
                 await rebuild(session)
-        async with db.read_sessions() as session:
+        async with db.snapshot() as session:
             report = await verify(session)
     finally:
         await db.dispose()

@@ -316,3 +316,17 @@ async def test_a_stored_v1_payload_is_upcast_when_read(database: Database) -> No
     assert event.payload["proposal_id"] == v1["id"] and "status" not in event.payload
     typed = event.typed()
     assert isinstance(typed, ProposalSubmitted) and typed.threshold == 0.5
+
+
+async def test_snapshot_keeps_one_state_while_others_append(database: Database) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov)])
+    async with database.snapshot() as s:
+        assert await head(s) == 1
+        await append(database, [grant(seeded.season_id, gov)])  # committed by another connection
+        assert await head(s) == 1
+        assert [e.sequence_number for e in await read_from(s, 0)] == [1]
+        assert (await verify(s)).ok
+    async with database.read_sessions() as s:
+        assert await head(s) == 2
