@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES: list[str] = [
     "bot.cli.db",
     "bot.app.sim_cli",
+    "bot.cli.discord",
 ]
 
 

@@ -1,0 +1,160 @@
+"""`/admin ...`: moderation for the server's managers. Hidden from members without Manage
+Server (`default_permissions`) and checked again on the server side for every use, since a
+server can override the default. Every action goes through an app-layer handler, which writes
+the `admin_log`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.governance.commands import AdminCancelProposal, RemoveGovernor, ReviewProposal
+from bot.domain.errors import NotFoundError
+from bot.domain.settings import SETTINGS
+from bot.ui.embeds import clip, embed, pages
+from bot.ui.errors import NOT_ALLOWED
+from bot.ui.items import review_view
+from bot.ui.pagination import send_pages
+from bot.ui.replies import command_id, reply
+from db import discord_repo
+
+if TYPE_CHECKING:
+    from bot.discord_app import PinwheelBot
+
+REVIEW_BATCH = 5  # flagged proposals per review message: one row of buttons each
+
+
+def is_admin(interaction: discord.Interaction[Any]) -> bool:
+    member = interaction.user
+    return isinstance(member, discord.Member) and member.guild_permissions.manage_guild
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Admin(commands.GroupCog, group_name="admin", group_description="Moderate the league"):
+    def __init__(self, bot: PinwheelBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if not is_admin(interaction):
+            raise app_commands.CheckFailure(NOT_ALLOWED)
+        return True
+
+    @app_commands.command(name="review")
+    async def review(self, interaction: discord.Interaction[Any]) -> None:
+        """Show proposals flagged for review, with Clear and Veto buttons."""
+        _, season_id = await self.bot.season(interaction)
+        flagged = await discord_repo.flagged_proposals(self.bot.app.db, season_id)
+        if not flagged:
+            await reply(interaction, "No proposals are waiting for review.")
+            return
+        batch = flagged[:REVIEW_BATCH]
+        result = embed("Proposals awaiting review")
+        lines = [
+            f"**{i}.** {clip(p['text'], 300)}\n`{p['proposal_id']}`" for i, p in enumerate(batch, 1)
+        ]
+        more = len(flagged) - len(batch)
+        if more:
+            lines.append(f"…and {more} more after these.")
+        result.description = "\n".join(lines)
+        await reply(interaction, embed=result, view=review_view([p["proposal_id"] for p in batch]))
+
+    @app_commands.command(name="veto")
+    @app_commands.describe(proposal="Id of the flagged proposal", reason="Why, shown to players")
+    async def veto(
+        self,
+        interaction: discord.Interaction[Any],
+        proposal: str,
+        reason: app_commands.Range[str, 1, 500],
+    ) -> None:
+        """Veto a flagged proposal; its author's tokens are refunded."""
+        out = await self.bot.app.handle(
+            ReviewProposal(proposal, str(interaction.user.id), veto=True, reason=reason),
+            command_id=command_id(interaction),
+        )
+        await reply(interaction, f"Vetoed; {out['refunded']} token(s) refunded to the author.")
+
+    @app_commands.command(name="cancel")
+    @app_commands.describe(proposal="Id of the open proposal", reason="Why, shown to players")
+    async def cancel(
+        self,
+        interaction: discord.Interaction[Any],
+        proposal: str,
+        reason: app_commands.Range[str, 1, 500],
+    ) -> None:
+        """Cancel any open proposal; its author's tokens are refunded."""
+        out = await self.bot.app.handle(
+            AdminCancelProposal(proposal, str(interaction.user.id), reason=reason),
+            command_id=command_id(interaction),
+        )
+        await reply(interaction, f"Cancelled; {out['refunded']} token(s) refunded to the author.")
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(member="The governor to remove from their team", reason="Why")
+    async def remove(
+        self,
+        interaction: discord.Interaction[Any],
+        member: discord.Member,
+        reason: app_commands.Range[str, 1, 500],
+    ) -> None:
+        """Remove a governor from their team."""
+        league, season_id = await self.bot.season(interaction)
+        governor_id = await self.bot.app.governor_id(league.league_id, str(member.id))
+        if governor_id is None:
+            raise NotFoundError(f"{member.display_name} is not a governor in this league.")
+        out = await self.bot.app.handle(
+            RemoveGovernor(season_id, governor_id, str(interaction.user.id), reason),
+            command_id=command_id(interaction),
+        )
+        await reply(
+            interaction, f"{member.display_name} no longer governs team `{out['team_id']}`."
+        )
+
+    @app_commands.command(name="audit")
+    @app_commands.describe(limit="How many recent actions to show")
+    async def audit(
+        self, interaction: discord.Interaction[Any], limit: app_commands.Range[int, 1, 100] = 25
+    ) -> None:
+        """Show recent admin actions from the audit log."""
+        league = await self.bot.league(interaction)
+        entries = await discord_repo.recent_admin_log(self.bot.app.db, league.league_id, limit)
+        lines = [
+            f"<t:{int(e.created_at.timestamp())}:f> <@{e.actor_id}> **{e.action_type}** "
+            f"{e.target_table} `{e.target_id}`" + (f" — {clip(e.reason, 200)}" if e.reason else "")
+            for e in entries
+        ]
+        await send_pages(interaction, pages("Admin log", lines, empty="No admin actions yet."))
+
+    settings = app_commands.Group(name="settings", description="League settings")
+
+    @settings.command(name="get")
+    @app_commands.describe(key="The setting to show; leave empty for all")
+    async def settings_get(
+        self, interaction: discord.Interaction[Any], key: str | None = None
+    ) -> None:
+        """Show league settings and their allowed ranges."""
+        league = await self.bot.league(interaction)
+        current = await discord_repo.league_settings(self.bot.app.db, league.league_id)
+        if key is not None and key not in SETTINGS:
+            raise NotFoundError(f"There is no setting called {clip(key, 100)}.")
+        specs = [SETTINGS[key]] if key else list(SETTINGS.values())
+        lines = [
+            f"`{s.key}` = **{current.get(s.key)}** (default {s.default}, "
+            f"{s.minimum}–{s.maximum}) — {s.description}"
+            for s in specs
+        ]
+        await send_pages(interaction, pages("League settings", lines))
+
+    @settings_get.autocomplete("key")
+    async def setting_keys(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=k, value=k) for k in SETTINGS if current in k][:25]
+
+
+async def setup(bot: PinwheelBot) -> None:
+    await bot.add_cog(Admin(bot))

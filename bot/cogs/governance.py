@@ -1,0 +1,196 @@
+"""Governors' commands: join a team, propose, amend, cancel, vote, and see their tokens and
+the open proposals. Each callback: find the seat → build the command → handle → render."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.governance.commands import (
+    AmendProposal,
+    CancelProposal,
+    CastVote,
+    JoinTeam,
+    SubmitProposal,
+)
+from bot.domain.errors import DomainError, NotFoundError
+from bot.ui.embeds import clip, embed, pages
+from bot.ui.governance import draft_embed, proposal_line
+from bot.ui.items import draft_view
+from bot.ui.pagination import send_pages
+from bot.ui.replies import command_id, reply
+from db import discord_repo
+
+if TYPE_CHECKING:
+    from bot.discord_app import PinwheelBot
+
+MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
+
+
+class Governance(commands.Cog):
+    def __init__(self, bot: PinwheelBot) -> None:
+        self.bot = bot
+
+    # --- autocomplete -------------------------------------------------------------------------
+
+    async def team_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            _, season_id = await self.bot.season(interaction)
+        except DomainError:
+            return []
+        found = await discord_repo.teams(self.bot.app.db, season_id)
+        return [
+            app_commands.Choice(name=clip(name, 100), value=team_id)
+            for team_id, name in found
+            if current.lower() in name.lower()
+        ][:MAX_CHOICES]
+
+    async def open_proposal_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            _, season_id = await self.bot.season(interaction)
+        except DomainError:
+            return []
+        found = await self.bot.app.open_proposals(season_id)
+        return [
+            app_commands.Choice(name=clip(p["text"], 100), value=p["proposal_id"])
+            for p in found
+            if current.lower() in p["text"].lower() or current == p["proposal_id"]
+        ][:MAX_CHOICES]
+
+    # --- commands -----------------------------------------------------------------------------
+
+    @app_commands.command(name="join")
+    @app_commands.guild_only()
+    @app_commands.describe(team="The team you will govern")
+    @app_commands.autocomplete(team=team_choices)
+    async def join(self, interaction: discord.Interaction[Any], team: str) -> None:
+        """Join a team as one of its governors."""
+        _, season_id = await self.bot.season(interaction)
+        team_id = await self._team_id(season_id, team)
+        out = await self.bot.app.handle(
+            JoinTeam(season_id, team_id, str(interaction.user.id), interaction.user.name),
+            command_id=command_id(interaction),
+        )
+        if out["already_joined"]:
+            await reply(interaction, f"You already govern **{out['team_name']}**.")
+            return
+        await reply(
+            interaction,
+            f"Welcome, governor of **{out['team_name']}**! "
+            f"You received {out['tokens_granted']} tokens: see /tokens.",
+        )
+
+    async def _team_id(self, season_id: str, typed: str) -> str:
+        found = await discord_repo.teams(self.bot.app.db, season_id)
+        for team_id, name in found:
+            if typed in (team_id, name) or typed.lower() == name.lower():
+                return team_id
+        raise NotFoundError("There is no team by that name; pick one from the list.")
+
+    @app_commands.command(name="propose")
+    @app_commands.guild_only()
+    @app_commands.describe(text="Your rule change in plain words, e.g. 'make threes worth 4'")
+    async def propose(
+        self, interaction: discord.Interaction[Any], text: app_commands.Range[str, 1, 500]
+    ) -> None:
+        """Propose a rule change; you confirm it before any token is spent."""
+        # Interpretation may be slow (an LLM): acknowledge within Discord's 3 seconds first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        seat = await self.bot.seat(interaction)
+        out = await self.bot.app.handle(
+            SubmitProposal(seat.season_id, seat.governor_id, text),
+            command_id=command_id(interaction),
+        )
+        await reply(interaction, embed=draft_embed(out), view=draft_view(out["draft_id"]))
+
+    @app_commands.command(name="amend")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        proposal="The open proposal to amend", text="The new wording of the rule change"
+    )
+    @app_commands.autocomplete(proposal=open_proposal_choices)
+    async def amend(
+        self,
+        interaction: discord.Interaction[Any],
+        proposal: str,
+        text: app_commands.Range[str, 1, 500],
+    ) -> None:
+        """Amend an open proposal (costs an amend token; votes cast so far are cleared)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        seat = await self.bot.seat(interaction)
+        out = await self.bot.app.handle(
+            AmendProposal(proposal, seat.governor_id, text), command_id=command_id(interaction)
+        )
+        cleared = len(out["cleared_voter_ids"])
+        note = f" {cleared} earlier vote(s) were cleared and must be cast again." if cleared else ""
+        review = " An admin will review the new wording." if out["flagged_for_review"] else ""
+        await reply(
+            interaction, f"Amendment {out['amendment_number']} is in: {out['text']}.{note}{review}"
+        )
+
+    @app_commands.command(name="cancel")
+    @app_commands.guild_only()
+    @app_commands.describe(proposal="Your open proposal to withdraw")
+    @app_commands.autocomplete(proposal=open_proposal_choices)
+    async def cancel(self, interaction: discord.Interaction[Any], proposal: str) -> None:
+        """Withdraw one of your own open proposals; its tokens are refunded."""
+        seat = await self.bot.seat(interaction)
+        out = await self.bot.app.handle(
+            CancelProposal(proposal, seat.governor_id), command_id=command_id(interaction)
+        )
+        await reply(interaction, f"Proposal withdrawn; {out['refunded']} token(s) refunded.")
+
+    @app_commands.command(name="vote")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        proposal="The open proposal to vote on",
+        choice="Your vote",
+        boost="Spend a boost token to double your vote's weight",
+    )
+    @app_commands.autocomplete(proposal=open_proposal_choices)
+    async def vote(
+        self,
+        interaction: discord.Interaction[Any],
+        proposal: str,
+        choice: Literal["yes", "no"],
+        boost: bool = False,
+    ) -> None:
+        """Vote yes or no on an open proposal (secret until the window closes)."""
+        seat = await self.bot.seat(interaction)
+        out = await self.bot.app.handle(
+            CastVote(proposal, seat.governor_id, choice, boost), command_id=command_id(interaction)
+        )
+        verb = "changed to" if out["changed"] else "recorded:"
+        boosted = " (boosted)" if out["boost_used"] else ""
+        await reply(interaction, f"Your vote is {verb} **{out['vote']}**{boosted}.")
+
+    @app_commands.command(name="tokens")
+    @app_commands.guild_only()
+    async def tokens(self, interaction: discord.Interaction[Any]) -> None:
+        """Show your propose, amend and boost tokens."""
+        seat = await self.bot.seat(interaction)
+        balances = await self.bot.app.balances(seat.season_id, seat.governor_id)
+        lines = [f"**{kind}**: {count}" for kind, count in balances.items()]
+        await reply(interaction, embed=embed("Your tokens", "\n".join(lines)))
+
+    @app_commands.command(name="proposals")
+    @app_commands.guild_only()
+    async def proposals(self, interaction: discord.Interaction[Any]) -> None:
+        """List the proposals open for votes."""
+        _, season_id = await self.bot.season(interaction)
+        found = await self.bot.app.open_proposals(season_id)
+        lines = [proposal_line(p) for p in found]
+        await send_pages(
+            interaction, pages("Open proposals", lines, empty="No proposals are open right now.")
+        )
+
+
+async def setup(bot: PinwheelBot) -> None:
+    await bot.add_cog(Governance(bot))

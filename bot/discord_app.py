@@ -1,0 +1,151 @@
+"""The Discord bot: a `commands.Bot` around the app facade, its extensions and persistent
+buttons, and `run_discord(settings)` which `pinwheel run` calls when DISCORD_TOKEN is set.
+
+Commands are never synced on start: `pinwheel sync-commands` or the owner's `sync` command
+does it deliberately.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.app.ports import BuiltinInterpreter
+from bot.app.service import Pinwheel
+from bot.config import Settings
+from bot.domain.errors import DomainError, NotFoundError
+from bot.ui.errors import send_error
+from bot.ui.items import DYNAMIC_ITEMS
+from db import discord_repo
+from db.discord_repo import GuildLeague
+
+log = logging.getLogger(__name__)
+
+# One extension per feature, each with `async def setup(bot)`.
+EXTENSIONS: tuple[str, ...] = (
+    "bot.cogs.governance",
+    "bot.cogs.rules",
+    "bot.cogs.admin",
+    "bot.cogs.owner",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """Who is acting, in which league and season."""
+
+    league_id: str
+    season_id: str
+    governor_id: str
+
+
+class PinwheelBot(commands.Bot):
+    def __init__(
+        self,
+        app: Pinwheel,
+        *,
+        extensions: Sequence[str] = EXTENSIONS,
+        owner_ids: set[int] | None = None,
+    ) -> None:
+        # No privileged intents: slash commands and buttons need none; the owner's text
+        # command is reached by mentioning the bot, which Discord delivers with content.
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            owner_ids=owner_ids or set(),
+            help_command=None,
+        )
+        self.app = app
+        self.extension_names = tuple(extensions)
+        self.tree.on_error = send_error  # type: ignore[method-assign]
+
+    async def setup_hook(self) -> None:
+        for name in self.extension_names:
+            await self.load_extension(name)
+        # Buttons that outlive a restart: their custom ids carry an id; the state is re-read.
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    # --- The core's public API for cogs ---------------------------------------------------
+
+    async def league(self, interaction: discord.Interaction[Any]) -> GuildLeague:
+        if interaction.guild_id is None:
+            raise DomainError("Pinwheel commands work inside a server that runs a league.")
+        found = await discord_repo.guild_league(self.app.db, interaction.guild_id)
+        if found is None:
+            raise NotFoundError("This server has no Pinwheel league yet; an admin can set one up.")
+        return found
+
+    async def season(self, interaction: discord.Interaction[Any]) -> tuple[GuildLeague, str]:
+        league = await self.league(interaction)
+        if league.season_id is None:
+            raise NotFoundError("No season is running in this league right now.")
+        return league, league.season_id
+
+    async def seat(self, interaction: discord.Interaction[Any]) -> Seat:
+        """The acting governor, or a `DomainError` telling them to /join first."""
+        league, season_id = await self.season(interaction)
+        governor_id = await self.app.governor_id(league.league_id, str(interaction.user.id))
+        if governor_id is None:
+            raise NotFoundError("You are not a governor yet: join a team with /join first.")
+        return Seat(league.league_id, season_id, governor_id)
+
+
+def build_bot(
+    app: Pinwheel, *, extensions: Sequence[str] = EXTENSIONS, owner_ids: set[int] | None = None
+) -> PinwheelBot:
+    return PinwheelBot(app, extensions=extensions, owner_ids=owner_ids)
+
+
+async def command_payload(bot: PinwheelBot) -> list[dict[str, Any]]:
+    """The command tree as Discord receives it on sync, sorted by name."""
+    if not bot.cogs:
+        for name in bot.extension_names:
+            await bot.load_extension(name)
+    payload = [c.to_dict(bot.tree) for c in bot.tree.get_commands()]
+    return sorted(payload, key=lambda c: (c.get("type", 1), c["name"]))
+
+
+async def run_discord(settings: Settings) -> int:
+    """Connect to Discord and serve until SIGTERM or SIGINT; returns an exit code."""
+    from db.engine import create_database
+
+    if not settings.discord_token:
+        log.error("DISCORD_TOKEN is not set")
+        return 2
+    db = create_database(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
+    bot = build_bot(Pinwheel(db, BuiltinInterpreter()))
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers
+            loop.add_signal_handler(sig, stopping.set)
+    try:
+        async with bot:
+            runner = asyncio.create_task(bot.start(settings.discord_token))
+            stopper = asyncio.create_task(stopping.wait())
+            done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if runner in done:
+                runner.result()  # a login failure surfaces here
+            log.info("Shutting down")
+            await bot.close()
+            await asyncio.gather(runner, return_exceptions=True)
+            stopper.cancel()
+    except discord.LoginFailure:
+        log.error("Discord refused the token")
+        return 1
+    finally:
+        await db.dispose()
+    return 0

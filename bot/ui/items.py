@@ -1,0 +1,208 @@
+"""Buttons that outlive a restart: `DynamicItem`s whose custom id carries only an id and an
+action. Each press re-reads the state through the app layer, so a pressed-twice or stale
+button answers from the truth (\"already settled\"), and the handler decides who may press."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+import discord
+
+from bot.app.governance.commands import (
+    ConfirmProposal,
+    DiscardDraft,
+    ReviewProposal,
+    SubmitProposal,
+)
+from bot.ui.errors import NOT_ALLOWED, guarded
+from bot.ui.governance import draft_embed, proposal_embed
+from bot.ui.replies import NO_MENTIONS, command_id, reply
+
+if TYPE_CHECKING:
+    from bot.discord_app import PinwheelBot
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+NOT_A_GOVERNOR = "not-a-governor"  # never a governor id, so the handler refuses the press
+
+
+def _bot(interaction: discord.Interaction[Any]) -> PinwheelBot:
+    return cast("PinwheelBot", interaction.client)
+
+
+async def _governor_id(interaction: discord.Interaction[Any]) -> str:
+    bot = _bot(interaction)
+    league = await bot.league(interaction)
+    found = await bot.app.governor_id(league.league_id, str(interaction.user.id))
+    return found or NOT_A_GOVERNOR
+
+
+class ProposalDraftButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"pw:draft:(?P<action>confirm|revise|discard):(?P<draft_id>{UUID})",
+):
+    """Confirm / Revise / Cancel under a proposal draft; only its author may press."""
+
+    LABELS: ClassVar[dict[str, str]] = {
+        "confirm": "Confirm",
+        "revise": "Revise",
+        "discard": "Cancel",
+    }
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {
+        "confirm": discord.ButtonStyle.success,
+        "revise": discord.ButtonStyle.secondary,
+        "discard": discord.ButtonStyle.danger,
+    }
+
+    def __init__(self, action: str, draft_id: str) -> None:
+        self.action, self.draft_id = action, draft_id
+        super().__init__(
+            discord.ui.Button(
+                label=self.LABELS[action],
+                style=self.STYLES[action],
+                custom_id=f"pw:draft:{action}:{draft_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> ProposalDraftButton:
+        return cls(match["action"], match["draft_id"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._press(interaction))
+
+    async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        app = _bot(interaction).app
+        governor_id = await _governor_id(interaction)
+        if self.action == "revise":
+            # Dismissing first proves the presser is the author before showing the form.
+            await app.handle(
+                DiscardDraft(self.draft_id, governor_id), command_id=command_id(interaction)
+            )
+            old = interaction.message.embeds[0].description if interaction.message else ""
+            await interaction.response.send_modal(ReviseModal(old or ""))
+            return
+        if self.action == "discard":
+            out = await app.handle(
+                DiscardDraft(self.draft_id, governor_id), command_id=command_id(interaction)
+            )
+            if out["discarded"]:
+                await reply(interaction, "Proposal dropped. Nothing was spent.")
+            else:
+                await reply(interaction, f"That draft is already settled ({out['draft_status']}).")
+            return
+        out = await app.handle(
+            ConfirmProposal(self.draft_id, governor_id), command_id=command_id(interaction)
+        )
+        if out["already_confirmed"]:
+            await reply(interaction, "That proposal is already open for votes.")
+            return
+        proposal = await app.proposal(out["proposal_id"])
+        await reply(
+            interaction,
+            embed=proposal_embed(proposal, interaction.user.display_name),
+            ephemeral=False,
+        )
+
+
+def draft_view(draft_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in ("confirm", "revise", "discard"):
+        view.add_item(ProposalDraftButton(action, draft_id))
+    return view
+
+
+class ReviseModal(discord.ui.Modal, title="Revise your proposal"):
+    text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Proposal", style=discord.TextStyle.paragraph, max_length=500
+    )
+
+    def __init__(self, old_text: str) -> None:
+        super().__init__()
+        self.text.default = old_text[:500]
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._submit(interaction))
+
+    async def _submit(self, interaction: discord.Interaction[Any]) -> None:
+        bot = _bot(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        seat = await bot.seat(interaction)
+        out = await bot.app.handle(
+            SubmitProposal(seat.season_id, seat.governor_id, self.text.value),
+            command_id=command_id(interaction),
+        )
+        await reply(interaction, embed=draft_embed(out), view=draft_view(out["draft_id"]))
+
+
+class ReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"pw:review:(?P<action>clear|veto):(?P<proposal_id>{UUID})",
+):
+    """Clear / Veto under a flagged proposal in `/admin review`; admins only."""
+
+    def __init__(self, action: str, proposal_id: str) -> None:
+        self.action, self.proposal_id = action, proposal_id
+        super().__init__(
+            discord.ui.Button(
+                label="Clear" if action == "clear" else "Veto",
+                style=(
+                    discord.ButtonStyle.success if action == "clear" else discord.ButtonStyle.danger
+                ),
+                custom_id=f"pw:review:{action}:{proposal_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> ReviewButton:
+        return cls(match["action"], match["proposal_id"])
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        member = interaction.user
+        if isinstance(member, discord.Member) and member.guild_permissions.manage_guild:
+            return True
+        await reply(interaction, NOT_ALLOWED)
+        return False
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._press(interaction))
+
+    async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        veto = self.action == "veto"
+        out = await _bot(interaction).app.handle(
+            ReviewProposal(
+                self.proposal_id,
+                str(interaction.user.id),
+                veto=veto,
+                reason="Vetoed in review" if veto else "",
+            ),
+            command_id=command_id(interaction),
+        )
+        done = "vetoed (its tokens refunded)" if veto else "cleared for voting"
+        await interaction.response.send_message(
+            f"Proposal `{out['proposal_id']}` {done}.", allowed_mentions=NO_MENTIONS
+        )
+
+
+def review_view(proposal_ids: list[str]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for row, proposal_id in enumerate(proposal_ids[:5]):  # five rows of buttons at most
+        for action in ("clear", "veto"):
+            item = ReviewButton(action, proposal_id)
+            item.item.row = row
+            view.add_item(item)
+    return view
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (ProposalDraftButton, ReviewButton)

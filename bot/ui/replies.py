@@ -1,0 +1,42 @@
+"""Sending replies the same way everywhere: mentions off, ephemeral by default, a follow-up
+when the interaction was already answered or deferred."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+# Player text may contain @everyone or role mentions; nothing the bot posts pings anyone.
+NO_MENTIONS = discord.AllowedMentions.none()
+
+GENERIC_ERROR = "Something went wrong on our side. It has been logged; please try again later."
+
+
+def command_id(interaction: discord.Interaction[Any]) -> str:
+    """The idempotency key of one interaction (a retried delivery carries the same id)."""
+    return f"discord:{interaction.id}"
+
+
+async def reply(
+    interaction: discord.Interaction[Any],
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    ephemeral: bool = True,
+) -> None:
+    """Answer an interaction, or follow up if it was already answered or deferred."""
+    kwargs: dict[str, Any] = {
+        "content": content,
+        "ephemeral": ephemeral,
+        "allowed_mentions": NO_MENTIONS,
+    }
+    if embed is not None:
+        kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
