@@ -119,7 +119,7 @@ def draft_view(draft_id: str) -> discord.ui.View:
 
 class ReviseModal(discord.ui.Modal, title="Revise your proposal"):
     text: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Proposal", style=discord.TextStyle.paragraph, max_length=500
+        label="Proposal", custom_id="text", style=discord.TextStyle.paragraph, max_length=500
     )
 
     def __init__(self, old_text: str) -> None:

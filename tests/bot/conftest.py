@@ -53,6 +53,13 @@ class World:
     bob: simcord.MemberActor
     admin: simcord.MemberActor
 
+    def refused(self, *expected: type[BaseException]) -> list[BaseException]:
+        """The errors the bot answered since the last call (SimCord records each one the tree
+        handled); fails unless each is one of `expected`."""
+        found = [getattr(e, "original", e) for e in self.env.errors]
+        assert found and all(isinstance(e, expected) for e in found), found
+        return found
+
     async def restart(self) -> None:
         """A fresh bot process over the same database and the same Discord."""
         await self.env.restart_bot(build_bot(self.league.app))
