@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 import simcord
 
-from bot.domain.errors import NotFoundError
+from bot.domain.errors import DomainError, NotFoundError
+from bot.ui.replies import GENERIC_ERROR
+from tests.app.kit import FakeInterpreter
 from tests.bot.conftest import World
 
 
@@ -151,3 +154,140 @@ async def governor(world: World, who: str = "alice") -> str:
     )
     assert found is not None
     return found
+
+
+class SlowInterpreter(FakeInterpreter):
+    """An interpreter that takes longer than Discord's 3 seconds (think: a busy LLM)."""
+
+    async def interpret(self, text: str, rules: Any) -> Any:
+        await asyncio.sleep(5)
+        return await super().interpret(text, rules)
+
+
+async def test_a_slow_interpretation_is_deferred_and_followed_up(world: World) -> None:
+    await join(world)
+    world.league.app.interpreter = SlowInterpreter()
+
+    result = await world.alice.slash(world.channel, "propose", text="three_point_value=4")
+
+    assert result.deferred and result.response.embeds == []  # "thinking…" within 3 s
+    await world.env.advance_time(5)
+    assert result.response.embeds[0].description == "three_point_value=4"
+
+
+async def test_vote_records_a_secret_vote_on_an_open_proposal(world: World) -> None:
+    proposal_id = await open_proposal(world)
+
+    result = await world.alice.slash(world.channel, "vote", proposal=proposal_id, choice="yes")
+
+    assert result.ephemeral and "recorded: **yes**" in result.response.content
+    assert await world.league.app.my_vote(proposal_id, await governor(world)) == {
+        "vote": "yes",
+        "boost_used": False,
+    }
+
+
+async def test_vote_refuses_a_proposal_that_does_not_exist(world: World) -> None:
+    await join(world)
+
+    result = await world.alice.slash(world.channel, "vote", proposal="nope", choice="no")
+
+    assert "no such proposal" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_vote_autocomplete_offers_only_open_proposals(world: World) -> None:
+    proposal_id = await open_proposal(world)
+    await propose(world, "two_point_value=3")  # a draft, not open for votes
+
+    choices = await world.alice.autocomplete(world.channel, "vote", "proposal", "")
+
+    assert [c["value"] for c in choices] == [proposal_id]
+
+
+async def test_tokens_shows_the_governors_balances(world: World) -> None:
+    await join(world)
+
+    result = await world.alice.slash(world.channel, "tokens")
+
+    assert result.ephemeral
+    assert "**propose**:" in result.response.embeds[0].description
+
+
+async def test_tokens_refuses_someone_who_has_not_joined(world: World) -> None:
+    result = await world.bob.slash(world.channel, "tokens")
+
+    assert "join a team with /join first" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_proposals_lists_the_open_ones_to_anyone(world: World) -> None:
+    proposal_id = await open_proposal(world)
+
+    result = await world.bob.slash(world.channel, "proposals")
+
+    assert proposal_id in result.response.embeds[0].description
+
+
+async def test_proposals_says_so_when_none_are_open(world: World) -> None:
+    result = await world.bob.slash(world.channel, "proposals")
+
+    assert result.response.embeds[0].description == "No proposals are open right now."
+
+
+async def test_amend_rewords_an_open_proposal(world: World) -> None:
+    proposal_id = await open_proposal(world)
+
+    result = await world.alice.slash(
+        world.channel, "amend", proposal=proposal_id, text="three_point_value=5"
+    )
+
+    assert "Amendment 1 is in" in result.response.content
+    assert (await world.league.app.proposal(proposal_id))["text"] == "three_point_value=5"
+
+
+async def test_amend_refuses_a_proposal_that_does_not_exist(world: World) -> None:
+    await join(world)
+
+    result = await world.alice.slash(world.channel, "amend", proposal="nope", text="x=1")
+
+    assert "no such proposal" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_cancel_withdraws_your_proposal_and_refunds_it(world: World) -> None:
+    proposal_id = await open_proposal(world)
+
+    result = await world.alice.slash(world.channel, "cancel", proposal=proposal_id)
+
+    assert "withdrawn; 1 token(s) refunded" in result.response.content
+
+
+async def test_cancel_refuses_someone_elses_proposal(world: World) -> None:
+    proposal_id = await open_proposal(world)
+    await join(world, "bob", team=1)
+
+    result = await world.bob.slash(world.channel, "cancel", proposal=proposal_id)
+
+    assert result.ephemeral
+    world.refused(DomainError)
+    assert (await world.league.app.proposal(proposal_id))["status"] == "confirmed"
+
+
+async def test_an_unexpected_error_shows_a_generic_message_and_no_internals(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    await join(world)
+    world.league.app.interpreter = BrokenInterpreter()
+
+    result = await world.alice.slash(world.channel, "propose", text="three_point_value=4")
+
+    assert result.response.content == GENERIC_ERROR
+    assert "secret" not in result.response.content
+    world.refused(RuntimeError)
+    assert "Unexpected error in propose" in caplog.text
+
+
+class BrokenInterpreter(FakeInterpreter):
+    async def interpret(self, text: str, rules: Any) -> Any:
+        raise RuntimeError("secret connection string")
