@@ -23,6 +23,7 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    literal_column,
     select,
     tuple_,
     type_coerce,
@@ -169,15 +170,32 @@ class EventStore:
         """Append `events` atomically after checking their expected aggregate versions."""
         if not events:
             return []
-        first = await self._reserve(len(events))
         now = self._clock()
         conn = await self._conn()
-        if len(events) == 1:
+        if len(events) == 1 and self._locked and conn.dialect.name == "postgresql":
+            stored = [await self._reserve_and_insert_one(conn, events[0], command_id, now)]
+        elif len(events) == 1:
+            first = await self._reserve(1)
             stored = [await self._insert_one(conn, events[0], first, command_id, now)]
         else:
+            first = await self._reserve(len(events))
             stored = await self._insert_batch(conn, events, first, command_id, now)
         await apply_inline(conn, self._projections, stored)
         return stored
+
+    async def _reserve_and_insert_one(
+        self, conn: AsyncConnection, new: NewEvent, command_id: str | None, now: datetime
+    ) -> StoredEvent:
+        # PostgreSQL, with the head already locked by `lock()`: reserve the sequence number,
+        # take the aggregate version and insert in one statement (a round trip is most of its
+        # cost). Only under the lock: a statement that waited for the lock itself would still
+        # read versions from the snapshot taken before the wait, and miss a concurrent commit.
+        draft = _stored(new, 0, 0, command_id, now)
+        values = {f"e_{k}": v for k, v in _row(draft).items() if k not in _ASSIGNED}
+        values["v_type"], values["v_id"] = new.aggregate_type, new.aggregate_id
+        sequence, version = (await conn.execute(_RESERVE_AND_INSERT_ONE, values)).one()
+        _check_version(new, version - 1)
+        return draft._replace(sequence_number=sequence, aggregate_version=version)
 
     async def _insert_one(
         self,
@@ -240,18 +258,48 @@ _VERSIONS = (
     )
     .group_by(events_table.c.aggregate_type, events_table.c.aggregate_id)
 )
+_NEXT_VERSION = (
+    select(func.coalesce(func.max(events_table.c.aggregate_version), 0) + 1)
+    .where(
+        events_table.c.aggregate_type == bindparam("v_type"),
+        events_table.c.aggregate_id == bindparam("v_id"),
+    )
+    .scalar_subquery()
+)
 _INSERT_ONE = (
     insert(events_table)
-    .values(
-        aggregate_version=select(func.coalesce(func.max(events_table.c.aggregate_version), 0) + 1)
-        .where(
-            events_table.c.aggregate_type == bindparam("v_type"),
-            events_table.c.aggregate_id == bindparam("v_id"),
-        )
-        .scalar_subquery()
-    )
+    .values(aggregate_version=_NEXT_VERSION)
     .returning(events_table.c.aggregate_version)
 )
+
+
+_ASSIGNED = ("sequence_number", "aggregate_version")
+
+
+def _reserve_and_insert_statement() -> Any:
+    reserved = (
+        update(head_table)
+        .where(head_table.c.id == literal_column("1"))
+        .values(last_sequence=head_table.c.last_sequence + literal_column("1"))
+        .returning(head_table.c.last_sequence)
+        .cte("reserved")
+    )
+    given = [c for c in events_table.columns if c.name not in _ASSIGNED]
+    source = select(
+        # Prefixed names: an unprefixed `id` would also bind to the head table's column.
+        *(bindparam(f"e_{c.name}", type_=c.type) for c in given),
+        reserved.c.last_sequence,
+        _NEXT_VERSION,
+    ).select_from(reserved)
+    names = [c.name for c in given] + list(_ASSIGNED)
+    return (
+        insert(events_table)
+        .from_select(names, source)
+        .returning(events_table.c.sequence_number, events_table.c.aggregate_version)
+    )
+
+
+_RESERVE_AND_INSERT_ONE = _reserve_and_insert_statement()
 
 
 def _check_version(new: NewEvent, current: int) -> None:

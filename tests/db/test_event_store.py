@@ -330,3 +330,25 @@ async def test_snapshot_keeps_one_state_while_others_append(database: Database) 
         assert (await verify(s)).ok
     async with database.read_sessions() as s:
         assert await head(s) == 2
+
+
+async def test_concurrent_commands_on_one_aggregate_get_dense_versions(database: Database) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+
+    def granting(n: int) -> Any:
+        async def handle(uow: UnitOfWork) -> Mapping[str, Any]:
+            await uow.append([grant(seeded.season_id, gov)])
+            return {"n": n}
+
+        return handle
+
+    await asyncio.gather(
+        *(run_command(database, granting(n), command_id=f"c:{n}", request={"n": n})
+          for n in range(20))
+    )  # fmt: skip
+    async with database.read_sessions() as s:
+        versions = [e.aggregate_version for e in await read_aggregate(s, "token", gov)]
+    assert versions == list(range(1, 21))
+    assert await balance(database, seeded.season_id, gov) == 20
+    await assert_log_consistent(database, 20)
