@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from bot.domain.events import StoredEvent
 from db.event_store import _COLUMNS, _from_row, events_table, head
 from db.governance_repo import check_current_rulesets, rebuild_current_rulesets
+from db.league_repo import check_league
 from db.projections import (
     ALL_BINDINGS,
     TableBinding,
@@ -159,6 +160,7 @@ async def verify(
         if report.head and at != report.head:
             report.problems.append(f"{binding.name} checkpoint at {at}, log head at {report.head}")
     report.problems += await check_current_rulesets(db)
+    report.problems += await check_league(db)
     return report
 
 

@@ -5,7 +5,7 @@ Concrete adapters are wired in `bot/__main__.py`; tests pass small hand-written 
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain.interpretation import Interpretation
 from bot.domain.rules import RuleSet
@@ -24,3 +24,13 @@ class BuiltinInterpreter:
         from bot.ai.interpreter import interpret_proposal
 
         return interpret_proposal(text, rules)
+
+
+class Poster(Protocol):
+    """Where outbox messages go (Discord channels and DMs; the terminal offline).
+
+    Must be idempotent per `key`: the outbox may hand the same message over again after a crash
+    between posting it and marking it sent.
+    """
+
+    async def post(self, key: str, kind: str, target: str, payload: dict[str, Any]) -> None: ...

@@ -73,6 +73,14 @@ SETTINGS: dict[str, SettingSpec] = {
             "governance",
             "Seconds a proposal draft can still be confirmed after it was interpreted.",
         ),
+        _spec(
+            "schedule.round_interval_minutes",
+            60,
+            0,
+            7 * 24 * 60,
+            "schedule",
+            "Minutes between rounds; 0 plays a round only when an admin asks (manual).",
+        ),
     )
 }
 

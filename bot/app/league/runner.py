@@ -1,0 +1,165 @@
+"""The round runner: plays a season's due round as three idempotent steps, then drains the
+outbox.
+
+Each step runs in its own unit of work under a deterministic command id, so a round cut short
+by a crash or a deploy resumes at the first step not yet recorded and nothing runs twice. On
+PostgreSQL a league's background work also holds an advisory lock, so a second bot process
+skips a league the first is already running (the command ids would stop it doubling anything;
+the lock stops it wasting the work).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+
+from bot.app.league import rounds
+from bot.app.league.mirrors import MirrorWriter
+from bot.app.league.outbox import drain
+from bot.app.ports import Poster
+from db import league_repo as repo
+from db.engine import Database
+from db.event_store import Clock, utc_now
+from db.uow import UnitOfWork, run_command
+
+logger = logging.getLogger(__name__)
+
+Hook = Callable[[str], None]
+STEPS = ("simulate", "govern", "advance")
+
+
+def _no_hook(_: str) -> None:
+    return None
+
+
+@dataclass
+class RoundReport:
+    season_id: str
+    round_number: int
+    outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ran: list[str] = field(default_factory=list)  # steps this call executed (not replayed)
+    posted: int = 0
+
+    @property
+    def phase(self) -> str | None:
+        phase = self.outcomes.get("advance", {}).get("phase")
+        return str(phase) if phase is not None else None
+
+
+class Runner:
+    """Runs due rounds for every league in one database."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock = utc_now,
+        poster: Poster | None = None,
+        hook: Hook = _no_hook,
+        writer: MirrorWriter | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.poster = poster
+        self.hook = hook
+        self.writer = writer
+
+    async def due(self) -> list[repo.Progress]:
+        now = self.clock()
+        async with self.db.read_sessions() as s:
+            found = await repo.active_progress(s)
+        return [p for p in found if p.next_due_at is not None and p.next_due_at <= now]
+
+    async def tick(self) -> list[RoundReport]:
+        """Run one round of every season that is due; drain the outbox."""
+        reports = []
+        for p in await self.due():
+            report = await self.run_round(p.season_id)
+            if report is not None:
+                reports.append(report)
+        return reports
+
+    async def run_round(self, season_id: str) -> RoundReport | None:
+        """Play the season's next round (due or not: manual cadence calls this directly).
+
+        None when another process holds the league or the season is complete.
+        """
+        async with self.db.read_sessions() as s:
+            progress = await repo.get_progress(s, season_id)
+        if progress is None or progress.phase == "complete":
+            return None
+        async with self.league_lock(progress.league_id) as held:
+            if not held:
+                return None
+            async with self.db.read_sessions() as s:
+                progress = await repo.get_progress(s, season_id)
+            if progress is None or progress.phase == "complete":
+                return None
+            report = RoundReport(season_id, progress.next_round)
+            ctx = rounds.StepContext(
+                season_id, progress.league_id, progress.next_round, self.hook, self.writer
+            )
+            for step, handler, after in (
+                ("simulate", rounds.simulate_round, "stored"),
+                ("govern", rounds.govern_round, "tallied"),
+                ("advance", rounds.advance_round, "advanced"),
+            ):
+                await self._step(report, ctx, step, handler)
+                self.hook(after)
+            if self.poster is not None:
+                report.posted = await self.drain(progress.league_id)
+            return report
+
+    async def _step(
+        self,
+        report: RoundReport,
+        ctx: rounds.StepContext,
+        step: str,
+        handler: Callable[[UnitOfWork, rounds.StepContext], Awaitable[dict[str, Any]]],
+    ) -> None:
+        command_id = rounds.step_id(ctx.season_id, ctx.round_number, step)
+        result = await run_command(
+            self.db,
+            lambda uow: handler(uow, ctx),
+            command_id=command_id,
+            request={"step": step, "season_id": ctx.season_id, "round": ctx.round_number},
+            clock=self.clock,
+        )
+        report.outcomes[step] = result.outcome
+        if not result.replayed:
+            report.ran.append(step)
+            logger.info("%s: %s", command_id, result.outcome)
+
+    async def drain(self, league_id: str | None = None) -> int:
+        if self.poster is None:
+            return 0
+        return await drain(
+            self.db, self.poster, league_id=league_id, clock=self.clock, hook=self.hook
+        )
+
+    @asynccontextmanager
+    async def league_lock(self, league_id: str) -> AsyncIterator[bool]:
+        """PostgreSQL: a session advisory lock on the league, held on its own connection (it
+        dies with the process). SQLite: each step's BEGIN IMMEDIATE already serialises."""
+        if self.db.is_sqlite:
+            yield True
+            return
+        async with self.db.engine.connect() as conn:
+            key = {"k": f"pinwheel-league:{league_id}"}
+            held = bool(
+                (
+                    await conn.execute(text("SELECT pg_try_advisory_lock(hashtext(:k))"), key)
+                ).scalar_one()
+            )
+            await conn.commit()
+            try:
+                yield held
+            finally:
+                if held:
+                    await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), key)
+                    await conn.commit()

@@ -1,0 +1,684 @@
+"""Reads and direct-table writes of the league runner: leagues, seasons, rosters, the schedule,
+game results, lifetime stats, mirrors, the outbox and each season's progress.
+
+Every write here runs inside one of the runner's units of work, in the same transaction as the
+step it belongs to; `check_league` is what `pinwheel verify` adds for these tables.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from bot.domain.effects import Effect
+from bot.domain.league import Hooper, HooperAttributes, Move, Team, Venue
+from bot.domain.projections import as_utc
+from bot.domain.schedule import ScheduledGame
+from bot.domain.standings import GameScore, compute_standings
+from bot.domain.strategy import TeamStrategy
+from db.projections import upsert
+from db.tables import (
+    AchievementRow,
+    BoxScoreRow,
+    CommentaryRow,
+    EffectRow,
+    GameResultRow,
+    GovernorAchievementRow,
+    GovernorPreferencesRow,
+    GovernorRow,
+    GovernorStatsRow,
+    HooperRow,
+    HooperStatsRow,
+    LeagueRow,
+    MirrorRow,
+    OutboxRow,
+    ScheduleRow,
+    SeasonProgressRow,
+    SeasonRow,
+    TeamRow,
+    TeamStrategyRow,
+    table_of,
+)
+
+Executor = AsyncSession | AsyncConnection
+
+leagues = table_of(LeagueRow)
+seasons = table_of(SeasonRow)
+teams = table_of(TeamRow)
+hoopers = table_of(HooperRow)
+schedule = table_of(ScheduleRow)
+games = table_of(GameResultRow)
+box_scores = table_of(BoxScoreRow)
+commentary = table_of(CommentaryRow)
+mirrors = table_of(MirrorRow)
+outbox = table_of(OutboxRow)
+progress = table_of(SeasonProgressRow)
+hooper_stats = table_of(HooperStatsRow)
+governor_stats = table_of(GovernorStatsRow)
+achievements = table_of(AchievementRow)
+governor_achievements = table_of(GovernorAchievementRow)
+preferences = table_of(GovernorPreferencesRow)
+strategies = table_of(TeamStrategyRow)
+effects = table_of(EffectRow)
+governors = table_of(GovernorRow)
+
+# Ids derived from what a row is, so a step that runs again writes the same rows.
+_NAMESPACE = uuid.UUID("0b5e7a52-54c1-4f0e-8d0e-6c6561677565")
+
+
+def stable_id(*parts: object) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+# --- Leagues and seasons --------------------------------------------------------------------------
+
+
+async def league_for_guild(db: Executor, guild_id: str) -> str | None:
+    query = select(leagues.c.id).where(leagues.c.guild_id == guild_id)
+    return (await db.execute(query)).scalar_one_or_none()
+
+
+async def insert_league(db: Executor, league_id: str, guild_id: str, name: str) -> None:
+    await db.execute(insert(leagues).values(id=league_id, guild_id=guild_id, name=name))
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonInfo:
+    season_id: str
+    league_id: str
+    number: int
+    name: str
+    status: str
+    config: dict[str, Any]
+
+
+def _season(row: Any) -> SeasonInfo:
+    return SeasonInfo(row.id, row.league_id, row.number, row.name, row.status, dict(row.config))
+
+
+async def latest_season(db: Executor, league_id: str) -> SeasonInfo | None:
+    query = (
+        select(seasons)
+        .where(seasons.c.league_id == league_id)
+        .order_by(seasons.c.number.desc())
+        .limit(1)
+    )
+    row = (await db.execute(query)).first()
+    return _season(row) if row else None
+
+
+async def season(db: Executor, season_id: str) -> SeasonInfo | None:
+    row = (await db.execute(select(seasons).where(seasons.c.id == season_id))).first()
+    return _season(row) if row else None
+
+
+async def insert_season(
+    db: Executor,
+    *,
+    season_id: str,
+    league_id: str,
+    number: int,
+    name: str,
+    rules: Mapping[str, Any],
+    config: Mapping[str, Any],
+) -> None:
+    await db.execute(
+        insert(seasons).values(
+            id=season_id,
+            league_id=league_id,
+            number=number,
+            name=name,
+            status="active",
+            starting_ruleset=dict(rules),
+            current_ruleset=dict(rules),
+            config=dict(config),
+        )
+    )
+
+
+async def set_season_status(
+    db: Executor, season_id: str, status: str, completed_at: datetime | None = None
+) -> None:
+    values: dict[str, Any] = {"status": status}
+    if completed_at is not None:
+        values["completed_at"] = completed_at
+    await db.execute(update(seasons).where(seasons.c.id == season_id).values(**values))
+
+
+# --- Rosters --------------------------------------------------------------------------------------
+
+
+async def insert_teams(db: Executor, season_id: str, roster: Sequence[Team]) -> None:
+    await db.execute(
+        insert(teams),
+        [
+            {
+                "id": t.id,
+                "season_id": season_id,
+                "name": t.name,
+                "color": t.color,
+                "motto": t.motto,
+                "venue": t.venue.model_dump(),
+            }
+            for t in roster
+        ],
+    )
+    await db.execute(
+        insert(hoopers),
+        [
+            {
+                "id": h.id,
+                "team_id": t.id,
+                "season_id": season_id,
+                "name": h.name,
+                "archetype": h.archetype,
+                "backstory": h.backstory,
+                "attributes": h.attributes.model_dump(),
+                "moves": [m.model_dump() for m in h.moves],
+                "is_active": h.starter,
+            }
+            for t in roster
+            for h in t.hoopers
+        ],
+    )
+
+
+async def load_teams(db: Executor, season_id: str) -> dict[str, Team]:
+    """The season's teams as the simulation takes them, by id (hoopers in a stable order)."""
+    team_rows = (
+        await db.execute(select(teams).where(teams.c.season_id == season_id).order_by(teams.c.id))
+    ).all()
+    by_team: dict[str, list[Hooper]] = {r.id: [] for r in team_rows}
+    hooper_rows = (
+        await db.execute(
+            select(hoopers).where(hoopers.c.season_id == season_id).order_by(hoopers.c.id)
+        )
+    ).all()
+    for h in hooper_rows:
+        if h.team_id in by_team:
+            by_team[h.team_id].append(
+                Hooper(
+                    id=h.id,
+                    name=h.name,
+                    archetype=h.archetype,
+                    attributes=HooperAttributes.model_validate(h.attributes),
+                    moves=tuple(Move.model_validate(m) for m in h.moves),
+                    backstory=h.backstory or "",
+                    starter=bool(h.is_active),
+                )
+            )
+    return {
+        r.id: Team(
+            id=r.id,
+            name=r.name,
+            color=r.color or "#888888",
+            motto=r.motto or "",
+            venue=Venue.model_validate(r.venue),
+            hoopers=tuple(sorted(by_team[r.id], key=lambda h: (not h.starter, h.id))),
+        )
+        for r in team_rows
+    }
+
+
+async def team_names(db: Executor, season_id: str) -> dict[str, str]:
+    rows = await db.execute(select(teams.c.id, teams.c.name).where(teams.c.season_id == season_id))
+    return {i: n for i, n in rows.all()}
+
+
+async def strategies_for(
+    db: Executor, team_ids: Iterable[str], round_number: int
+) -> dict[str, Any]:
+    """Each team's strategy in force at `round_number` (the latest effective at or before it)."""
+    ids = sorted(set(team_ids))
+    found: dict[str, tuple[int, TeamStrategy]] = {}
+    query = select(strategies).where(
+        strategies.c.team_id.in_(ids), strategies.c.effective_round <= round_number
+    )
+    for row in (await db.execute(query)).all():
+        current = found.get(row.team_id)
+        if current is None or row.effective_round > current[0]:
+            try:
+                found[row.team_id] = (
+                    row.effective_round,
+                    TeamStrategy.model_validate(row.strategy),
+                )
+            except ValueError:
+                continue
+    return {team: s for team, (_, s) in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveEffect:
+    effect_id: str
+    last_round: int | None
+    effect: Effect | None
+
+
+async def active_effects(db: Executor, season_id: str, round_number: int) -> list[ActiveEffect]:
+    query = (
+        select(effects)
+        .where(
+            effects.c.season_id == season_id,
+            effects.c.status == "active",
+            effects.c.registered_round <= round_number,
+        )
+        .order_by(effects.c.registered_round, effects.c.effect_id)
+    )
+    found = []
+    for row in (await db.execute(query)).all():
+        if row.last_round is not None and row.last_round < round_number:
+            continue
+        try:
+            effect: Effect | None = Effect.model_validate(row.definition)
+        except ValueError:
+            effect = None  # a definition this release cannot read acts on nothing
+        found.append(ActiveEffect(row.effect_id, row.last_round, effect))
+    return found
+
+
+# --- Schedule and results -------------------------------------------------------------------------
+
+
+async def insert_schedule(db: Executor, season_id: str, planned: Sequence[ScheduledGame]) -> None:
+    if not planned:
+        return
+    await db.execute(
+        insert(schedule),
+        [
+            {
+                "id": stable_id("schedule", season_id, g.round_number, g.matchup_index),
+                "season_id": season_id,
+                "round_number": g.round_number,
+                "matchup_index": g.matchup_index,
+                "home_team_id": g.home_team_id,
+                "away_team_id": g.away_team_id,
+                "phase": g.phase,
+                "series_id": g.series_id,
+                "status": "scheduled",
+            }
+            for g in planned
+        ],
+    )
+
+
+async def round_games(db: Executor, season_id: str, round_number: int) -> list[ScheduledGame]:
+    query = (
+        select(schedule)
+        .where(schedule.c.season_id == season_id, schedule.c.round_number == round_number)
+        .order_by(schedule.c.matchup_index)
+    )
+    return [
+        ScheduledGame(
+            round_number=r.round_number,
+            matchup_index=r.matchup_index,
+            home_team_id=r.home_team_id,
+            away_team_id=r.away_team_id,
+            phase=r.phase,
+            series_id=r.series_id,
+        )
+        for r in (await db.execute(query)).all()
+    ]
+
+
+async def last_scheduled_round(db: Executor, season_id: str) -> int:
+    query = select(func.max(schedule.c.round_number)).where(schedule.c.season_id == season_id)
+    return int((await db.execute(query)).scalar_one_or_none() or 0)
+
+
+async def insert_game(
+    db: Executor,
+    game_row: Mapping[str, Any],
+    lines: Sequence[Mapping[str, Any]],
+    notes: Sequence[Mapping[str, Any]],
+) -> None:
+    """Store one game, its box score and commentary, and mark its schedule slot played."""
+    await db.execute(insert(games).values(**game_row))
+    if lines:
+        await db.execute(insert(box_scores), list(lines))
+    if notes:
+        await db.execute(insert(commentary), list(notes))
+    await db.execute(
+        update(schedule)
+        .where(
+            schedule.c.season_id == game_row["season_id"],
+            schedule.c.round_number == game_row["round_number"],
+            schedule.c.matchup_index == game_row["matchup_index"],
+        )
+        .values(status="played", game_result_id=game_row["id"])
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlayedGame:
+    game_id: str
+    round_number: int
+    matchup_index: int
+    phase: str
+    series_id: str | None
+    home_team_id: str
+    away_team_id: str
+    home_score: int
+    away_score: int
+    winner_team_id: str
+
+    def score(self) -> GameScore:
+        return GameScore(
+            home_team_id=self.home_team_id,
+            away_team_id=self.away_team_id,
+            home_score=self.home_score,
+            away_score=self.away_score,
+        )
+
+
+async def played_games(
+    db: Executor, season_id: str, phases: Iterable[str] | None = None
+) -> list[PlayedGame]:
+    query = (
+        select(
+            games.c.id,
+            games.c.round_number,
+            games.c.matchup_index,
+            schedule.c.phase,
+            schedule.c.series_id,
+            games.c.home_team_id,
+            games.c.away_team_id,
+            games.c.home_score,
+            games.c.away_score,
+            games.c.winner_team_id,
+        )
+        .join(
+            schedule,
+            (schedule.c.season_id == games.c.season_id)
+            & (schedule.c.round_number == games.c.round_number)
+            & (schedule.c.matchup_index == games.c.matchup_index),
+        )
+        .where(games.c.season_id == season_id)
+        .order_by(games.c.round_number, games.c.matchup_index)
+    )
+    if phases is not None:
+        query = query.where(schedule.c.phase.in_(sorted(set(phases))))
+    return [PlayedGame(*tuple(r)) for r in (await db.execute(query)).all()]
+
+
+async def game_row(db: Executor, game_id: str) -> dict[str, Any] | None:
+    row = (await db.execute(select(games).where(games.c.id == game_id))).first()
+    return dict(row._mapping) if row else None
+
+
+async def game_box_scores(db: Executor, game_id: str) -> list[dict[str, Any]]:
+    query = select(box_scores).where(box_scores.c.game_id == game_id)
+    return [dict(r._mapping) for r in (await db.execute(query)).all()]
+
+
+async def season_box_scores(db: Executor, season_id: str) -> list[dict[str, Any]]:
+    query = (
+        select(box_scores, games.c.round_number)
+        .join(games, games.c.id == box_scores.c.game_id)
+        .where(games.c.season_id == season_id)
+    )
+    return [dict(r._mapping) for r in (await db.execute(query)).all()]
+
+
+# --- Lifetime stats -------------------------------------------------------------------------------
+
+
+async def hooper_stats_for(db: Executor, hooper_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    ids = sorted(set(hooper_ids))
+    query = select(hooper_stats).where(hooper_stats.c.hooper_id.in_(ids))
+    return {r.hooper_id: dict(r._mapping) for r in (await db.execute(query)).all()}
+
+
+async def save_hooper_stats(db: Executor, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        await db.execute(upsert(db, hooper_stats, ("hooper_id",)), [dict(r) for r in rows])
+
+
+async def governor_stats_for(
+    db: Executor, governor_ids: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    ids = sorted(set(governor_ids))
+    query = select(governor_stats).where(governor_stats.c.governor_id.in_(ids))
+    return {r.governor_id: dict(r._mapping) for r in (await db.execute(query)).all()}
+
+
+async def save_governor_stats(db: Executor, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        await db.execute(upsert(db, governor_stats, ("governor_id",)), [dict(r) for r in rows])
+
+
+async def ensure_achievements(db: Executor, catalogue: Sequence[Mapping[str, Any]]) -> None:
+    if catalogue:
+        await db.execute(upsert(db, achievements, ("id",)), [dict(a) for a in catalogue])
+
+
+async def earned_achievements(db: Executor, governor_ids: Iterable[str]) -> set[tuple[str, str]]:
+    ids = sorted(set(governor_ids))
+    query = select(
+        governor_achievements.c.governor_id, governor_achievements.c.achievement_id
+    ).where(governor_achievements.c.governor_id.in_(ids))
+    return {(g, a) for g, a in (await db.execute(query)).all()}
+
+
+async def grant_achievement(
+    db: Executor, governor_id: str, achievement_id: str, season_id: str, at: datetime
+) -> None:
+    await db.execute(
+        insert(governor_achievements).values(
+            governor_id=governor_id,
+            achievement_id=achievement_id,
+            season_id=season_id,
+            earned_at=at,
+        )
+    )
+
+
+async def dm_opt_outs(db: Executor, governor_ids: Iterable[str]) -> set[str]:
+    ids = sorted(set(governor_ids))
+    query = select(preferences.c.governor_id).where(
+        preferences.c.governor_id.in_(ids), preferences.c.dm_private_mirrors.is_(False)
+    )
+    return set((await db.execute(query)).scalars().all())
+
+
+async def governor_names(db: Executor, league_id: str) -> dict[str, str]:
+    query = select(governors.c.id, governors.c.discord_username).where(
+        governors.c.league_id == league_id
+    )
+    return {i: n for i, n in (await db.execute(query)).all()}
+
+
+# --- Mirrors and the outbox -----------------------------------------------------------------------
+
+
+async def insert_mirror(db: Executor, values: Mapping[str, Any]) -> None:
+    await db.execute(insert(mirrors).values(**values))
+
+
+async def enqueue(
+    db: Executor,
+    *,
+    league_id: str,
+    key: str,
+    kind: str,
+    target: str,
+    payload: Mapping[str, Any],
+    at: datetime,
+) -> None:
+    """Queue one message. A second message under the same key is a bug: the unique key refuses."""
+    await db.execute(
+        insert(outbox).values(
+            league_id=league_id,
+            key=key,
+            kind=kind,
+            target=target,
+            payload=dict(payload),
+            created_at=at,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    id: int
+    league_id: str
+    key: str
+    kind: str
+    target: str
+    payload: dict[str, Any]
+
+
+async def unsent(
+    db: Executor, league_id: str | None = None, limit: int = 100
+) -> list[OutboxMessage]:
+    query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(limit)
+    if league_id is not None:
+        query = query.where(outbox.c.league_id == league_id)
+    return [
+        OutboxMessage(r.id, r.league_id, r.key, r.kind, r.target, dict(r.payload))
+        for r in (await db.execute(query)).all()
+    ]
+
+
+async def mark_sent(db: Executor, message_id: int, at: datetime) -> None:
+    await db.execute(
+        update(outbox)
+        .where(outbox.c.id == message_id, outbox.c.sent_at.is_(None))
+        .values(sent_at=at)
+    )
+
+
+# --- Progress -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    season_id: str
+    league_id: str
+    phase: str
+    next_round: int
+    next_due_at: datetime | None
+    last_regular_round: int
+    bracket: dict[str, Any] | None
+    standings: list[Any]
+    champion_team_id: str | None
+    awards: dict[str, Any] | None
+
+
+def _progress(row: Any) -> Progress:
+    return Progress(
+        row.season_id,
+        row.league_id,
+        row.phase,
+        row.next_round,
+        as_utc(row.next_due_at),
+        row.last_regular_round,
+        dict(row.bracket) if row.bracket is not None else None,
+        list(row.standings),
+        row.champion_team_id,
+        dict(row.awards) if row.awards is not None else None,
+    )
+
+
+async def get_progress(db: Executor, season_id: str) -> Progress | None:
+    row = (await db.execute(select(progress).where(progress.c.season_id == season_id))).first()
+    return _progress(row) if row else None
+
+
+async def active_progress(db: Executor) -> list[Progress]:
+    """Every season the runner still has work for, across leagues."""
+    query = select(progress).where(progress.c.phase != "complete").order_by(progress.c.season_id)
+    return [_progress(r) for r in (await db.execute(query)).all()]
+
+
+async def insert_progress(db: Executor, values: Mapping[str, Any]) -> None:
+    await db.execute(insert(progress).values(**values))
+
+
+async def update_progress(db: Executor, season_id: str, values: Mapping[str, Any]) -> None:
+    await db.execute(update(progress).where(progress.c.season_id == season_id).values(**values))
+
+
+# --- Invariants (`pinwheel verify`) ---------------------------------------------------------------
+
+
+async def check_league(db: Executor) -> list[str]:
+    """Every scheduled game of a finished round played exactly once, each result on the
+    schedule, stored standings equal to the results, no duplicate outbox keys, lifetime hooper
+    stats equal to the box scores."""
+    problems: list[str] = []
+    for p in [_progress(r) for r in (await db.execute(select(progress))).all()]:
+        slots = (
+            await db.execute(
+                select(
+                    schedule.c.round_number,
+                    schedule.c.matchup_index,
+                    schedule.c.home_team_id,
+                    schedule.c.away_team_id,
+                    schedule.c.game_result_id,
+                ).where(schedule.c.season_id == p.season_id)
+            )
+        ).all()
+        results = {
+            (r.round_number, r.matchup_index): r
+            for r in (
+                await db.execute(
+                    select(
+                        games.c.id,
+                        games.c.round_number,
+                        games.c.matchup_index,
+                        games.c.home_team_id,
+                        games.c.away_team_id,
+                    ).where(games.c.season_id == p.season_id)
+                )
+            ).all()
+        }
+        planned = {(s.round_number, s.matchup_index): s for s in slots}
+        for key, s in planned.items():
+            done = key in results
+            if key[0] < p.next_round and not done:
+                problems.append(f"season {p.season_id}: scheduled game {key} was never played")
+            if done:
+                r = results[key]
+                if (r.home_team_id, r.away_team_id) != (s.home_team_id, s.away_team_id):
+                    problems.append(f"season {p.season_id}: game {key} has the wrong teams")
+                if s.game_result_id != r.id:
+                    problems.append(f"season {p.season_id}: schedule {key} not linked to its game")
+        for key in results.keys() - planned.keys():
+            problems.append(f"season {p.season_id}: game {key} is not on the schedule")
+        team_ids = list((await team_names(db, p.season_id)).keys())
+        regular = [g.score() for g in await played_games(db, p.season_id, ("regular",))]
+        expected = [r.model_dump() for r in compute_standings(team_ids, regular)]
+        if p.standings != expected:
+            problems.append(f"season {p.season_id}: stored standings differ from the results")
+    dupes = (
+        await db.execute(
+            select(outbox.c.key).group_by(outbox.c.key).having(func.count() > 1).limit(10)
+        )
+    ).all()
+    problems += [f"outbox key {k} queued more than once" for (k,) in dupes]
+    sums = (
+        await db.execute(
+            select(
+                box_scores.c.hooper_id,
+                func.count(),
+                func.sum(box_scores.c.points),
+            ).group_by(box_scores.c.hooper_id)
+        )
+    ).all()
+    stats = {
+        r.hooper_id: (r.games_played, r.points)
+        for r in (await db.execute(select(hooper_stats))).all()
+    }
+    for hooper_id, played, points in sums:
+        if stats.get(hooper_id) != (int(played), int(points or 0)):
+            problems.append(
+                f"hooper_stats[{hooper_id}]: table has {stats.get(hooper_id)}, "
+                f"box scores give {(int(played), int(points or 0))}"
+            )
+    return problems
