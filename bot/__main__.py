@@ -16,6 +16,8 @@ COMMAND_MODULES: list[str] = [
     "bot.cli.db",
     "bot.app.sim_cli",
     "bot.cli.discord",
+    "bot.cli.run",
+    "bot.cli.league",
 ]
 
 

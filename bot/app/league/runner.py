@@ -133,7 +133,7 @@ class Runner:
         report.outcomes[step] = result.outcome
         if not result.replayed:
             report.ran.append(step)
-            logger.info("%s: %s", command_id, result.outcome)
+            logger.debug("%s: %s", command_id, result.outcome)
 
     async def drain(self, league_id: str | None = None) -> int:
         if self.poster is None:

@@ -1,0 +1,159 @@
+"""Playing a league without Discord: scripted governors, the runner and a poster, in one loop.
+
+`play` drives time itself when `fast` (a clock that jumps to the next due round) and otherwise
+sleeps until the next round is due. Used by `pinwheel run` and `pinwheel demo`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.app.league.outbox import CollectingPoster
+from bot.app.league.runner import Runner
+from bot.app.league.scripted import ScriptedGovernors
+from bot.app.league.setup import SetupLeague, StartNewSeason, run_new_season, run_setup
+from bot.app.ports import BuiltinInterpreter, Interpreter, Poster
+from bot.app.service import Pinwheel
+from db import governance_repo as gov_repo
+from db import league_repo as repo
+from db.engine import Database
+from db.event_store import head
+from db.tables import MirrorRow
+
+OFFLINE_GUILD = "offline"
+
+
+class JumpClock:
+    """A clock that stands still until told to jump (the `--fast` mode's time)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def jump_to(self, when: datetime) -> None:
+        self.now = max(self.now, when)
+
+
+@dataclass
+class SeasonSummary:
+    season_id: str
+    champion: str | None
+    games: int
+    rounds: int
+    proposals: int
+    passed: int
+    events: int
+    mirrors: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+async def ensure_league(
+    db: Database, seed: str, clock: Callable[[], datetime], rules: dict[str, Any] | None = None
+) -> tuple[str, str]:
+    """The offline league and its latest season, set up on first run."""
+    async with db.read_sessions() as s:
+        league_id = await repo.league_for_guild(s, OFFLINE_GUILD)
+    if league_id is None:
+        out = await run_setup(
+            db, SetupLeague(OFFLINE_GUILD, "Offline League", seed, rules or {}), clock=clock
+        )
+        return str(out["league_id"]), str(out["season_id"])
+    async with db.read_sessions() as s:
+        season = await repo.latest_season(s, league_id)
+    assert season is not None
+    return league_id, season.season_id
+
+
+async def play(
+    db: Database,
+    *,
+    seed: str,
+    poster: Poster,
+    fast: bool,
+    governors: int = 6,
+    rules: dict[str, Any] | None = None,
+    seasons: int | None = 1,
+    interpreter: Interpreter | None = None,
+) -> list[SeasonSummary]:
+    clock: Callable[[], datetime]
+    jump = JumpClock() if fast else None
+    clock = jump if jump is not None else (lambda: datetime.now(UTC))
+    league_id, season_id = await ensure_league(db, seed, clock, rules)
+    app = Pinwheel(db, interpreter or BuiltinInterpreter(), clock=clock)
+    runner = Runner(db, clock=clock, poster=poster)
+    summaries: list[SeasonSummary] = []
+    while True:
+        scripted = ScriptedGovernors(app, db, f"{seed}:{season_id}", governors)
+        async with db.read_sessions() as s:
+            team_ids = sorted(await repo.team_names(s, season_id))
+        await scripted.join(season_id, team_ids)
+        await runner.drain()
+        while True:
+            await scripted.act(season_id)
+            async with db.read_sessions() as s:
+                progress = await repo.get_progress(s, season_id)
+            if progress is None or progress.phase == "complete":
+                break
+            due = progress.next_due_at
+            if due is None:  # manual cadence: offline, nobody else will press the button
+                await runner.run_round(season_id)
+                if not fast:
+                    await asyncio.sleep(60)
+            elif jump is not None:
+                jump.jump_to(due)
+                await runner.tick()
+            else:
+                wait = (due - clock()).total_seconds()
+                if wait > 0:
+                    await asyncio.sleep(min(wait, 30))
+                await runner.tick()
+        summaries.append(await summarize(db, season_id))
+        if seasons is not None and len(summaries) >= seasons:
+            return summaries
+        out = await run_new_season(
+            db,
+            StartNewSeason(league_id),
+            clock=clock,
+            command_id=f"offline:new-season:{season_id}",
+        )
+        season_id = str(out["season_id"])
+        if jump is not None:
+            jump.jump_to(clock() + timedelta(minutes=1))
+
+
+async def summarize(db: Database, season_id: str) -> SeasonSummary:
+    async with db.read_sessions() as s:
+        progress = await repo.get_progress(s, season_id)
+        names = await repo.team_names(s, season_id)
+        games = await repo.played_games(s, season_id)
+        proposals = await gov_repo.season_proposals(s, season_id)
+        mirrors = (
+            await s.execute(
+                select(func.count()).select_from(MirrorRow).where(MirrorRow.season_id == season_id)
+            )
+        ).scalar_one()
+        events = await head(s)
+    champion = progress.champion_team_id if progress else None
+    return SeasonSummary(
+        season_id=season_id,
+        champion=names.get(champion) if champion else None,
+        games=len(games),
+        rounds=(progress.next_round - 1) if progress else 0,
+        proposals=len(proposals),
+        passed=sum(1 for p in proposals if p.status == "passed"),
+        events=events,
+        mirrors=int(mirrors),
+    )
+
+
+__all__ = ["CollectingPoster", "JumpClock", "SeasonSummary", "ensure_league", "play", "summarize"]

@@ -1,0 +1,57 @@
+"""`pinwheel run`: the bot. With DISCORD_TOKEN it connects to Discord; without one it plays the
+same league offline in the terminal (scripted governors, posts printed)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from typing import Any
+
+from bot.config import Settings
+
+
+def register(sub: Any) -> None:
+    run = sub.add_parser("run", help="run the league (Discord with DISCORD_TOKEN, else offline)")
+    run.add_argument("--fast", action="store_true", help="offline: play one season in seconds")
+    run.add_argument("--seed", default="pinwheel", help="offline: league and governor seed")
+    run.add_argument("--governors", type=int, default=6, help="offline: scripted governors")
+    run.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    settings = Settings()
+    if settings.discord_token:
+        try:
+            discord_app = importlib.import_module("bot.discord_app")
+        except ModuleNotFoundError:
+            print("Discord mode is not available in this build", file=sys.stderr)
+            return 2
+        code: int = discord_app.run_discord(settings)
+        return code
+    return asyncio.run(_offline(settings, args))
+
+
+async def _offline(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app.league.offline import play
+    from bot.app.league.outbox import ConsolePoster
+    from bot.cli.db import open_database
+    from db.migrate import upgrade
+
+    await upgrade(settings.database_url)
+    db = open_database(settings)
+    try:
+        summaries = await play(
+            db,
+            seed=args.seed,
+            poster=ConsolePoster(),
+            fast=args.fast,
+            governors=args.governors,
+            seasons=1 if args.fast else None,
+        )
+    finally:
+        await db.dispose()
+    for s in summaries:
+        print(f"season over: champion {s.champion}, {s.games} games, {s.passed} rules passed")
+    return 0
