@@ -61,7 +61,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         if more:
             lines.append(f"…and {more} more after these.")
         result.description = "\n".join(lines)
-        await reply(interaction, embed=result, view=review_view([p["proposal_id"] for p in batch]))
+        # Public in the channel it was asked in, so any admin there can settle it.
+        view = review_view([p["proposal_id"] for p in batch])
+        await reply(interaction, embed=result, view=view, ephemeral=False)
 
     @app_commands.command(name="veto")
     @app_commands.describe(proposal="Id of the flagged proposal", reason="Why, shown to players")

@@ -52,6 +52,7 @@ class World:
     alice: simcord.MemberActor
     bob: simcord.MemberActor
     admin: simcord.MemberActor
+    synced: list[discord.app_commands.AppCommand]
 
     def refused(self, *expected: type[BaseException]) -> list[BaseException]:
         """The errors the bot answered since the last call (SimCord records each one the tree
@@ -76,7 +77,8 @@ async def world(simcord_env: simcord.Env, league: League) -> World:
         )
     channel = guild.create_text_channel("general")
     admins = guild.create_role("Commissioners", permissions=discord.Permissions(manage_guild=True))
-    world = World(
+    synced = await simcord_env.bot.tree.sync()
+    return World(
         simcord_env,
         league,
         guild,
@@ -84,6 +86,5 @@ async def world(simcord_env: simcord.Env, league: League) -> World:
         alice=guild.add_member(simcord_env.create_user("alice")),
         bob=guild.add_member(simcord_env.create_user("bob")),
         admin=guild.add_member(simcord_env.create_user("admin"), roles=[admins]),
+        synced=synced,
     )
-    await simcord_env.bot.tree.sync()
-    return world

@@ -1,0 +1,205 @@
+"""`/admin` moderation, `/rules` and `/help`, through SimCord."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discord import app_commands
+
+from bot.domain.errors import ConflictError, NotFoundError
+from bot.ui.errors import NOT_ALLOWED
+from tests.bot.conftest import World
+from tests.bot.test_governance_cogs import governor, join, open_proposal
+
+
+async def test_a_member_without_manage_server_cannot_see_admin(world: World) -> None:
+    assert "admin review" not in world.bob.available_commands(world.channel)
+    assert "admin review" in world.admin.available_commands(world.channel)
+
+
+async def test_admin_is_checked_on_the_server_side_too(world: World) -> None:
+    # A server may override the default permission and show /admin to a member.
+    (admin_group,) = [c for c in world.synced if c.name == "admin"]
+    world.guild.set_command_permissions(admin_group, {world.bob: True})
+
+    result = await world.bob.slash(world.channel, "admin audit")
+
+    assert result.ephemeral and result.response.content == NOT_ALLOWED
+    world.refused(app_commands.CheckFailure)
+
+
+async def flagged(world: World) -> str:
+    return await open_proposal(world, "wild: everyone plays blindfolded")
+
+
+async def test_review_lists_flagged_proposals_with_clear_and_veto(world: World) -> None:
+    proposal_id = await flagged(world)
+
+    result = await world.admin.slash(world.channel, "admin review")
+
+    assert proposal_id in result.response.embeds[0].description
+    labels = [c["label"] for row in result.response.components for c in row["components"]]
+    assert labels == ["Clear", "Veto"]
+
+
+async def test_review_says_so_when_nothing_is_flagged(world: World) -> None:
+    result = await world.admin.slash(world.channel, "admin review")
+
+    assert "No proposals are waiting" in result.response.content
+
+
+async def test_veto_button_settles_once_even_when_pressed_twice(world: World) -> None:
+    proposal_id = await flagged(world)
+    review = await world.admin.slash(world.channel, "admin review")
+    message = review.response
+
+    first = await world.admin.click(message, label="Veto")
+    second = await world.admin.click(message, label="Veto")
+
+    assert "vetoed" in first.response.content
+    assert second.ephemeral and "already vetoed" in second.response.content
+    assert (await world.league.app.proposal(proposal_id))["status"] == "vetoed"
+
+
+async def test_review_buttons_refuse_a_non_admin(world: World) -> None:
+    proposal_id = await flagged(world)
+    review = await world.admin.slash(world.channel, "admin review")
+
+    pressed = await world.bob.click(review.response, label="Clear")
+
+    assert pressed.ephemeral and pressed.response.content == NOT_ALLOWED
+    assert (await world.league.app.proposal(proposal_id))["status"] == "flagged"
+
+
+async def test_review_buttons_work_after_a_restart(world: World) -> None:
+    proposal_id = await flagged(world)
+    review = await world.admin.slash(world.channel, "admin review")
+
+    await world.restart()
+    pressed = await world.admin.click(review.response, label="Clear")
+
+    assert "cleared for voting" in pressed.response.content
+    assert (await world.league.app.proposal(proposal_id))["status"] == "confirmed"
+
+
+async def test_admin_veto_refunds_the_author(world: World) -> None:
+    proposal_id = await flagged(world)
+
+    result = await world.admin.slash(
+        world.channel, "admin veto", proposal=proposal_id, reason="not basketball"
+    )
+
+    assert "Vetoed; 2 token(s) refunded" in result.response.content
+
+
+async def test_admin_veto_refuses_a_proposal_that_is_not_flagged(world: World) -> None:
+    proposal_id = await open_proposal(world)
+
+    result = await world.admin.slash(world.channel, "admin veto", proposal=proposal_id, reason="x")
+
+    assert result.ephemeral
+    world.refused(ConflictError)
+
+
+async def test_admin_cancel_closes_any_open_proposal(world: World) -> None:
+    proposal_id = await open_proposal(world)
+
+    result = await world.admin.slash(
+        world.channel, "admin cancel", proposal=proposal_id, reason="duplicate"
+    )
+
+    assert "Cancelled; 1 token(s) refunded" in result.response.content
+    assert (await world.league.app.proposal(proposal_id))["status"] == "cancelled"
+
+
+async def test_admin_cancel_refuses_an_unknown_proposal(world: World) -> None:
+    result = await world.admin.slash(world.channel, "admin cancel", proposal="nope", reason="x")
+
+    assert "no such proposal" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_admin_remove_takes_a_governor_off_their_team(world: World) -> None:
+    await join(world)
+
+    result = await world.admin.slash(
+        world.channel, "admin remove", member=world.alice, reason="left the server"
+    )
+
+    assert "alice no longer governs" in result.response.content
+    assert await governor(world)  # still known to the league, just not on a team
+
+
+async def test_admin_remove_refuses_someone_who_is_not_a_governor(world: World) -> None:
+    result = await world.admin.slash(world.channel, "admin remove", member=world.bob, reason="x")
+
+    assert "bob is not a governor" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_admin_audit_shows_the_admin_log(world: World) -> None:
+    proposal_id = await open_proposal(world)
+    await world.admin.slash(world.channel, "admin cancel", proposal=proposal_id, reason="dup")
+
+    result = await world.admin.slash(world.channel, "admin audit")
+
+    page = result.response.embeds[0].description
+    assert "proposal.cancel" in page and proposal_id in page and "dup" in page
+
+
+async def test_admin_settings_get_shows_a_setting_and_its_range(world: World) -> None:
+    result = await world.admin.slash(
+        world.channel, "admin settings get", key="governance.draft_ttl_seconds"
+    )
+
+    assert "= **1800** (default 1800, 60–86400)" in result.response.embeds[0].description
+
+
+async def test_admin_settings_get_refuses_an_unknown_key(world: World) -> None:
+    result = await world.admin.slash(world.channel, "admin settings get", key="nope")
+
+    assert "no setting called nope" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_rules_shows_every_parameter_and_who_changed_it(world: World) -> None:
+    proposal_id = await open_proposal(world)
+    await world.alice.slash(world.channel, "vote", proposal=proposal_id, choice="yes")
+    await world.league.close()
+
+    result = await world.bob.slash(world.channel, "rules")
+
+    text = "\n".join(await all_pages(world, result.response))
+    assert "`three_point_value` = **4" in text and "(changed)" in text
+    assert "proposed by alice" in text
+
+
+async def all_pages(world: World, message: Any) -> list[str]:
+    """Every page of a paginated reply, turned with its Next button."""
+    seen = [message.embeds[0].description]
+    while any(
+        c["label"] == "Next" and not c.get("disabled")
+        for row in message.components
+        for c in row["components"]
+    ):
+        message = (await world.bob.click(message, label="Next")).response
+        seen.append(message.embeds[0].description)
+    return seen
+
+
+async def test_rules_refuses_in_a_server_without_a_league(world: World) -> None:
+    other = world.env.create_guild("Elsewhere")
+    channel = other.create_text_channel("general")
+    carol = other.add_member(world.env.create_user("carol"))
+
+    result = await carol.slash(channel, "rules")
+
+    assert "no Pinwheel league yet" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_help_lists_the_commands_without_the_admin_group(world: World) -> None:
+    result = await world.bob.slash(world.channel, "help")
+
+    text = result.response.embeds[0].description
+    assert "**/propose**" in text and "**/vote**" in text and "/admin" not in text
