@@ -86,12 +86,16 @@ class ScriptedGovernors:
                 done += await self._propose(season_id, window.window_id, p, rng)
         async with self.db.read_sessions() as s:
             open_now = await gov_repo.open_proposals(s, season_id)
+        names = {gov: name for name, gov in self.ids.items()}
         for p in self.people:
             gov = self.ids.get(p.name)
             if gov is None:
                 continue
             for prop in open_now:
-                rng = random.Random(derive_seed(self.seed, prop.proposal_id, p.name))
+                # Seeded by names, not ids (proposal and governor ids are random uuids).
+                author = names.get(prop.governor_id, "?")
+                key = (window.window_id, author, prop.text, p.name)
+                rng = random.Random(derive_seed(self.seed, *key))
                 yes = prop.governor_id == gov or rng.random() < p.agreeableness
                 done += await self._run(
                     CastVote(prop.proposal_id, gov, "yes" if yes else "no"),
