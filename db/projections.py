@@ -21,22 +21,36 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from bot.domain.events import StoredEvent
 from bot.domain.projections import (
     BalanceKey,
+    Effects,
     Enrollments,
+    HooperBios,
+    HooperMoves,
+    HooperTrades,
+    HooperTradeVotes,
     Projection,
     Proposals,
     Row,
+    TeamStrategies,
     TokenBalances,
+    TradeOffers,
     Votes,
     VoteTallies,
     Windows,
     as_utc,
 )
 from db.tables import (
+    EffectRow,
     EnrollmentRow,
     GovernanceWindowRow,
+    HooperBioRow,
+    HooperMoveRow,
+    HooperTradeRow,
+    HooperTradeVoteRow,
     ProjectionCheckpointRow,
     ProposalRow,
+    TeamStrategyRow,
     TokenBalanceRow,
+    TradeOfferRow,
     VoteRow,
     VoteTallyRow,
     table_of,
@@ -116,9 +130,14 @@ async def _write(db: Executor, binding: TableBinding[K, S], changed: Mapping[K, 
 
 
 async def apply_inline(
-    db: Executor, bindings: Sequence[TableBinding[Any, Any]], events: Sequence[StoredEvent]
+    db: Executor,
+    bindings: Sequence[TableBinding[Any, Any]],
+    events: Sequence[StoredEvent],
+    *,
+    checkpoints_written: bool = False,
 ) -> None:
-    """Fold freshly appended `events` into every bound table and move the checkpoints."""
+    """Fold freshly appended `events` into every bound table and move the checkpoints
+    (unless the caller already moved them in the same transaction: `checkpoints_written`)."""
     if not events or not bindings:
         return
     for binding in bindings:
@@ -133,6 +152,8 @@ async def apply_inline(
             state.update(step)
             changed.update(step)
         await _write(db, binding, changed)
+    if checkpoints_written:
+        return
     last = events[-1].sequence_number
     rows = [{"name": b.name, "last_sequence": last} for b in bindings]
     await db.execute(upsert(db, checkpoint_table, ("name",)), rows)
@@ -208,7 +229,18 @@ PROPOSALS = row_binding(Proposals(), table_of(ProposalRow))
 VOTES = row_binding(Votes(), table_of(VoteRow))
 VOTE_TALLIES = row_binding(VoteTallies(), table_of(VoteTallyRow))
 
-# Parents before children: votes and tallies reference proposals (foreign keys).
+# Levers: trade offers, hooper trades, strategies, bios, effects.
+
+TRADE_OFFERS = row_binding(TradeOffers(), table_of(TradeOfferRow))
+HOOPER_TRADES = row_binding(HooperTrades(), table_of(HooperTradeRow))
+HOOPER_TRADE_VOTES = row_binding(HooperTradeVotes(), table_of(HooperTradeVoteRow))
+HOOPER_MOVES = row_binding(HooperMoves(), table_of(HooperMoveRow))
+TEAM_STRATEGIES = row_binding(TeamStrategies(), table_of(TeamStrategyRow))
+HOOPER_BIOS = row_binding(HooperBios(), table_of(HooperBioRow))
+EFFECTS = row_binding(Effects(), table_of(EffectRow))
+
+# Parents before children: votes and tallies reference proposals, hooper trade votes reference
+# hooper trades (foreign keys).
 ALL_BINDINGS: tuple[TableBinding[Any, Any], ...] = (
     TOKEN_BALANCES,
     ENROLLMENTS,
@@ -216,4 +248,11 @@ ALL_BINDINGS: tuple[TableBinding[Any, Any], ...] = (
     PROPOSALS,
     VOTES,
     VOTE_TALLIES,
+    TRADE_OFFERS,
+    HOOPER_TRADES,
+    HOOPER_TRADE_VOTES,
+    HOOPER_MOVES,
+    TEAM_STRATEGIES,
+    HOOPER_BIOS,
+    EFFECTS,
 )

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.ai.effect_phrases import read_effect_phrasing
 from bot.ai.guard import injection_reason
 from bot.ai.lexer import UNITS, Token, read_number, tokenize
 from bot.ai.operations import Op, read_ops
@@ -77,7 +78,19 @@ class Clause:
 
 
 def interpret_proposal(text: str, rules: RuleSet) -> Interpretation:
-    """Understand `text` as changes to `rules`; never raises for any input text."""
+    """Understand `text` as changes to `rules` (or as a timed effect or a repeal, see
+    `effect_phrases`); never raises for any input text."""
+    cleaned = clean_text(text)[:MAX_INTERPRETED_CHARS]
+    timed = read_effect_phrasing(cleaned, rules, _interpret_rules, _mentioned)
+    return timed if timed is not None else _interpret_rules(text, rules)
+
+
+def _mentioned(text: str) -> set[str]:
+    """The rules `text` names (every reading of an ambiguous mention)."""
+    return {p for m in _find_mentions(tokenize(text), vocabulary()) for p in m.params}
+
+
+def _interpret_rules(text: str, rules: RuleSet) -> Interpretation:
     cleaned = clean_text(text)
     reasons: list[str] = []
     failed = False

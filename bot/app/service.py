@@ -9,6 +9,8 @@ are separate methods and never show votes before their reveal.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from bot.app.governance import enrollment, proposals, review, voting, windows
@@ -28,11 +30,29 @@ from bot.app.governance.commands import (
     ReviewProposal,
     SubmitProposal,
 )
+from bot.app.levers import effects as lever_effects
+from bot.app.levers import hooper_trades, profile, trades
+from bot.app.levers.commands import (
+    AcceptTrade,
+    CancelTrade,
+    ExpireEffects,
+    ExpireHooperTrade,
+    ExpireTrade,
+    OfferTrade,
+    ProposeHooperTrade,
+    RejectTrade,
+    SetStrategy,
+    UpdateBio,
+    VoteHooperTrade,
+    expire_hooper_trade_id,
+    expire_trade_id,
+)
 from bot.app.ports import Interpreter
 from bot.domain.errors import DomainError, NotFoundError
 from bot.domain.interpretation import Interpretation, wild
 from bot.domain.text import sanitize_text
 from db import governance_repo as repo
+from db import levers_repo
 from db.engine import Database
 from db.event_store import Clock, utc_now
 from db.uow import UnitOfWork, run_command
@@ -53,6 +73,17 @@ _HANDLERS: dict[type[Command], Handler] = {
     CastVote: voting.cast_vote,
     OpenWindow: windows.open_window,
     CloseWindow: windows.close_window,
+    OfferTrade: trades.offer_trade,
+    AcceptTrade: trades.accept_trade,
+    RejectTrade: trades.reject_trade,
+    CancelTrade: trades.cancel_trade,
+    ExpireTrade: trades.expire_trade,
+    ProposeHooperTrade: hooper_trades.propose_hooper_trade,
+    VoteHooperTrade: hooper_trades.vote_hooper_trade,
+    ExpireHooperTrade: hooper_trades.expire_hooper_trade,
+    SetStrategy: profile.set_strategy,
+    UpdateBio: profile.update_bio,
+    ExpireEffects: lever_effects.expire_effects,
 }
 
 
@@ -164,3 +195,86 @@ class Pinwheel:
         if v is None or v.cleared:
             return None
         return {"vote": v.vote, "boost_used": v.boost_used}
+
+    # --- Levers: trades, hooper trades, strategies, bios, effects ----------------------------
+
+    async def expire_due(self, now: datetime | None = None) -> dict[str, list[str]]:
+        """Expire every offer and hooper trade whose time is up. Each expiry runs under a
+        deterministic command id, so concurrent runs (or processes) expire each one once."""
+        at = now or self.clock()
+        async with self.db.read_sessions() as s:
+            offers = await levers_repo.due_offers(s, at)
+            swaps = await levers_repo.due_hooper_trades(s, at)
+        expired: dict[str, list[str]] = {"trades": [], "hooper_trades": []}
+        for trade_id in offers:
+            out = await self.handle(ExpireTrade(trade_id), command_id=expire_trade_id(trade_id))
+            if out.get("expired") and not out["replayed"]:
+                expired["trades"].append(trade_id)
+        for trade_id in swaps:
+            command = ExpireHooperTrade(trade_id)
+            out = await self.handle(command, command_id=expire_hooper_trade_id(trade_id))
+            if out.get("expired") and not out["replayed"]:
+                expired["hooper_trades"].append(trade_id)
+        return expired
+
+    async def pending_offers(self, season_id: str, governor_id: str) -> list[dict[str, Any]]:
+        """Open token offers made to or by a governor, oldest first."""
+        async with self.db.read_sessions() as s:
+            found = await levers_repo.pending_offers(s, season_id, governor_id)
+        return [trades.offer_view(o) for o in found]
+
+    async def trade_offer(self, trade_id: str) -> dict[str, Any]:
+        async with self.db.read_sessions() as s:
+            found = await levers_repo.trade_offer(s, trade_id)
+        if found is None:
+            raise NotFoundError("There is no such trade offer.")
+        return trades.offer_view(found)
+
+    async def trade_history(self, season_id: str, governor_id: str) -> list[dict[str, Any]]:
+        """Every offer a governor made or received this season, newest first."""
+        async with self.db.read_sessions() as s:
+            found = await levers_repo.trade_history(s, season_id, governor_id)
+        return [trades.offer_view(o) for o in found]
+
+    async def hooper_trade(self, trade_id: str) -> dict[str, Any]:
+        """A hooper trade and its votes so far (hooper trade votes are public)."""
+        async with self.db.read_sessions() as s:
+            found = await levers_repo.hooper_trade(s, trade_id)
+            if found is None:
+                raise NotFoundError("There is no such hooper trade.")
+            votes = await levers_repo.hooper_trade_votes_for(s, trade_id)
+        return {
+            **asdict(found),
+            "expires_at": found.expires_at.isoformat(),
+            "votes": {g: {"team_id": t, "approve": a} for g, (t, a) in votes.items()},
+        }
+
+    async def open_hooper_trades(self, season_id: str) -> list[dict[str, Any]]:
+        async with self.db.read_sessions() as s:
+            found = await levers_repo.open_hooper_trades(s, season_id)
+        return [{**asdict(t), "expires_at": t.expires_at.isoformat()} for t in found]
+
+    async def team_strategy(
+        self, team_id: str, round_number: int | None = None
+    ) -> dict[str, Any] | None:
+        """A team's strategy for a round (its latest when None); None if never set."""
+        async with self.db.read_sessions() as s:
+            found = await levers_repo.team_strategy(s, team_id, round_number)
+        if found is None:
+            return None
+        return {**found, "strategy": found["strategy"].model_dump()}
+
+    async def active_effects(self, season_id: str, round_number: int) -> list[dict[str, Any]]:
+        """The effects acting in `round_number`, in registration order."""
+        async with self.db.read_sessions() as s:
+            found = await levers_repo.active_effects(s, season_id, round_number)
+        return [e.model_dump() for e in found]
+
+    async def hooper_bio(self, hooper_id: str) -> str | None:
+        async with self.db.read_sessions() as s:
+            return await levers_repo.hooper_bio(s, hooper_id)
+
+    async def rosters_for_round(self, season_id: str, round_number: int) -> dict[str, list[str]]:
+        """Hooper ids per team as they play `round_number` (executed trades applied)."""
+        async with self.db.read_sessions() as s:
+            return await levers_repo.rosters_for_round(s, season_id, round_number)

@@ -449,6 +449,7 @@ class HooperTradeExecuted(EventPayload):
     request_hooper_id: str
     request_hooper_name: str
     request_team_id: str
+    effective_round: int | None = Field(None, ge=0)  # the first round played with the swap
 
 
 @event("hooper_trade.rejected", "hooper_trade", "trade_id")
@@ -478,6 +479,7 @@ class StrategyInterpreted(EventPayload):
     governor_id: str
     strategy: JsonDict
     confidence: float = Field(ge=0, le=1)
+    effective_round: int | None = Field(None, ge=0)  # the first round played with it
 
 
 # --- Effects --------------------------------------------------------------------------------------

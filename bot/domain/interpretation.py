@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot.domain.effects import Effect, HookPoint, Operation
 from bot.domain.errors import RuleValidationError
 from bot.domain.rules import PARAMS, RuleSet
 
@@ -38,8 +40,47 @@ class ParameterChange(BaseModel):
     phrase: str = Field("", max_length=MAX_PHRASE_CHARS)
 
 
+class EffectSpec(BaseModel):
+    """A declarative effect a passed proposal registers (see `bot.domain.effects.Effect`), and
+    how long it lasts: for good, for `duration_rounds` rounds, or for one game."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    hook_point: HookPoint
+    parameter: str
+    operation: Operation
+    value: float = Field(ge=-1000.0, le=1000.0, allow_inf_nan=False)
+    target: str = Field("all", min_length=1, max_length=100)
+    description: str = Field("", max_length=500)
+    duration: Literal["permanent", "rounds", "one_game"] = "permanent"
+    duration_rounds: int | None = Field(None, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _valid_effect(self) -> EffectSpec:
+        self.effect("check")  # the parameter must exist and act at the hook point
+        if (self.duration == "rounds") != (self.duration_rounds is not None):
+            raise ValueError("duration_rounds is given exactly when duration is 'rounds'")
+        return self
+
+    def effect(self, effect_id: str, proposal_id: str | None = None) -> Effect:
+        return Effect(
+            effect_id=effect_id,
+            hook_point=self.hook_point,
+            parameter=self.parameter,
+            operation=self.operation,
+            value=self.value,
+            target=self.target,
+            description=self.description,
+            proposal_id=proposal_id,
+        )
+
+
 class Interpretation(BaseModel):
-    """The meaning of a proposal: validated changes, how sure, and why not surer."""
+    """The meaning of a proposal: validated changes, how sure, and why not surer.
+
+    `effects` are declarative effects to register when it passes; `repeals` name effects (by
+    effect id or effect parameter) to end when it passes. Both are optional and empty for a
+    plain rule change."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -48,11 +89,13 @@ class Interpretation(BaseModel):
     summary: str
     unsure_reasons: tuple[str, ...] = ()
     is_wild: bool
+    effects: tuple[EffectSpec, ...] = ()
+    repeals: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _nothing_understood_is_wild(self) -> Interpretation:
-        if not self.changes and not self.is_wild:
-            raise ValueError("an interpretation without changes must be wild")
+        if not (self.changes or self.effects or self.repeals) and not self.is_wild:
+            raise ValueError("an interpretation without changes, effects or repeals must be wild")
         return self
 
     def rule_changes(self) -> dict[str, RuleValue]:

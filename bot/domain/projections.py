@@ -294,3 +294,235 @@ class VoteTallies:
             "revealed": True,
         }
         return {event.payload["proposal_id"]: row}
+
+
+# --- Levers: trade offers, hooper trades, strategies, bios, effects ------------------------------
+
+_OFFER_ENDS = {
+    "trade.accepted": "accepted",
+    "trade.rejected": "rejected",
+    "trade.cancelled": "cancelled",
+    "trade.expired": "expired",
+}
+
+
+class TradeOffers:
+    """Each token offer and its escrow: the offered amount while open, nothing once it ends."""
+
+    name = "trade_offers"
+    event_types = frozenset({"trade.offered"} | set(_OFFER_ENDS))
+
+    def keys(self, event: StoredEvent) -> list[str]:
+        return [event.payload["trade_id"]]
+
+    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+        p, tid = event.payload, event.payload["trade_id"]
+        if event.event_type == "trade.offered":
+            row: Row = {
+                "season_id": event.season_id,
+                "from_governor_id": p["from_governor_id"],
+                "to_governor_id": p["to_governor_id"],
+                "offer_type": p["offer_type"],
+                "offer_amount": p["offer_amount"],
+                "request_type": p["request_type"],
+                "request_amount": p["request_amount"],
+                "status": "open",
+                "escrow": p["offer_amount"],
+                "expires_at": as_utc(p["expires_at"]),
+                "offered_sequence": event.sequence_number,
+                "resolved_sequence": None,
+            }
+            return {tid: row}
+        if tid not in state:
+            return {}
+        ended = _OFFER_ENDS[event.event_type]
+        return {
+            tid: {
+                **state[tid],
+                "status": ended,
+                "escrow": 0,
+                "resolved_sequence": event.sequence_number,
+            }
+        }
+
+
+_HOOPER_TRADE_ENDS = {
+    "hooper_trade.executed": "executed",
+    "hooper_trade.rejected": "rejected",
+    "hooper_trade.expired": "expired",
+}
+
+
+class HooperTrades:
+    """Each proposed hooper swap and where it stands."""
+
+    name = "hooper_trades"
+    event_types = frozenset({"hooper_trade.proposed"} | set(_HOOPER_TRADE_ENDS))
+
+    def keys(self, event: StoredEvent) -> list[str]:
+        return [event.payload["trade_id"]]
+
+    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+        p, tid = event.payload, event.payload["trade_id"]
+        if event.event_type == "hooper_trade.proposed":
+            row: Row = {
+                "season_id": event.season_id,
+                "proposer_governor_id": p["proposer_governor_id"],
+                "proposer_team_id": p["proposer_team_id"],
+                "offer_hooper_id": p["offer_hooper_id"],
+                "target_team_id": p["target_team_id"],
+                "request_hooper_id": p["request_hooper_id"],
+                "status": "open",
+                "expires_at": as_utc(p["expires_at"]),
+                "last_sequence": event.sequence_number,
+            }
+            return {tid: row}
+        if tid not in state:
+            return {}
+        ended = _HOOPER_TRADE_ENDS[event.event_type]
+        return {tid: {**state[tid], "status": ended, "last_sequence": event.sequence_number}}
+
+
+class HooperTradeVotes:
+    """Each governor's current vote on a hooper trade (the last one counts)."""
+
+    name = "hooper_trade_votes"
+    event_types = frozenset({"hooper_trade.voted"})
+
+    def keys(self, event: StoredEvent) -> list[tuple[str, str]]:
+        return []  # a vote replaces its row outright
+
+    def apply(
+        self, state: Mapping[tuple[str, str], Row], event: StoredEvent
+    ) -> dict[tuple[str, str], Row]:
+        p = event.payload
+        return {
+            (p["trade_id"], p["governor_id"]): {"team_id": p["team_id"], "approve": p["approve"]}
+        }
+
+
+class HooperMoves:
+    """Hoopers moved by executed trades: (trade, hooper) -> new team from a round on."""
+
+    name = "hooper_moves"
+    event_types = frozenset({"hooper_trade.executed"})
+
+    def keys(self, event: StoredEvent) -> list[tuple[str, str]]:
+        return []
+
+    def apply(
+        self, state: Mapping[tuple[str, str], Row], event: StoredEvent
+    ) -> dict[tuple[str, str], Row]:
+        p = event.payload
+        effective = p.get("effective_round") or event.round_number or 0
+        common = {
+            "season_id": event.season_id,
+            "effective_round": effective,
+            "sequence": event.sequence_number,
+        }
+        return {
+            (p["trade_id"], p["offer_hooper_id"]): {
+                **common,
+                "from_team_id": p["offer_team_id"],
+                "to_team_id": p["request_team_id"],
+            },
+            (p["trade_id"], p["request_hooper_id"]): {
+                **common,
+                "from_team_id": p["request_team_id"],
+                "to_team_id": p["offer_team_id"],
+            },
+        }
+
+
+class TeamStrategies:
+    """Each team's interpreted strategy by the round it takes effect from (a later setting for
+    the same round replaces an earlier one)."""
+
+    name = "team_strategies"
+    event_types = frozenset({"strategy.interpreted"})
+
+    def keys(self, event: StoredEvent) -> list[tuple[str, int]]:
+        return []
+
+    def apply(
+        self, state: Mapping[tuple[str, int], Row], event: StoredEvent
+    ) -> dict[tuple[str, int], Row]:
+        p = event.payload
+        effective = p.get("effective_round") or 0
+        row: Row = {
+            "season_id": event.season_id,
+            "governor_id": p["governor_id"],
+            "raw_text": p["strategy"].get("raw_text", ""),
+            "strategy": {k: v for k, v in p["strategy"].items() if k != "raw_text"},
+            "confidence": float(p["confidence"]),
+            "last_sequence": event.sequence_number,
+        }
+        return {(p["team_id"], effective): row}
+
+
+class HooperBios:
+    """Each hooper's latest backstory written by a governor."""
+
+    name = "hooper_bios"
+    event_types = frozenset({"hooper.bio_updated"})
+
+    def keys(self, event: StoredEvent) -> list[str]:
+        return []
+
+    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+        p = event.payload
+        row: Row = {
+            "season_id": event.season_id,
+            "governor_id": p["governor_id"],
+            "bio": p["bio"],
+            "last_sequence": event.sequence_number,
+        }
+        return {p["hooper_id"]: row}
+
+
+def effect_last_round(duration: str, registered_round: int, rounds: int | None) -> int | None:
+    """The last round an effect acts in; it first acts in the round after it was registered.
+    None: permanent."""
+    if duration == "permanent":
+        return None
+    if duration == "one_game":
+        return registered_round + 1
+    assert rounds is not None
+    return registered_round + rounds
+
+
+class Effects:
+    """Registered effects: the rounds they span, and whether they expired or were repealed.
+
+    Whether an effect acts in a round follows from `registered_round` and `last_round` alone (a
+    repeal moves `last_round` back); `status` records the expiry and repeal events."""
+
+    name = "effects"
+    event_types = frozenset({"effect.registered", "effect.expired", "effect.repealed"})
+
+    def keys(self, event: StoredEvent) -> list[str]:
+        return [event.payload["effect_id"]]
+
+    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+        p, eid = event.payload, event.payload["effect_id"]
+        if event.event_type == "effect.registered":
+            row: Row = {
+                "season_id": event.season_id,
+                "proposal_id": p["proposal_id"],
+                "hook_point": p["hook_point"],
+                "definition": p["definition"],
+                "registered_round": p["registered_at_round"],
+                "last_round": effect_last_round(
+                    p["duration"], p["registered_at_round"], p.get("duration_rounds")
+                ),
+                "status": "active",
+            }
+            return {eid: row}
+        if eid not in state or state[eid]["status"] != "active":
+            return {}
+        if event.event_type == "effect.expired":
+            return {eid: {**state[eid], "status": "expired"}}
+        # A repeal ends the effect after the round it passed in; earlier rounds keep it.
+        last, repealed = state[eid]["last_round"], p["repealed_at_round"]
+        ends = repealed if last is None else min(last, repealed)
+        return {eid: {**state[eid], "status": "repealed", "last_round": ends}}

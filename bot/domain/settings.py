@@ -74,6 +74,30 @@ SETTINGS: dict[str, SettingSpec] = {
             "Seconds a proposal draft can still be confirmed after it was interpreted.",
         ),
         _spec(
+            "trades.offer_ttl_seconds",
+            24 * 3600,
+            60,
+            14 * 24 * 3600,
+            "trades",
+            "Seconds a token trade offer stays open before it expires and its escrow returns.",
+        ),
+        _spec(
+            "trades.max_amount",
+            10,
+            1,
+            1000,
+            "trades",
+            "Most tokens either side of one token trade offer may name.",
+        ),
+        _spec(
+            "trades.hooper_trade_ttl_seconds",
+            48 * 3600,
+            60,
+            14 * 24 * 3600,
+            "trades",
+            "Seconds a hooper trade stays open for votes before it expires.",
+        ),
+        _spec(
             "schedule.round_interval_minutes",
             60,
             0,
@@ -108,6 +132,18 @@ class LeagueSettings:
     @property
     def draft_ttl_seconds(self) -> float:
         return self.number("governance.draft_ttl_seconds")
+
+    @property
+    def trade_offer_ttl_seconds(self) -> float:
+        return self.number("trades.offer_ttl_seconds")
+
+    @property
+    def trade_max_amount(self) -> int:
+        return int(self.number("trades.max_amount"))
+
+    @property
+    def hooper_trade_ttl_seconds(self) -> float:
+        return self.number("trades.hooper_trade_ttl_seconds")
 
 
 DEFAULT_SETTINGS = LeagueSettings({})

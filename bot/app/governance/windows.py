@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.app.governance._common import envelopes, season_context
 from bot.app.governance.commands import CloseWindow, OpenWindow
+from bot.app.levers.effects import register_effects
 from bot.domain.governance import decide_close_window, decide_open_window
 from db import governance_repo as repo
 from db.uow import UnitOfWork
@@ -49,6 +50,17 @@ async def close_window(uow: UnitOfWork, cmd: CloseWindow) -> dict[str, Any]:
             decision.events, cmd.season_id, window_id=cmd.window_id, round_number=cmd.round_number
         )
     )
+    # Proposals that register or repeal effects do so in the same transaction.
+    effects = await register_effects(
+        uow,
+        cmd.season_id,
+        sorted(
+            (p for p in proposals if p.proposal_id in decision.passed),
+            key=lambda p: p.last_sequence,
+        ),
+        round_number=cmd.round_number,
+        window_id=cmd.window_id,
+    )
     if decision.rules != ctx.rules:
         # The season's current rules move in the same transaction as their rule.enacted events.
         await repo.set_current_rules(s, cmd.season_id, decision.rules)
@@ -63,4 +75,5 @@ async def close_window(uow: UnitOfWork, cmd: CloseWindow) -> dict[str, Any]:
         "carried_over": list(decision.carried_over),
         "enacted": enacted,
         "rolled_back": rolled_back,
+        "effects": effects,
     }

@@ -1,0 +1,1 @@
+"""Governors' levers beyond proposals: token and hooper trades, strategies, bios, effects."""

@@ -1,0 +1,113 @@
+"""Token trade handlers: offer, accept, reject, cancel and expire, each decided under the lock."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from bot.app.governance._common import envelopes, season_context
+from bot.app.levers.commands import AcceptTrade, CancelTrade, ExpireTrade, OfferTrade, RejectTrade
+from bot.domain.events import EventPayload
+from bot.domain.trades import (
+    TradeOffer,
+    decide_accept,
+    decide_cancel,
+    decide_expire_offer,
+    decide_offer,
+    decide_reject,
+)
+from db import governance_repo as repo
+from db import levers_repo
+from db.uow import UnitOfWork
+
+
+def offer_view(offer: TradeOffer) -> dict[str, Any]:
+    return {**offer.terms(), "status": offer.status, "expires_at": offer.expires_at.isoformat()}
+
+
+async def offer_trade(uow: UnitOfWork, cmd: OfferTrade) -> dict[str, Any]:
+    s = uow.session
+    ctx = await season_context(uow, cmd.season_id)
+    trade_id = str(uuid.uuid4())
+    events = decide_offer(
+        trade_id=trade_id,
+        offerer=await repo.enrollment(s, cmd.season_id, cmd.governor_id),
+        target=await repo.enrollment(s, cmd.season_id, cmd.to_governor_id),
+        offer_type=cmd.offer_type,
+        offer_amount=cmd.offer_amount,
+        request_type=cmd.request_type,
+        request_amount=cmd.request_amount,
+        offerer_balance=await repo.balance(s, cmd.season_id, cmd.governor_id, cmd.offer_type),
+        now=uow.clock(),
+        ttl_seconds=ctx.settings.trade_offer_ttl_seconds,
+        max_amount=ctx.settings.trade_max_amount,
+    )
+    await _append(uow, events, cmd.season_id, cmd.governor_id, new=trade_id)
+    return {"trade_id": trade_id, "expires_at": events[0].model_dump(mode="json")["expires_at"]}
+
+
+async def _append(
+    uow: UnitOfWork,
+    events: list[EventPayload],
+    season_id: str,
+    governor_id: str | None,
+    *,
+    new: str | None = None,
+) -> None:
+    wrapped = envelopes(events, season_id, governor_id=governor_id, new_aggregate=new)
+    if new is None:
+        # An offer ends at version 2 or not at all: even a stale read could not settle twice.
+        wrapped = [replace(e, expected_version=1) for e in wrapped]
+    await uow.append(wrapped)
+
+
+async def _settle(uow: UnitOfWork, trade_id: str, events: list[EventPayload], who: str) -> str:
+    offer = await levers_repo.trade_offer(uow.session, trade_id)
+    assert offer is not None  # the decision found it
+    await _append(uow, events, offer.season_id, who)
+    return events[0].event_type.removeprefix("trade.")
+
+
+async def accept_trade(uow: UnitOfWork, cmd: AcceptTrade) -> dict[str, Any]:
+    s = uow.session
+    offer = await levers_repo.trade_offer(s, cmd.trade_id)
+    balance = 0
+    if offer is not None:
+        # Re-checked at acceptance: the target may have spent the tokens since the offer.
+        balance = await repo.balance(s, offer.season_id, cmd.governor_id, offer.request_type)
+    events = decide_accept(
+        offer, governor_id=cmd.governor_id, target_balance=balance, now=uow.clock()
+    )
+    return {
+        "trade_id": cmd.trade_id,
+        "status": "ok",
+        "outcome": await _settle(uow, cmd.trade_id, events, cmd.governor_id),
+    }
+
+
+async def reject_trade(uow: UnitOfWork, cmd: RejectTrade) -> dict[str, Any]:
+    offer = await levers_repo.trade_offer(uow.session, cmd.trade_id)
+    events = decide_reject(offer, governor_id=cmd.governor_id, now=uow.clock())
+    return {
+        "trade_id": cmd.trade_id,
+        "outcome": await _settle(uow, cmd.trade_id, events, cmd.governor_id),
+    }
+
+
+async def cancel_trade(uow: UnitOfWork, cmd: CancelTrade) -> dict[str, Any]:
+    offer = await levers_repo.trade_offer(uow.session, cmd.trade_id)
+    events = decide_cancel(offer, governor_id=cmd.governor_id, now=uow.clock())
+    return {
+        "trade_id": cmd.trade_id,
+        "outcome": await _settle(uow, cmd.trade_id, events, cmd.governor_id),
+    }
+
+
+async def expire_trade(uow: UnitOfWork, cmd: ExpireTrade) -> dict[str, Any]:
+    offer = await levers_repo.trade_offer(uow.session, cmd.trade_id)
+    events = decide_expire_offer(offer, now=uow.clock())
+    if not events or offer is None:
+        return {"trade_id": cmd.trade_id, "expired": False}
+    await _append(uow, events, offer.season_id, None)
+    return {"trade_id": cmd.trade_id, "expired": True}
