@@ -14,7 +14,15 @@ from bot.domain.rules import RuleSet
 from bot.domain.settings import LeagueSettings
 from db import governance_repo
 from db.engine import Database
-from db.tables import AdminLogRow, GovernorRow, LeagueRow, ProposalRow, SeasonRow, TeamRow
+from db.tables import (
+    AdminLogRow,
+    GovernorPreferencesRow,
+    GovernorRow,
+    LeagueRow,
+    ProposalRow,
+    SeasonRow,
+    TeamRow,
+)
 
 # Seasons a governor can act in, newest first; a finished season is only history.
 _LIVE_STATUSES = ("setup", "active", "playoffs", "championship", "offseason")
@@ -141,3 +149,28 @@ async def current_rules(db: Database, season_id: str) -> RuleSet:
 async def league_settings(db: Database, league_id: str) -> LeagueSettings:
     async with db.read_sessions() as s:
         return await governance_repo.league_settings(s, league_id)
+
+
+async def league_guild(db: Database, league_id: str) -> int | None:
+    async with db.read_sessions() as s:
+        found = (
+            await s.execute(select(LeagueRow.guild_id).where(LeagueRow.id == league_id))
+        ).scalar_one_or_none()
+    return int(found) if found else None
+
+
+async def private_mirror_recipient(db: Database, governor_id: str) -> int | None:
+    """The Discord user to DM a governor's private mirror to; None if they opted out."""
+    async with db.read_sessions() as s:
+        row = (
+            await s.execute(
+                select(GovernorRow.discord_user_id, GovernorPreferencesRow.dm_private_mirrors)
+                .outerjoin(
+                    GovernorPreferencesRow, GovernorPreferencesRow.governor_id == GovernorRow.id
+                )
+                .where(GovernorRow.id == governor_id)
+            )
+        ).one_or_none()
+    if row is None or row[1] is False:
+        return None
+    return int(row[0])

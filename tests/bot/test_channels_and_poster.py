@@ -1,0 +1,77 @@
+"""The league's channels are bound idempotently, and the outbox poster delivers to them and
+to private DMs (respecting opt-outs), through SimCord."""
+
+from __future__ import annotations
+
+import discord
+from sqlalchemy import insert
+
+from bot.cogs import channels
+from bot.cogs.poster import DiscordPoster
+from db.tables import GovernorPreferencesRow
+from tests.bot.conftest import World
+from tests.bot.test_governance_cogs import governor, join
+
+TEAMS = ["Team 0", "Team 1"]
+
+
+def bot_guild(world: World) -> discord.Guild:
+    guild = world.env.bot.get_guild(world.guild.id)
+    assert guild is not None
+    return guild
+
+
+def names(world: World) -> list[str]:
+    return sorted(c.name for c in bot_guild(world).channels)
+
+
+async def test_binding_channels_twice_creates_nothing_twice(world: World) -> None:
+    first = await channels.ensure(bot_guild(world), TEAMS)
+    before = names(world)
+
+    second = await channels.ensure(bot_guild(world), TEAMS)
+
+    assert "Pinwheel" in first.created and "team-0" in first.created
+    assert second.created == [] and names(world) == before
+    assert before.count("announcements") == 1 and before.count("Pinwheel") == 1
+
+
+async def test_binding_after_a_restart_reuses_the_existing_channels(world: World) -> None:
+    await channels.ensure(bot_guild(world), TEAMS)
+
+    await world.restart()
+    again = await channels.ensure(bot_guild(world), [*TEAMS, "Team 2"])
+
+    assert again.created == ["team-2"]
+
+
+async def test_results_go_to_their_channel_with_mentions_off(world: World) -> None:
+    await channels.ensure(bot_guild(world), TEAMS)
+    poster = DiscordPoster(world.env.bot, world.league.seeded.league_id)
+
+    await poster.post("round:1:results", "results", "results", {"text": "@everyone Team 0 won"})
+
+    (results,) = [c for c in world.guild.channels.values() if c.name == "results"]
+    message = results.last_message
+    assert message is not None and message.content == "@everyone Team 0 won"
+    assert not message.mention_everyone
+
+
+async def test_private_mirrors_reach_only_their_governor_and_not_those_who_opted_out(
+    world: World,
+) -> None:
+    await join(world)
+    await join(world, "bob", team=1)
+    alice, bob = await governor(world), await governor(world, "bob")
+    async with world.league.db.sessions() as s, s.begin():
+        await s.execute(
+            insert(GovernorPreferencesRow).values(governor_id=bob, dm_private_mirrors=False)
+        )
+    poster = DiscordPoster(world.env.bot, world.league.seeded.league_id)
+
+    await poster.post("m:alice", "mirror.private", f"dm:{alice}", {"text": "You voted yes 3x."})
+    await poster.post("m:bob", "mirror.private", f"dm:{bob}", {"text": "You proposed twice."})
+
+    assert [m.content for m in world.alice.user.dm_channel.history()] == ["You voted yes 3x."]
+    assert world.bob.user.dm_channel.history() == []
+    assert world.admin.user.dm_channel.history() == []
