@@ -29,11 +29,13 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.errors import CommandConflictError, ConcurrencyError
 from bot.domain.events import EVENT_TYPES, NewEvent, StoredEvent, payload_class, upcast
-from db.projections import TableBinding, apply_inline
+from db.projections import TableBinding, apply_inline, checkpoint_table
 from db.tables import CommandLogRow, EventLogHeadRow, GovernanceEventRow, table_of
 
 Clock = Callable[[], datetime]
@@ -77,6 +79,7 @@ class EventStore:
         self._projections = projections
         self._clock = clock
         self._locked = False
+        self._checkpoint_names = [binding.name for binding in projections]
         self._connection: AsyncConnection | None = None
 
     @property
@@ -107,7 +110,12 @@ class EventStore:
         conn = await self._conn()
         # On PostgreSQL this UPDATE takes the head's row lock if `lock()` has not already.
         self._locked = True
-        new_head = (await conn.execute(_RESERVE, {"count": count})).scalar_one()
+        if conn.dialect.name == "postgresql":
+            # One round trip also moves the projections' checkpoints to the new head.
+            params = {"count": count, "ck_names": self._checkpoint_names}
+            new_head = (await conn.execute(_PG_RESERVE, params)).scalar_one()
+        else:
+            new_head = (await conn.execute(_RESERVE, {"count": count})).scalar_one()
         return int(new_head) - count + 1
 
     async def recorded(self, command_id: str, req_hash: str) -> CommandRecord | None:
@@ -180,7 +188,9 @@ class EventStore:
         else:
             first = await self._reserve(len(events))
             stored = await self._insert_batch(conn, events, first, command_id, now)
-        await apply_inline(conn, self._projections, stored)
+        await apply_inline(
+            conn, self._projections, stored, checkpoints_written=conn.dialect.name == "postgresql"
+        )
         return stored
 
     async def _reserve_and_insert_one(
@@ -193,6 +203,7 @@ class EventStore:
         draft = _stored(new, 0, 0, command_id, now)
         values = {f"e_{k}": v for k, v in _row(draft).items() if k not in _ASSIGNED}
         values["v_type"], values["v_id"] = new.aggregate_type, new.aggregate_id
+        values["ck_names"] = self._checkpoint_names
         sequence, version = (await conn.execute(_RESERVE_AND_INSERT_ONE, values)).one()
         _check_version(new, version - 1)
         return draft._replace(sequence_number=sequence, aggregate_version=version)
@@ -276,14 +287,40 @@ _INSERT_ONE = (
 _ASSIGNED = ("sequence_number", "aggregate_version")
 
 
-def _reserve_and_insert_statement() -> Any:
-    reserved = (
+def _reserved(count: Any) -> Any:
+    """CTE: advance the head by `count`, returning the new head."""
+    return (
         update(head_table)
         .where(head_table.c.id == literal_column("1"))
-        .values(last_sequence=head_table.c.last_sequence + literal_column("1"))
+        .values(last_sequence=head_table.c.last_sequence + count)
         .returning(head_table.c.last_sequence)
         .cte("reserved")
     )
+
+
+def _checkpoints_to(reserved: Any) -> Any:
+    """CTE (PostgreSQL): move the checkpoints named in `ck_names` to the reserved head, in the
+    same transaction as the projections they describe."""
+    names = select(
+        func.unnest(bindparam("ck_names", type_=ARRAY(String))).label("name"),
+        reserved.c.last_sequence,
+    )
+    stmt = pg_insert(checkpoint_table).from_select(["name", "last_sequence"], names)
+    return stmt.on_conflict_do_update(
+        index_elements=["name"], set_={"last_sequence": stmt.excluded.last_sequence}
+    ).cte("checkpoints")
+
+
+def _pg_reserve_statement() -> Any:
+    reserved = _reserved(bindparam("count"))
+    return select(reserved.c.last_sequence).add_cte(_checkpoints_to(reserved))
+
+
+_PG_RESERVE = _pg_reserve_statement()
+
+
+def _reserve_and_insert_statement() -> Any:
+    reserved = _reserved(literal_column("1"))
     given = [c for c in events_table.columns if c.name not in _ASSIGNED]
     source = select(
         # Prefixed names: an unprefixed `id` would also bind to the head table's column.
@@ -296,6 +333,7 @@ def _reserve_and_insert_statement() -> Any:
         insert(events_table)
         .from_select(names, source)
         .returning(events_table.c.sequence_number, events_table.c.aggregate_version)
+        .add_cte(_checkpoints_to(reserved))
     )
 
 
