@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # One extension per feature, each with `async def setup(bot)`.
 EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.governance",
+    "bot.cogs.trades",
     "bot.cogs.rules",
     "bot.cogs.admin",
     "bot.cogs.owner",

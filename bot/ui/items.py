@@ -4,7 +4,7 @@ button answers from the truth (\"already settled\"), and the handler decides who
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import discord
 
@@ -16,24 +16,9 @@ from bot.app.governance.commands import (
 )
 from bot.ui.errors import NOT_ALLOWED, guarded
 from bot.ui.governance import draft_embed, proposal_embed
+from bot.ui.presses import UUID, bot_of, presser_governor_id
 from bot.ui.replies import NO_MENTIONS, command_id, reply
-
-if TYPE_CHECKING:
-    from bot.discord_app import PinwheelBot
-
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-NOT_A_GOVERNOR = "not-a-governor"  # never a governor id, so the handler refuses the press
-
-
-def _bot(interaction: discord.Interaction[Any]) -> PinwheelBot:
-    return cast("PinwheelBot", interaction.client)
-
-
-async def _governor_id(interaction: discord.Interaction[Any]) -> str:
-    bot = _bot(interaction)
-    league = await bot.league(interaction)
-    found = await bot.app.governor_id(league.league_id, str(interaction.user.id))
-    return found or NOT_A_GOVERNOR
+from bot.ui.trades import TradeButton
 
 
 class ProposalDraftButton(
@@ -77,8 +62,8 @@ class ProposalDraftButton(
         await guarded(interaction, self._press(interaction))
 
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
-        app = _bot(interaction).app
-        governor_id = await _governor_id(interaction)
+        app = bot_of(interaction).app
+        governor_id = await presser_governor_id(interaction)
         if self.action == "revise":
             # Dismissing first proves the presser is the author before showing the form.
             await app.handle(
@@ -130,7 +115,7 @@ class ReviseModal(discord.ui.Modal, title="Revise your proposal"):
         await guarded(interaction, self._submit(interaction))
 
     async def _submit(self, interaction: discord.Interaction[Any]) -> None:
-        bot = _bot(interaction)
+        bot = bot_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         seat = await bot.seat(interaction)
         out = await bot.app.handle(
@@ -180,7 +165,7 @@ class ReviewButton(
 
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
         veto = self.action == "veto"
-        out = await _bot(interaction).app.handle(
+        out = await bot_of(interaction).app.handle(
             ReviewProposal(
                 self.proposal_id,
                 str(interaction.user.id),
@@ -205,4 +190,8 @@ def review_view(proposal_ids: list[str]) -> discord.ui.View:
     return view
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (ProposalDraftButton, ReviewButton)
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    ProposalDraftButton,
+    ReviewButton,
+    TradeButton,
+)

@@ -1,0 +1,86 @@
+"""Token trades between governors: `/trade` offers, `/trades` lists what is pending."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.levers.commands import OfferTrade
+from bot.domain.errors import NotFoundError, ValidationError
+from bot.ui.embeds import pages
+from bot.ui.pagination import send_pages
+from bot.ui.replies import command_id
+from bot.ui.trades import offer_embed, terms, trade_view
+from db import discord_repo
+
+if TYPE_CHECKING:
+    from bot.discord_app import PinwheelBot
+
+TokenType = Literal["propose", "amend", "boost"]
+
+
+class Trades(commands.Cog):
+    def __init__(self, bot: PinwheelBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="trade")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        member="The governor you offer the trade to",
+        give="The kind of token you give",
+        give_amount="How many you give",
+        want="The kind of token you want back",
+        want_amount="How many you want",
+    )
+    async def trade(
+        self,
+        interaction: discord.Interaction[Any],
+        member: discord.Member,
+        give: TokenType,
+        give_amount: app_commands.Range[int, 1, 1000],
+        want: TokenType,
+        want_amount: app_commands.Range[int, 1, 1000],
+    ) -> None:
+        """Offer some of your tokens for some of another governor's."""
+        seat = await self.bot.seat(interaction)
+        if member.id == interaction.user.id:
+            raise ValidationError("You cannot trade with yourself.")
+        target = await self.bot.app.governor_id(seat.league_id, str(member.id))
+        if target is None:
+            raise NotFoundError(f"{member.display_name} is not a governor in this league.")
+        out = await self.bot.app.handle(
+            OfferTrade(
+                seat.season_id, seat.governor_id, target, give, give_amount, want, want_amount
+            ),
+            command_id=command_id(interaction),
+        )
+        offer = await self.bot.app.trade_offer(out["trade_id"])
+        await interaction.response.send_message(
+            f"{member.mention}, you have a trade offer.",
+            embed=offer_embed(offer, interaction.user.display_name, member.display_name),
+            view=trade_view(out["trade_id"]),
+            # Ping the one person the offer is for, nobody else.
+            allowed_mentions=discord.AllowedMentions(users=[member], everyone=False, roles=False),
+        )
+
+    @app_commands.command(name="trades")
+    @app_commands.guild_only()
+    async def trades(self, interaction: discord.Interaction[Any]) -> None:
+        """List the trade offers made to you or by you that are still open."""
+        seat = await self.bot.seat(interaction)
+        offers = await self.bot.app.pending_offers(seat.season_id, seat.governor_id)
+        ids = {o["from_governor_id"] for o in offers} | {o["to_governor_id"] for o in offers}
+        names = await discord_repo.governor_names(self.bot.app.db, sorted(ids))
+        lines = [
+            f"**{names.get(o['from_governor_id'], '?')}** → "
+            f"**{names.get(o['to_governor_id'], '?')}**: {terms(o)} · `{o['trade_id']}`"
+            for o in offers
+        ]
+        await send_pages(interaction, pages("Open trade offers", lines, empty="No open offers."))
+
+
+async def setup(bot: PinwheelBot) -> None:
+    await bot.add_cog(Trades(bot))

@@ -1,0 +1,25 @@
+"""What every persistent button needs: the bot behind the interaction and who is pressing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+if TYPE_CHECKING:
+    from bot.discord_app import PinwheelBot
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+NOT_A_GOVERNOR = "not-a-governor"  # never a governor id, so the handler refuses the press
+
+
+def bot_of(interaction: discord.Interaction[Any]) -> PinwheelBot:
+    return cast("PinwheelBot", interaction.client)
+
+
+async def presser_governor_id(interaction: discord.Interaction[Any]) -> str:
+    """The presser's governor id, or an id no handler will accept."""
+    bot = bot_of(interaction)
+    league = await bot.league(interaction)
+    found = await bot.app.governor_id(league.league_id, str(interaction.user.id))
+    return found or NOT_A_GOVERNOR

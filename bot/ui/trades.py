@@ -1,0 +1,83 @@
+"""Token trade offers: the offer message and its Accept / Reject buttons, which outlive a
+restart and only the governor the offer was made to may press."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import discord
+
+from bot.app.levers.commands import AcceptTrade, RejectTrade
+from bot.ui.embeds import embed
+from bot.ui.errors import guarded
+from bot.ui.presses import UUID, bot_of, presser_governor_id
+from bot.ui.replies import NO_MENTIONS, command_id
+
+
+def terms(offer: Mapping[str, Any]) -> str:
+    return (
+        f"{offer['offer_amount']} {offer['offer_type']} for "
+        f"{offer['request_amount']} {offer['request_type']}"
+    )
+
+
+def offer_embed(offer: Mapping[str, Any], offerer: str, target: str) -> discord.Embed:
+    result = embed("Token trade offer", f"**{offerer}** offers **{target}** {terms(offer)}.")
+    result.set_footer(text=f"Open until {offer['expires_at'][:16].replace('T', ' ')} UTC")
+    return result
+
+
+class TradeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"pw:trade:(?P<action>accept|reject):(?P<trade_id>{UUID})",
+):
+    LABELS: ClassVar[dict[str, str]] = {"accept": "Accept", "reject": "Reject"}
+
+    def __init__(self, action: str, trade_id: str) -> None:
+        self.action, self.trade_id = action, trade_id
+        super().__init__(
+            discord.ui.Button(
+                label=self.LABELS[action],
+                style=(
+                    discord.ButtonStyle.success
+                    if action == "accept"
+                    else discord.ButtonStyle.danger
+                ),
+                custom_id=f"pw:trade:{action}:{trade_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> TradeButton:
+        return cls(match["action"], match["trade_id"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._press(interaction))
+
+    async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        app = bot_of(interaction).app
+        governor_id = await presser_governor_id(interaction)
+        command = (AcceptTrade if self.action == "accept" else RejectTrade)(
+            self.trade_id, governor_id
+        )
+        out = await app.handle(command, command_id=command_id(interaction))
+        offer = await app.trade_offer(self.trade_id)
+        verb = "accepted" if out["outcome"] == "accepted" else "declined"
+        await interaction.response.send_message(
+            f"{interaction.user.display_name} {verb} the trade: {terms(offer)}.",
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+def trade_view(trade_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in ("accept", "reject"):
+        view.add_item(TradeButton(action, trade_id))
+    return view

@@ -1,0 +1,116 @@
+"""Token trades through SimCord: the offer, its persistent Accept / Reject buttons, /trades."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.errors import NotFoundError
+from tests.bot.conftest import World
+from tests.bot.test_governance_cogs import governor, join
+
+
+async def offer(world: World) -> Any:
+    """Alice offers Bob 1 boost for 1 amend; returns the public offer message."""
+    await join(world)
+    await join(world, "bob", team=1)
+    result = await world.alice.slash(
+        world.channel,
+        "trade",
+        member=world.bob,
+        give="boost",
+        give_amount=1,
+        want="amend",
+        want_amount=1,
+    )
+    assert not result.ephemeral
+    return result.response
+
+
+async def balances(world: World, who: str) -> dict[str, int]:
+    return await world.league.app.balances(world.league.season, await governor(world, who))
+
+
+async def test_trade_posts_an_offer_with_accept_and_reject_that_pings_only_the_target(
+    world: World,
+) -> None:
+    message = await offer(world)
+
+    assert message.content == f"{world.bob.mention}, you have a trade offer."
+    assert "offers **bob** 1 boost for 1 amend" in message.embeds[0].description
+    labels = [c["label"] for row in message.components for c in row["components"]]
+    assert labels == ["Accept", "Reject"]
+    assert [m.id for m in message.message.mentions] == [world.bob.id]
+
+
+async def test_only_the_target_can_accept_a_trade(world: World) -> None:
+    message = await offer(world)
+    before = await balances(world, "alice")
+
+    pressed = await world.alice.click(message, label="Accept")
+
+    assert pressed.ephemeral and "Only the governor this offer was made to" in (
+        pressed.response.content
+    )
+    assert (await world.league.app.trade_offer(_trade_id(message)))["status"] == "open"
+    assert await balances(world, "alice") == before
+
+
+async def test_the_target_accepts_and_the_tokens_move(world: World) -> None:
+    message = await offer(world)
+    alice_before, bob_before = await balances(world, "alice"), await balances(world, "bob")
+
+    pressed = await world.bob.click(message, label="Accept")
+
+    assert "bob accepted the trade" in pressed.response.content
+    assert (await balances(world, "bob"))["boost"] == bob_before["boost"] + 1
+    assert (await balances(world, "alice"))["amend"] == alice_before["amend"] + 1
+
+
+async def test_a_trade_button_pressed_after_a_restart_still_works(world: World) -> None:
+    message = await offer(world)
+
+    await world.restart()
+    pressed = await world.bob.click(message, label="Reject")
+
+    assert "bob declined the trade" in pressed.response.content
+
+
+async def test_a_double_click_on_accept_settles_once(world: World) -> None:
+    message = await offer(world)
+    bob_before = await balances(world, "bob")
+
+    await world.bob.click(message, label="Accept")
+    second = await world.bob.click(message, label="Accept")
+
+    assert second.ephemeral and "already accepted" in second.response.content
+    assert (await balances(world, "bob"))["boost"] == bob_before["boost"] + 1
+
+
+async def test_trade_refuses_someone_who_is_not_a_governor(world: World) -> None:
+    await join(world)
+
+    result = await world.alice.slash(
+        world.channel,
+        "trade",
+        member=world.admin,
+        give="boost",
+        give_amount=1,
+        want="amend",
+        want_amount=1,
+    )
+
+    assert "admin is not a governor" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_trades_lists_open_offers_to_and_from_you(world: World) -> None:
+    message = await offer(world)
+
+    result = await world.bob.slash(world.channel, "trades")
+
+    assert _trade_id(message) in result.response.embeds[0].description
+
+
+def _trade_id(message: Any) -> str:
+    custom_id: str = message.components[0]["components"][0]["custom_id"]
+    return custom_id.rsplit(":", 1)[1]
