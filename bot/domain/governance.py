@@ -184,9 +184,16 @@ def assess(interpretation: Interpretation, rules: RuleSet) -> Assessment:
     """Validate an interpretation and price it: tier, token cost and pass threshold."""
     validate_interpretation(interpretation, rules)
     vote_threshold = rules.vote_threshold
-    if interpretation.is_wild or not interpretation.changes:
+    # Effects and repeals are priced like a change of the rule they act on (tier 2, game
+    # mechanics, for an effect parameter that is not a rule).
+    touched = [
+        *(c.parameter for c in interpretation.changes),
+        *(e.parameter for e in interpretation.effects),
+        *interpretation.repeals,
+    ]
+    if interpretation.is_wild or not touched:
         return Assessment(WILD_TIER, WILD_COST, max(vote_threshold, WILD_THRESHOLD), interpretation)
-    tier = max(PARAMS[c.parameter].tier for c in interpretation.changes)
+    tier = max(PARAMS[name].tier if name in PARAMS else 2 for name in touched)
     threshold = vote_threshold if tier <= 2 else max(vote_threshold, STRUCTURE_THRESHOLD)
     return Assessment(tier, 1, threshold, interpretation)
 

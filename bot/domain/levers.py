@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -76,8 +77,12 @@ def decide_bio(
     ]
 
 
+_EFFECT_IDS = uuid.UUID("5d9c1c8e-6f57-4a44-9d36-3f1f1b0f6e11")
+
+
 def effect_id_for(proposal_id: str, index: int) -> str:
-    return f"{proposal_id}:{index}"
+    """A stable id for the `index`th effect of a proposal (a UUID, derived, not random)."""
+    return str(uuid.uuid5(_EFFECT_IDS, f"{proposal_id}:{index}"))
 
 
 def decide_effects_for_passed(
