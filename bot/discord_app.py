@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.governance",
     "bot.cogs.trades",
+    "bot.cogs.levers",
     "bot.cogs.rules",
     "bot.cogs.admin",
     "bot.cogs.owner",

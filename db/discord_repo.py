@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.domain.rules import RuleSet
 from bot.domain.settings import LeagueSettings
-from db import governance_repo
+from db import governance_repo, levers_repo
 from db.engine import Database
 from db.tables import (
     AdminLogRow,
@@ -174,3 +174,10 @@ async def private_mirror_recipient(db: Database, governor_id: str) -> int | None
     if row is None or row[1] is False:
         return None
     return int(row[0])
+
+
+async def season_hoopers(db: Database, season_id: str) -> list[tuple[str, str, str]]:
+    """(hooper id, name, team id) of a season's hoopers, by name, trades applied."""
+    async with db.read_sessions() as s:
+        found = await levers_repo.season_hoopers(s, season_id)
+    return sorted(((h.hooper_id, h.name, h.team_id) for h in found), key=lambda h: h[1])

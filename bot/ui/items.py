@@ -16,6 +16,7 @@ from bot.app.governance.commands import (
 )
 from bot.ui.errors import NOT_ALLOWED, guarded
 from bot.ui.governance import draft_embed, proposal_embed
+from bot.ui.hooper_trades import HooperTradeVoteButton
 from bot.ui.presses import UUID, bot_of, presser_governor_id
 from bot.ui.replies import NO_MENTIONS, command_id, reply
 from bot.ui.trades import TradeButton
@@ -194,4 +195,5 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     ProposalDraftButton,
     ReviewButton,
     TradeButton,
+    HooperTradeVoteButton,
 )

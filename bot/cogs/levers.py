@@ -1,0 +1,109 @@
+"""A governor's other levers: the team's strategy, hooper bios and hooper trades."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.levers.commands import ProposeHooperTrade, SetStrategy, UpdateBio
+from bot.domain.errors import DomainError, NotFoundError
+from bot.ui.embeds import clip
+from bot.ui.hooper_trades import hooper_trade_embed, hooper_trade_view
+from bot.ui.replies import NO_MENTIONS, command_id, reply
+from db import discord_repo
+
+if TYPE_CHECKING:
+    from bot.discord_app import PinwheelBot
+
+MAX_CHOICES = 25
+
+
+class Levers(commands.Cog):
+    def __init__(self, bot: PinwheelBot) -> None:
+        self.bot = bot
+
+    async def hooper_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            _, season_id = await self.bot.season(interaction)
+        except DomainError:
+            return []
+        found = await discord_repo.season_hoopers(self.bot.app.db, season_id)
+        return [
+            app_commands.Choice(name=clip(name, 100), value=hooper_id)
+            for hooper_id, name, _ in found
+            if current.lower() in name.lower()
+        ][:MAX_CHOICES]
+
+    async def _hooper(self, season_id: str, typed: str) -> tuple[str, str]:
+        for hooper_id, name, _ in await discord_repo.season_hoopers(self.bot.app.db, season_id):
+            if typed == hooper_id or typed.lower() == name.lower():
+                return hooper_id, name
+        raise NotFoundError("There is no hooper by that name this season; pick one from the list.")
+
+    @app_commands.command(name="strategy")
+    @app_commands.guild_only()
+    @app_commands.describe(text="How your team should play, e.g. 'shoot more threes, press on D'")
+    async def strategy(
+        self, interaction: discord.Interaction[Any], text: app_commands.Range[str, 1, 500]
+    ) -> None:
+        """Set your team's strategy from the next round on."""
+        seat = await self.bot.seat(interaction)
+        out = await self.bot.app.handle(
+            SetStrategy(seat.season_id, seat.governor_id, text), command_id=command_id(interaction)
+        )
+        await reply(
+            interaction,
+            f"Strategy set from round {out['effective_round']} "
+            f"(read with {out['confidence'] * 100:.0f}% confidence).",
+        )
+
+    @app_commands.command(name="bio")
+    @app_commands.guild_only()
+    @app_commands.describe(hooper="A hooper on your team", text="The hooper's new bio")
+    @app_commands.autocomplete(hooper=hooper_choices)
+    async def bio(
+        self,
+        interaction: discord.Interaction[Any],
+        hooper: str,
+        text: app_commands.Range[str, 1, 1000],
+    ) -> None:
+        """Write the bio of a hooper on your team."""
+        seat = await self.bot.seat(interaction)
+        hooper_id, name = await self._hooper(seat.season_id, hooper)
+        await self.bot.app.handle(
+            UpdateBio(seat.season_id, seat.governor_id, hooper_id, text),
+            command_id=command_id(interaction),
+        )
+        await reply(interaction, f"{name}'s bio is updated.")
+
+    @app_commands.command(name="trade-hooper")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        give="A hooper on your team to trade away", get="A hooper on another team you want"
+    )
+    @app_commands.autocomplete(give=hooper_choices, get=hooper_choices)
+    async def trade_hooper(
+        self, interaction: discord.Interaction[Any], give: str, get: str
+    ) -> None:
+        """Propose a hooper swap; governors of both teams vote on it."""
+        seat = await self.bot.seat(interaction)
+        give_id, give_name = await self._hooper(seat.season_id, give)
+        get_id, get_name = await self._hooper(seat.season_id, get)
+        out = await self.bot.app.handle(
+            ProposeHooperTrade(seat.season_id, seat.governor_id, give_id, get_id),
+            command_id=command_id(interaction),
+        )
+        await interaction.response.send_message(
+            embed=hooper_trade_embed(interaction.user.display_name, give_name, get_name),
+            view=hooper_trade_view(out["trade_id"]),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+async def setup(bot: PinwheelBot) -> None:
+    await bot.add_cog(Levers(bot))

@@ -1,0 +1,76 @@
+"""Hooper trade votes: Approve / Reject buttons that outlive a restart; the handler decides
+who may vote (governors of the two teams) and settles the trade once majorities are in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.app.levers.commands import VoteHooperTrade
+from bot.ui.embeds import embed
+from bot.ui.errors import guarded
+from bot.ui.presses import UUID, bot_of, presser_governor_id
+from bot.ui.replies import NO_MENTIONS, command_id
+
+OUTCOMES = {
+    "open": "Vote recorded; the trade is still open.",
+    "executed": "That vote settled it: the trade is done.",
+    "rejected": "That vote settled it: the trade is off.",
+}
+
+
+def hooper_trade_embed(proposer: str, give: str, get: str) -> discord.Embed:
+    return embed(
+        "Hooper trade proposed",
+        f"**{proposer}** proposes trading **{give}** for **{get}**. "
+        "Governors of both teams: approve or reject. A majority of each team decides.",
+    )
+
+
+class HooperTradeVoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"pw:htrade:(?P<vote>approve|reject):(?P<trade_id>{UUID})",
+):
+    def __init__(self, vote: str, trade_id: str) -> None:
+        self.vote, self.trade_id = vote, trade_id
+        super().__init__(
+            discord.ui.Button(
+                label="Approve" if vote == "approve" else "Reject",
+                style=(
+                    discord.ButtonStyle.success if vote == "approve" else discord.ButtonStyle.danger
+                ),
+                custom_id=f"pw:htrade:{vote}:{trade_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> HooperTradeVoteButton:
+        return cls(match["vote"], match["trade_id"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._press(interaction))
+
+    async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        governor_id = await presser_governor_id(interaction)
+        out = await bot_of(interaction).app.handle(
+            VoteHooperTrade(self.trade_id, governor_id, approve=self.vote == "approve"),
+            command_id=command_id(interaction),
+        )
+        settled = out["outcome"] != "open"
+        await interaction.response.send_message(
+            OUTCOMES[out["outcome"]], ephemeral=not settled, allowed_mentions=NO_MENTIONS
+        )
+
+
+def hooper_trade_view(trade_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for vote in ("approve", "reject"):
+        view.add_item(HooperTradeVoteButton(vote, trade_id))
+    return view
