@@ -104,7 +104,7 @@ async def test_two_runners_on_one_database_process_each_round_once(db_url: str) 
         runners = [Runner(db, clock=clock) for db in dbs]
 
         async def drive(runner: Runner) -> list[str]:
-            ran = []
+            ran: list[str] = []
             for _ in range(2000):
                 async with runner.db.read_sessions() as s:
                     progress = await repo.get_progress(s, season)

@@ -41,7 +41,7 @@ def stored_result(game: dict[str, Any], lines: list[dict[str, Any]]) -> GameResu
         rules=parse_ruleset(game["ruleset_snapshot"]),
         home_team=home,
         away_team=away,
-        strategies=tuple(TeamStrategy.model_validate(s) for s in inputs["strategies"]),  # type: ignore[arg-type]
+        strategies=tuple(TeamStrategy.model_validate(s) for s in inputs["strategies"]),
         effects=tuple(Effect.model_validate(e) for e in inputs["effects"]),
         home_team_id=game["home_team_id"],
         away_team_id=game["away_team_id"],
@@ -55,7 +55,7 @@ def stored_result(game: dict[str, Any], lines: list[dict[str, Any]]) -> GameResu
         lead_changes=game["lead_changes"],
         largest_lead=game["largest_lead"],
         duration_seconds=inputs["duration_seconds"],
-        point_values=tuple(PointValues.model_validate(v) for v in inputs["point_values"]),  # type: ignore[arg-type]
+        point_values=tuple(PointValues.model_validate(v) for v in inputs["point_values"]),
         box_scores=tuple(box),
         play_by_play=tuple(tuple(row) for row in game["play_by_play"]),
     )
