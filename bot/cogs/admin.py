@@ -12,6 +12,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.governance.commands import AdminCancelProposal, RemoveGovernor, ReviewProposal
+from bot.app.league.outbox import drain
+from bot.app.league.runner import Runner
+from bot.app.league.setup import SetupLeague, StartNewSeason, run_new_season, run_setup
+from bot.cogs import channels
+from bot.cogs.poster import DiscordPoster
 from bot.domain.errors import NotFoundError
 from bot.domain.settings import SETTINGS
 from bot.ui.embeds import clip, embed, pages
@@ -130,6 +135,71 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
             for e in entries
         ]
         await send_pages(interaction, pages("Admin log", lines, empty="No admin actions yet."))
+
+    @app_commands.command(name="setup")
+    async def setup_league(self, interaction: discord.Interaction[Any]) -> None:
+        """Create this server's league (once) and bind its category and channels."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild = interaction.guild
+        assert guild is not None  # the group is guild-only
+        db = self.bot.app.db
+        league = await discord_repo.guild_league(db, guild.id)
+        if league is None:
+            await run_setup(
+                db,
+                SetupLeague(guild_id=str(guild.id), name=guild.name[:100], seed=str(guild.id)),
+                clock=self.bot.app.clock,
+            )
+            league = await discord_repo.guild_league(db, guild.id)
+            assert league is not None
+        teams = await discord_repo.teams(db, league.season_id) if league.season_id else []
+        bound = await channels.ensure(guild, [name for _, name in teams])
+        created = ", ".join(bound.created) or "nothing (everything was already in place)"
+        await reply(interaction, f"The league is set up. Created: {created}.")
+
+    season = app_commands.Group(name="season", description="Run the league's seasons")
+
+    @season.command(name="new")
+    @app_commands.describe(
+        carry_rules="Keep the rules the league has voted in (default yes)",
+        replace_unfinished="End the current season early if it has not finished",
+    )
+    async def season_new(
+        self,
+        interaction: discord.Interaction[Any],
+        carry_rules: bool = True,
+        replace_unfinished: bool = False,
+    ) -> None:
+        """Start the next season with the same teams and governors."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        league = await self.bot.league(interaction)
+        out = await run_new_season(
+            self.bot.app.db,
+            StartNewSeason(league.league_id, carry_rules, replace_unfinished),
+            clock=self.bot.app.clock,
+            command_id=command_id(interaction),
+        )
+        await reply(
+            interaction, f"A new season has begun; {out['governors_carried']} governor(s) carried."
+        )
+
+    @season.command(name="advance")
+    async def season_advance(self, interaction: discord.Interaction[Any]) -> None:
+        """Play the season's next round now and post its results."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        league, season_id = await self.bot.season(interaction)
+        runner = Runner(self.bot.app.db, clock=self.bot.app.clock)
+        report = await runner.run_round(season_id)
+        if report is None:
+            await reply(interaction, "There is no round to play: the season is over or busy.")
+            return
+        await drain(
+            self.bot.app.db,
+            DiscordPoster(self.bot, league.league_id),
+            league_id=league.league_id,
+            clock=self.bot.app.clock,
+        )
+        await reply(interaction, f"Round {report.round_number} played.")
 
     settings = app_commands.Group(name="settings", description="League settings")
 

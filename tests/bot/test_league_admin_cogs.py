@@ -1,0 +1,74 @@
+"""`/admin setup` and `/admin season ...` in a server that has no league yet, through SimCord."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import discord
+import simcord
+
+from bot.domain.errors import ConflictError
+from db import discord_repo
+from tests.bot.conftest import World
+
+
+@dataclass
+class NewServer:
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    admin: simcord.MemberActor
+
+
+def new_server(world: World) -> NewServer:
+    guild = world.env.create_guild("Fresh Court")
+    role = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(world.env.create_user("mod"), roles=[role])
+    return NewServer(guild, guild.create_text_channel("general"), admin)
+
+
+def channel_names(server: NewServer) -> Counter[str]:
+    return Counter(c.name for c in server.guild.channels.values())
+
+
+async def test_setup_creates_the_league_and_its_channels_once(world: World) -> None:
+    server = new_server(world)
+
+    first = await server.admin.slash(server.channel, "admin setup")
+    after_first = channel_names(server)
+    second = await server.admin.slash(server.channel, "admin setup")
+
+    assert "Created: Pinwheel, announcements" in first.response.content
+    assert "nothing (everything was already in place)" in second.response.content
+    assert channel_names(server) == after_first
+    assert all(count == 1 for count in after_first.values())
+    league = await discord_repo.guild_league(world.league.db, server.guild.id)
+    assert league is not None and league.season_id is not None
+    teams = await discord_repo.teams(world.league.db, league.season_id)
+    assert len(after_first) == 1 + 1 + 5 + len(teams)  # general, category, league, teams
+
+
+async def test_season_advance_plays_a_round_and_posts_the_results(world: World) -> None:
+    server = new_server(world)
+    await server.admin.slash(server.channel, "admin setup")
+
+    result = await server.admin.slash(server.channel, "admin season advance")
+
+    assert result.response.content == "Round 1 played."
+    (results,) = [c for c in server.guild.channels.values() if c.name == "results"]
+    assert results.last_message is not None
+    assert results.last_message.content.startswith("Round 1")
+
+
+async def test_a_new_season_needs_the_current_one_finished_or_an_explicit_choice(
+    world: World,
+) -> None:
+    server = new_server(world)
+    await server.admin.slash(server.channel, "admin setup")
+
+    refused = await server.admin.slash(server.channel, "admin season new")
+    replaced = await server.admin.slash(server.channel, "admin season new", replace_unfinished=True)
+
+    assert "has not finished" in refused.response.content
+    world.refused(ConflictError)
+    assert "A new season has begun" in replaced.response.content
