@@ -45,7 +45,8 @@ PHRASES: tuple[tuple[str, Push], ...] = (
         {"defensive_intensity": 0.5},
     ),
     (
-        r"conserve energy|sag off|relax(?:ed)?|easy on defen[cs]e|save (?:our )?legs|rest",
+        r"conserve energy(?: on defen[cs]e)?|sag off|relax(?:ed)?|easy on defen[cs]e|"
+        r"save (?:our )?legs|rest",
         {"defensive_intensity": -0.4, "substitution_threshold_modifier": 0.1},
     ),
     # Substitutions.
@@ -93,17 +94,19 @@ def interpret_strategy(text: str) -> StrategyReading:
     sums: dict[str, float] = {}
     matched: list[str] = []
     covered: set[int] = set()
-    for pattern, push in _COMPILED:
-        for m in pattern.finditer(lowered):
-            if any(i in covered for i in range(m.start(), m.end())):
-                continue
-            covered.update(range(m.start(), m.end()))
-            before = lowered[: m.start()]
-            sign = -1.0 if _NEGATION.search(before) else 1.0
-            scale = 1.5 if _INTENSIFIER.search(before) else 1.0
-            for field, amount in push.items():
-                sums[field] = sums.get(field, 0.0) + sign * scale * amount
-            matched.append(m.group(0))
+    found = [(m, push) for pattern, push in _COMPILED for m in pattern.finditer(lowered)]
+    # Longest phrases first, so "conserve energy on defense" is not also read as "defense".
+    found.sort(key=lambda f: (f[0].start() - f[0].end(), f[0].start()))
+    for m, push in found:
+        if any(i in covered for i in range(m.start(), m.end())):
+            continue
+        covered.update(range(m.start(), m.end()))
+        before = lowered[: m.start()]
+        sign = -1.0 if _NEGATION.search(before) else 1.0
+        scale = 1.5 if _INTENSIFIER.search(before) else 1.0
+        for field, amount in push.items():
+            sums[field] = sums.get(field, 0.0) + sign * scale * amount
+        matched.append(m.group(0))
     values = {}
     for field, total in sums.items():
         lo, hi = _bounds(field)
