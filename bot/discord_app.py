@@ -38,6 +38,8 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.admin",
     "bot.cogs.owner",
 )
+# Rounds and the outbox: only a real run loads it (tests drive rounds themselves).
+BACKGROUND = "bot.cogs.background"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +119,10 @@ async def command_payload(bot: PinwheelBot) -> list[dict[str, Any]]:
 
 
 async def run_discord(settings: Settings) -> int:
-    """Connect to Discord and serve until SIGTERM or SIGINT; returns an exit code."""
+    """Connect to Discord and serve until SIGTERM or SIGINT; returns an exit code.
+
+    Commands are not synced here: use `pinwheel sync-commands` or the owner's `sync`.
+    """
     from db.engine import create_database
 
     if not settings.discord_token:
@@ -128,7 +133,7 @@ async def run_discord(settings: Settings) -> int:
         pool_size=settings.db_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
-    bot = build_bot(Pinwheel(db, BuiltinInterpreter()))
+    bot = build_bot(Pinwheel(db, BuiltinInterpreter()), extensions=(*EXTENSIONS, BACKGROUND))
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -141,7 +146,10 @@ async def run_discord(settings: Settings) -> int:
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             if runner in done:
                 runner.result()  # a login failure surfaces here
-            log.info("Shutting down")
+            log.info("Shutting down: finishing the current step")
+            background = bot.get_cog("Background")
+            if background is not None:
+                await background.stop()  # type: ignore[attr-defined]
             await bot.close()
             await asyncio.gather(runner, return_exceptions=True)
             stopper.cancel()

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import discord
 import simcord
 
+from bot.cogs.background import POLL_SECONDS
+from bot.discord_app import BACKGROUND, EXTENSIONS, build_bot
 from bot.domain.errors import ConflictError
 from db import discord_repo
 from tests.bot.conftest import World
@@ -72,3 +74,25 @@ async def test_a_new_season_needs_the_current_one_finished_or_an_explicit_choice
     assert "has not finished" in refused.response.content
     world.refused(ConflictError)
     assert "A new season has begun" in replaced.response.content
+
+
+async def test_the_background_loop_plays_due_rounds_and_posts_them(world: World) -> None:
+    await world.env.restart_bot(build_bot(world.league.app, extensions=(*EXTENSIONS, BACKGROUND)))
+    server = new_server(world)
+    await server.admin.slash(server.channel, "admin setup")
+
+    world.league.clock.advance(24 * 3600)  # the first round is due
+    await world.env.advance_time(POLL_SECONDS + 1)
+
+    (results,) = [c for c in server.guild.channels.values() if c.name == "results"]
+    assert results.last_message is not None
+    assert results.last_message.content.startswith("Round 1")
+
+
+async def test_stopping_the_background_loop_while_it_sleeps_ends_it_at_once(world: World) -> None:
+    await world.env.restart_bot(build_bot(world.league.app, extensions=(*EXTENSIONS, BACKGROUND)))
+    background = world.env.bot.get_cog("Background")
+
+    await background.stop()
+
+    assert background.task is not None and background.task.done()
