@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import inspect
 import sys
 from typing import Any
 
@@ -28,8 +29,9 @@ def main(args: argparse.Namespace) -> int:
         except ModuleNotFoundError:
             print("Discord mode is not available in this build", file=sys.stderr)
             return 2
-        code: int = discord_app.run_discord(settings)
-        return code
+        started = discord_app.run_discord(settings)
+        code = asyncio.run(started) if inspect.iscoroutine(started) else started
+        return int(code)
     return asyncio.run(_offline(settings, args))
 
 

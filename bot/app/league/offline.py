@@ -14,14 +14,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.ai.provider import BuiltinProvider
 from bot.app.league.outbox import CollectingPoster
 from bot.app.league.runner import Runner
 from bot.app.league.scripted import ScriptedGovernors
 from bot.app.league.setup import SetupLeague, StartNewSeason, run_new_season, run_setup
-from bot.app.ports import BuiltinInterpreter, Interpreter, Poster
+from bot.app.ports import Interpreter, Poster
 from bot.app.service import Pinwheel
 from db import governance_repo as gov_repo
 from db import league_repo as repo
+from db.ai_call_log import DbAICallLog
 from db.engine import Database
 from db.event_store import head
 from db.tables import MirrorRow
@@ -89,7 +91,10 @@ async def play(
     jump = JumpClock() if fast else None
     clock = jump if jump is not None else (lambda: datetime.now(UTC))
     league_id, season_id = await ensure_league(db, seed, clock, rules)
-    app = Pinwheel(db, interpreter or BuiltinInterpreter(), clock=clock)
+    if interpreter is None:
+        # The built-in parser behind the provider port, each call logged in `ai_calls`.
+        interpreter = BuiltinProvider(DbAICallLog(db, league_id, clock))
+    app = Pinwheel(db, interpreter, clock=clock)
     runner = Runner(db, clock=clock, poster=poster)
     summaries: list[SeasonSummary] = []
     while True:

@@ -1,0 +1,184 @@
+"""The league runner's parts: cadence, the advisory lock, mirrors, DMs, achievements,
+commentary, setup, and the demo command."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from bot.__main__ import main
+from bot.app.league.offline import JumpClock
+from bot.app.league.outbox import CollectingPoster
+from bot.app.league.runner import Runner
+from bot.app.league.setup import SetupLeague, run_setup
+from bot.domain.errors import ConflictError
+from db import league_repo as repo
+from db.engine import Database
+from db.tables import (
+    AICallRow,
+    CommentaryRow,
+    GameResultRow,
+    GovernorAchievementRow,
+    GovernorPreferencesRow,
+    MirrorRow,
+    OutboxRow,
+    SettingRow,
+)
+from tests.app.league_kit import SHORT_RULES, play_to_the_end, scripted, setup_short_league
+
+
+async def _all(database: Database, query: Any) -> list[Any]:
+    async with database.read_sessions() as s:
+        return list((await s.execute(query)).all())
+
+
+async def test_a_guild_gets_one_league_and_a_repeated_setup_command_writes_nothing(
+    database: Database,
+) -> None:
+    clock = JumpClock()
+    first = await setup_short_league(database, clock)
+    again = await run_setup(database, SetupLeague("g1", "Test League", "test", SHORT_RULES))
+    assert again == first
+    with pytest.raises(ConflictError):
+        await run_setup(
+            database, SetupLeague("g1", "Other", "x", SHORT_RULES), command_id="setup:other"
+        )
+
+
+async def test_a_round_is_not_played_before_it_is_due(database: Database) -> None:
+    clock = JumpClock()
+    await setup_short_league(database, clock)
+    runner = Runner(database, clock=clock)
+    assert await runner.tick() == []
+    assert not await _all(database, select(GameResultRow.id))
+
+
+async def test_manual_cadence_plays_a_round_only_when_asked(database: Database) -> None:
+    clock = JumpClock()
+    setup = await setup_short_league(database, clock)
+    season = setup["season_id"]
+    async with database.sessions() as s, s.begin():
+        await s.execute(
+            insert(SettingRow).values(
+                league_id=setup["league_id"],
+                key="schedule.round_interval_minutes",
+                value_json="0",
+                category="schedule",
+                description="manual",
+            )
+        )
+    runner = Runner(database, clock=clock)
+    first = await runner.run_round(season)  # an admin's "play the next round"
+    assert first is not None and first.outcomes["simulate"]["games"] == 2
+    async with database.read_sessions() as s:
+        progress = await repo.get_progress(s, season)
+    assert progress is not None and progress.next_due_at is None
+    clock.jump_to(clock() + timedelta(days=30))
+    assert await runner.tick() == []
+    second = await runner.run_round(season)
+    assert second is not None and second.round_number == 2
+
+
+async def test_a_second_runner_skips_a_league_whose_advisory_lock_is_held(
+    database: Database,
+) -> None:
+    if database.is_sqlite:
+        pytest.skip("advisory locks are PostgreSQL's; SQLite serialises every step instead")
+    clock = JumpClock()
+    setup = await setup_short_league(database, clock)
+    holder, other = Runner(database, clock=clock), Runner(database, clock=clock)
+    async with holder.league_lock(setup["league_id"]) as held:
+        assert held
+        assert await other.run_round(setup["season_id"]) is None
+    assert await other.run_round(setup["season_id"]) is not None
+
+
+async def test_season_mirrors_keep_their_context_and_each_writing_is_an_ai_call(
+    database: Database,
+) -> None:
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+    governors = await scripted(database, clock, season)
+    # One governor opts out of DMs: their private mirrors are kept but never sent.
+    quiet = sorted(governors.ids.values())[0]
+    async with database.sessions() as s, s.begin():
+        await s.execute(
+            insert(GovernorPreferencesRow).values(governor_id=quiet, dm_private_mirrors=False)
+        )
+    poster = CollectingPoster()
+    await play_to_the_end(
+        database, Runner(database, clock=clock, poster=poster), clock, season, governors
+    )
+    mirrors = await _all(
+        database, select(MirrorRow.id, MirrorRow.mirror_type, MirrorRow.context_snapshot)
+    )
+    assert mirrors and all(m.context_snapshot is not None for m in mirrors)
+    calls = await _all(
+        database, select(AICallRow.purpose).where(AICallRow.purpose.like("mirror.%"))
+    )
+    assert len(calls) == len(mirrors)
+    private = await _all(
+        database, select(MirrorRow.governor_id).where(MirrorRow.mirror_type == "private")
+    )
+    assert quiet in {p.governor_id for p in private}
+    dm_targets = {m[2] for m in poster.messages if m[2].startswith("dm:")}
+    assert f"dm:{quiet}" not in dm_targets and len(dm_targets) == 3
+
+
+async def test_achievements_are_earned_once_and_announced(database: Database) -> None:
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+    governors = await scripted(database, clock, season)
+    await play_to_the_end(database, Runner(database, clock=clock), clock, season, governors)
+    earned = await _all(
+        database,
+        select(GovernorAchievementRow.governor_id, GovernorAchievementRow.achievement_id),
+    )
+    assert ("first_vote" in {a for _, a in earned}) and len(earned) == len(set(earned))
+    announced = await _all(database, select(OutboxRow.key).where(OutboxRow.kind == "achievement"))
+    assert len(announced) == len(earned)
+
+
+async def test_every_game_has_commentary_ending_on_a_peak(database: Database) -> None:
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+    await Runner(database, clock=clock).run_round(season)
+    rows = await _all(
+        database,
+        select(CommentaryRow.game_id, CommentaryRow.energy, CommentaryRow.possession_index),
+    )
+    games = {r.game_id for r in rows}
+    assert len(games) == 2
+    assert {r.energy for r in rows} <= {"low", "medium", "high", "peak"}
+    for game in games:
+        last = max((r for r in rows if r.game_id == game), key=lambda r: r.possession_index)
+        assert last.energy == "peak"
+
+
+def test_demo_prints_a_json_summary_of_a_whole_season(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--seed", "unit", "--json", "--teams", "4", "--governors", "4"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(summary) >= {
+        "champion",
+        "games",
+        "rounds",
+        "proposals",
+        "passed",
+        "events",
+        "mirrors",
+    }
+    assert summary["champion"] and summary["games"] >= 18 and summary["mirrors"] > 0
+
+
+async def test_outbox_counts_match_after_a_season(database: Database) -> None:
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+    poster = CollectingPoster()
+    await play_to_the_end(database, Runner(database, clock=clock, poster=poster), clock, season)
+    async with database.read_sessions() as s:
+        queued = (await s.execute(select(func.count()).select_from(OutboxRow))).scalar_one()
+    assert queued == len(poster.messages)
