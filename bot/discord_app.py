@@ -34,6 +34,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.governance",
     "bot.cogs.trades",
     "bot.cogs.levers",
+    "bot.cogs.league",
     "bot.cogs.rules",
     "bot.cogs.admin",
     "bot.cogs.owner",

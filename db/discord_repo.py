@@ -12,12 +12,14 @@ from sqlalchemy import select
 
 from bot.domain.rules import RuleSet
 from bot.domain.settings import LeagueSettings
-from db import governance_repo, levers_repo
+from bot.domain.standings import StandingRow, compute_standings
+from db import governance_repo, league_repo, levers_repo
 from db.engine import Database
 from db.tables import (
     AdminLogRow,
     GovernorPreferencesRow,
     GovernorRow,
+    HooperRow,
     LeagueRow,
     ProposalRow,
     SeasonRow,
@@ -181,3 +183,80 @@ async def season_hoopers(db: Database, season_id: str) -> list[tuple[str, str, s
     async with db.read_sessions() as s:
         found = await levers_repo.season_hoopers(s, season_id)
     return sorted(((h.hooper_id, h.name, h.team_id) for h in found), key=lambda h: h[1])
+
+
+@dataclass(frozen=True, slots=True)
+class GameLine:
+    game_id: str
+    round_number: int
+    home: str
+    away: str
+    home_score: int
+    away_score: int
+
+
+async def played_games(db: Database, season_id: str) -> list[GameLine]:
+    """The season's played games with team names, newest first."""
+    async with db.read_sessions() as s:
+        names = await league_repo.team_names(s, season_id)
+        found = await league_repo.played_games(s, season_id)
+    return [
+        GameLine(
+            g.game_id,
+            g.round_number,
+            names.get(g.home_team_id, "?"),
+            names.get(g.away_team_id, "?"),
+            g.home_score,
+            g.away_score,
+        )
+        for g in reversed(found)
+    ]
+
+
+async def standings(db: Database, season_id: str) -> list[tuple[str, StandingRow]]:
+    """(team name, standing) best first, from the games played so far."""
+    async with db.read_sessions() as s:
+        names = await league_repo.team_names(s, season_id)
+        found = await league_repo.played_games(s, season_id, phases=["regular"])
+    rows = compute_standings(sorted(names), [g.score() for g in found])
+    return [(names[r.team_id], r) for r in rows]
+
+
+async def upcoming(db: Database, season_id: str, rounds: int) -> list[tuple[int, str, str]]:
+    """(round, home, away) of the next `rounds` rounds not yet played."""
+    async with db.read_sessions() as s:
+        names = await league_repo.team_names(s, season_id)
+        progress = await league_repo.get_progress(s, season_id)
+        first = progress.next_round if progress else 1
+        found: list[tuple[int, str, str]] = []
+        for n in range(first, first + rounds):
+            for g in await league_repo.round_games(s, season_id, n):
+                found.append((n, names.get(g.home_team_id, "?"), names.get(g.away_team_id, "?")))
+    return found
+
+
+async def box_score(
+    db: Database, game_id: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """A game's row and its hoopers' lines (with hooper and team names), or None."""
+    async with db.read_sessions() as s:
+        game = await league_repo.game_row(s, game_id)
+        if game is None:
+            return None
+        lines = await league_repo.game_box_scores(s, game_id)
+        team_names = await league_repo.team_names(s, game["season_id"])
+        hooper_names = dict(
+            (
+                await s.execute(
+                    select(HooperRow.id, HooperRow.name).where(
+                        HooperRow.id.in_([line["hooper_id"] for line in lines])
+                    )
+                )
+            ).all()
+        )
+    game = {**game, "home": team_names.get(game["home_team_id"], "?")}
+    game["away"] = team_names.get(game["away_team_id"], "?")
+    for line in lines:
+        line["hooper"] = hooper_names.get(line["hooper_id"], "?")
+        line["team"] = team_names.get(line["team_id"], "?")
+    return game, lines

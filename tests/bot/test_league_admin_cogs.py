@@ -10,7 +10,7 @@ import simcord
 
 from bot.cogs.background import POLL_SECONDS
 from bot.discord_app import BACKGROUND, EXTENSIONS, build_bot
-from bot.domain.errors import ConflictError
+from bot.domain.errors import ConflictError, NotFoundError
 from db import discord_repo
 from tests.bot.conftest import World
 
@@ -96,3 +96,27 @@ async def test_stopping_the_background_loop_while_it_sleeps_ends_it_at_once(worl
     await background.stop()
 
     assert background.task is not None and background.task.done()
+
+
+async def test_standings_schedule_and_a_box_score_after_a_round(world: World) -> None:
+    server = new_server(world)
+    fan = server.guild.add_member(world.env.create_user("fan"))
+    await server.admin.slash(server.channel, "admin setup")
+    await server.admin.slash(server.channel, "admin season advance")
+
+    standings = await fan.slash(server.channel, "standings")
+    schedule = await fan.slash(server.channel, "schedule", rounds=1)
+    (game,) = (await fan.autocomplete(server.channel, "game", "game", "round 1"))[:1]
+    box = await fan.slash(server.channel, "game", game=game["value"])
+
+    assert standings.response.embeds[0].description.startswith("**1. ")
+    assert schedule.response.embeds[0].description.startswith("Round 2: ")
+    shown = box.response.embeds[0]
+    assert len(shown.fields) == 2 and " pts, " in shown.fields[0].value
+
+
+async def test_game_refuses_a_game_that_does_not_exist(world: World) -> None:
+    result = await world.bob.slash(world.channel, "game", game="nope")
+
+    assert "no such game" in result.response.content
+    world.refused(NotFoundError)
