@@ -16,18 +16,15 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from bot.domain.effects import Effect
 from bot.domain.league import Hooper, HooperAttributes, Move, Team, Venue
 from bot.domain.projections import as_utc
 from bot.domain.schedule import ScheduledGame
 from bot.domain.standings import GameScore, compute_standings
-from bot.domain.strategy import TeamStrategy
 from db.projections import upsert
 from db.tables import (
     AchievementRow,
     BoxScoreRow,
     CommentaryRow,
-    EffectRow,
     GameResultRow,
     GovernorAchievementRow,
     GovernorPreferencesRow,
@@ -42,7 +39,6 @@ from db.tables import (
     SeasonProgressRow,
     SeasonRow,
     TeamRow,
-    TeamStrategyRow,
     table_of,
 )
 
@@ -64,8 +60,6 @@ governor_stats = table_of(GovernorStatsRow)
 achievements = table_of(AchievementRow)
 governor_achievements = table_of(GovernorAchievementRow)
 preferences = table_of(GovernorPreferencesRow)
-strategies = table_of(TeamStrategyRow)
-effects = table_of(EffectRow)
 governors = table_of(GovernorRow)
 
 # Ids derived from what a row is, so a step that runs again writes the same rows.
@@ -229,57 +223,6 @@ async def load_teams(db: Executor, season_id: str) -> dict[str, Team]:
 async def team_names(db: Executor, season_id: str) -> dict[str, str]:
     rows = await db.execute(select(teams.c.id, teams.c.name).where(teams.c.season_id == season_id))
     return {i: n for i, n in rows.all()}
-
-
-async def strategies_for(
-    db: Executor, team_ids: Iterable[str], round_number: int
-) -> dict[str, Any]:
-    """Each team's strategy in force at `round_number` (the latest effective at or before it)."""
-    ids = sorted(set(team_ids))
-    found: dict[str, tuple[int, TeamStrategy]] = {}
-    query = select(strategies).where(
-        strategies.c.team_id.in_(ids), strategies.c.effective_round <= round_number
-    )
-    for row in (await db.execute(query)).all():
-        current = found.get(row.team_id)
-        if current is None or row.effective_round > current[0]:
-            try:
-                found[row.team_id] = (
-                    row.effective_round,
-                    TeamStrategy.model_validate(row.strategy),
-                )
-            except ValueError:
-                continue
-    return {team: s for team, (_, s) in found.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class ActiveEffect:
-    effect_id: str
-    last_round: int | None
-    effect: Effect | None
-
-
-async def active_effects(db: Executor, season_id: str, round_number: int) -> list[ActiveEffect]:
-    query = (
-        select(effects)
-        .where(
-            effects.c.season_id == season_id,
-            effects.c.status == "active",
-            effects.c.registered_round <= round_number,
-        )
-        .order_by(effects.c.registered_round, effects.c.effect_id)
-    )
-    found = []
-    for row in (await db.execute(query)).all():
-        if row.last_round is not None and row.last_round < round_number:
-            continue
-        try:
-            effect: Effect | None = Effect.model_validate(row.definition)
-        except ValueError:
-            effect = None  # a definition this release cannot read acts on nothing
-        found.append(ActiveEffect(row.effect_id, row.last_round, effect))
-    return found
 
 
 # --- Schedule and results -------------------------------------------------------------------------

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.app.governance import windows
-from bot.app.governance._common import envelopes
 from bot.app.governance.commands import CloseWindow, OpenWindow
 from bot.app.league import awards, commentary, stats
 from bot.app.league.mirrors import MirrorSpec, MirrorWriter, publish
 from bot.app.league.setup import round_interval
-from bot.domain.events import EffectExpired
+from bot.app.levers.commands import ExpireEffects
+from bot.app.levers.effects import expire_effects
 from bot.domain.playoffs import Bracket, pending_games, record_game, start_bracket
 from bot.domain.rules import RuleSet
 from bot.domain.schedule import ScheduledGame, all_games, round_robin
@@ -32,6 +32,7 @@ from bot.domain.standings import compute_standings, tied_at_cut
 from bot.sim import GameResult, game_seed, simulate_game
 from db import governance_repo as gov_repo
 from db import league_repo as repo
+from db import levers_repo
 from db.event_store import read_by_type
 from db.league_repo import Progress, stable_id
 from db.uow import UnitOfWork
@@ -135,8 +136,8 @@ async def simulate_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
         return {"games": 0}
     rules = await gov_repo.current_rules(s, ctx.season_id)
     teams = await repo.load_teams(s, ctx.season_id)
-    chosen = await repo.strategies_for(s, teams, n)
-    effects = [a.effect for a in await repo.active_effects(s, ctx.season_id, n) if a.effect]
+    chosen = await levers_repo.strategies_for_round(s, teams, n)
+    effects = await levers_repo.active_effects(s, ctx.season_id, n)
     played = [
         (
             g,
@@ -494,16 +495,8 @@ async def advance_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
 
 
 async def _tick_effects(uow: UnitOfWork, ctx: StepContext) -> None:
-    ending = [
-        a
-        for a in await repo.active_effects(uow.session, ctx.season_id, ctx.round_number)
-        if a.last_round is not None and a.last_round <= ctx.round_number
-    ]
-    events = [
-        EffectExpired(effect_id=a.effect_id, expired_at_round=ctx.round_number) for a in ending
-    ]
-    if events:
-        await uow.append(envelopes(events, ctx.season_id, round_number=ctx.round_number))
+    """Record the expiry of effects whose last round was this one (the levers' handler)."""
+    await expire_effects(uow, ExpireEffects(ctx.season_id, ctx.round_number + 1))
 
 
 async def _after_regular_season(

@@ -1,5 +1,6 @@
 """Scripted governors for the offline mode: seeded personalities that join teams, propose in
-varied words, and vote, all through the same handlers a Discord command uses.
+varied words, vote, set strategies and trade tokens, all through the same handlers a Discord
+command uses.
 
 Every command id is derived from the season, window and governor, so a restarted offline run
 repeats nothing. Each personality's choices come from a `random.Random` seeded the same way.
@@ -11,7 +12,14 @@ import logging
 import random
 from dataclasses import dataclass
 
-from bot.app.governance.commands import CastVote, ConfirmProposal, JoinTeam, SubmitProposal
+from bot.app.governance.commands import (
+    CastVote,
+    Command,
+    ConfirmProposal,
+    JoinTeam,
+    SubmitProposal,
+)
+from bot.app.levers.commands import AcceptTrade, OfferTrade, RejectTrade, SetStrategy
 from bot.app.service import Pinwheel
 from bot.domain.errors import DomainError
 from bot.sim import derive_seed
@@ -35,6 +43,14 @@ PHRASINGS: tuple[tuple[str, tuple[object, ...]], ...] = (
     ("turn off home court advantage", ("",)),
     ("set the vote threshold to {v}", (0.55, 0.6)),
 )
+STRATEGIES = (
+    "shoot more threes",
+    "attack the rim every trip",
+    "play fast and press full court",
+    "slow it down and defend",
+    "pass first, work for the open mid-range shot",
+)
+TOKEN_TYPES = ("propose", "amend", "boost")
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,8 @@ class ScriptedGovernors:
             self.ids[p.name] = str(out["governor_id"])
 
     async def act(self, season_id: str) -> int:
-        """Propose (once per window each) and vote on whatever is open. Returns commands run."""
+        """Propose (once per window each), now and then set a strategy or trade tokens, and
+        vote on whatever is open. Returns the number of commands that went through."""
         async with self.db.read_sessions() as s:
             window = await gov_repo.open_window(s, season_id)
         if window is None or window.window_id in self.acted:
@@ -84,6 +101,7 @@ class ScriptedGovernors:
             rng = random.Random(derive_seed(self.seed, window.window_id, p.name, "propose"))
             if rng.random() < p.eagerness:
                 done += await self._propose(season_id, window.window_id, p, rng)
+        done += await self._strategies_and_trades(season_id, window.window_id)
         async with self.db.read_sessions() as s:
             open_now = await gov_repo.open_proposals(s, season_id)
         names = {gov: name for name, gov in self.ids.items()}
@@ -122,10 +140,45 @@ class ScriptedGovernors:
             return 0
         return 2
 
-    async def _run(self, command: CastVote, command_id: str) -> int:
+    async def _strategies_and_trades(self, season_id: str, window_id: str) -> int:
+        """Now and then a governor sets their team's strategy, or offers another a token swap
+        that the other takes if agreeable enough."""
+        done = 0
+        for i, p in enumerate(self.people):
+            gov = self.ids.get(p.name)
+            rng = random.Random(derive_seed(self.seed, window_id, p.name, "levers"))
+            if gov is None:
+                continue
+            if rng.random() < p.eagerness / 3:
+                done += await self._run(
+                    SetStrategy(season_id, gov, rng.choice(STRATEGIES)),
+                    f"script:{window_id}:{p.name}:strategy",
+                )
+            partner = self.people[(i + 1) % len(self.people)]
+            other = self.ids.get(partner.name)
+            if other is None or other == gov or rng.random() > 0.25:
+                continue
+            give, want = rng.sample(TOKEN_TYPES, 2)
+            cid = f"script:{window_id}:{p.name}:trade"
+            try:
+                offer = await self.app.handle(
+                    OfferTrade(season_id, gov, other, give, 1, want, 1), command_id=cid
+                )
+            except DomainError as err:
+                logger.info("%s could not offer a trade: %s", p.name, err)
+                continue
+            answer: Command = (
+                AcceptTrade(str(offer["trade_id"]), other)
+                if rng.random() < partner.agreeableness
+                else RejectTrade(str(offer["trade_id"]), other)
+            )
+            done += 1 + await self._run(answer, f"{cid}:answer")
+        return done
+
+    async def _run(self, command: Command, command_id: str) -> int:
         try:
             await self.app.handle(command, command_id=command_id)
         except DomainError as err:
-            logger.info("scripted vote refused: %s", err)
+            logger.info("scripted %s refused: %s", type(command).__name__, err)
             return 0
         return 1
