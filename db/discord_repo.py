@@ -16,11 +16,15 @@ from bot.domain.standings import StandingRow, compute_standings
 from db import governance_repo, league_repo, levers_repo
 from db.engine import Database
 from db.tables import (
+    AchievementRow,
     AdminLogRow,
+    GovernorAchievementRow,
     GovernorPreferencesRow,
     GovernorRow,
+    GovernorStatsRow,
     HooperRow,
     LeagueRow,
+    MirrorRow,
     ProposalRow,
     SeasonRow,
     TeamRow,
@@ -260,3 +264,62 @@ async def box_score(
         line["hooper"] = hooper_names.get(line["hooper_id"], "?")
         line["team"] = team_names.get(line["team_id"], "?")
     return game, lines
+
+
+async def team_roster(db: Database, season_id: str, team_id: str) -> tuple[list[str], list[str]]:
+    """(hooper names, governor names) of a team now, trades applied."""
+    async with db.read_sessions() as s:
+        hoopers = await levers_repo.season_hoopers(s, season_id)
+        enrolled = await governance_repo.active_enrollments(s, season_id)
+    governor_ids = [e.governor_id for e in enrolled if e.team_id == team_id]
+    names = await governor_names(db, governor_ids)
+    return (
+        sorted(h.name for h in hoopers if h.team_id == team_id),
+        sorted(names.get(g, "?") for g in governor_ids),
+    )
+
+
+async def public_mirrors(db: Database, season_id: str, limit: int = 10) -> list[tuple[str, str]]:
+    """(mirror type, content) of the season's latest public mirrors, newest first."""
+    async with db.read_sessions() as s:
+        rows = await s.execute(
+            select(MirrorRow.mirror_type, MirrorRow.content)
+            .where(MirrorRow.season_id == season_id, MirrorRow.mirror_type != "private")
+            .order_by(MirrorRow.created_at.desc(), MirrorRow.id)
+            .limit(limit)
+        )
+        return [(r[0], r[1]) for r in rows.all()]
+
+
+async def governor_profile(
+    db: Database, governor_id: str
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """A governor's lifetime stats (None before their first counted act) and achievements."""
+    async with db.read_sessions() as s:
+        stats = (
+            await s.execute(
+                select(GovernorStatsRow).where(GovernorStatsRow.governor_id == governor_id)
+            )
+        ).scalar_one_or_none()
+        earned = await s.execute(
+            select(AchievementRow.name)
+            .join(
+                GovernorAchievementRow, GovernorAchievementRow.achievement_id == AchievementRow.id
+            )
+            .where(GovernorAchievementRow.governor_id == governor_id)
+            .order_by(GovernorAchievementRow.earned_at)
+        )
+        names = [r[0] for r in earned.all()]
+    if stats is None:
+        return None, names
+    fields = (
+        "proposals_submitted",
+        "proposals_passed",
+        "votes_cast",
+        "votes_with_majority",
+        "trades_accepted",
+        "team_games",
+        "team_wins",
+        "best_streak",
+    )
+    return {f: getattr(stats, f) for f in fields}, names

@@ -1,4 +1,4 @@
-"""Reading the league: standings, the schedule ahead and a game's box score."""
+"""Reading the league: standings, schedule, box scores, teams, mirrors and profiles."""
 
 from __future__ import annotations
 
@@ -91,6 +91,67 @@ class League(commands.Cog):
                 if line["team"] == team
             )
             add_field(result, team, body or "—")
+        await reply(interaction, embed=result)
+
+    async def team_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            _, season_id = await self.bot.season(interaction)
+        except DomainError:
+            return []
+        found = await discord_repo.teams(self.bot.app.db, season_id)
+        return [
+            app_commands.Choice(name=clip(name, 100), value=team_id)
+            for team_id, name in found
+            if current.lower() in name.lower()
+        ][:MAX_CHOICES]
+
+    @app_commands.command(name="team")
+    @app_commands.guild_only()
+    @app_commands.describe(team="The team to show")
+    @app_commands.autocomplete(team=team_choices)
+    async def team(self, interaction: discord.Interaction[Any], team: str) -> None:
+        """Show a team's hoopers and governors."""
+        _, season_id = await self.bot.season(interaction)
+        db = self.bot.app.db
+        named = {team_id: name for team_id, name in await discord_repo.teams(db, season_id)}
+        found = team if team in named else next((t for t, n in named.items() if n == team), None)
+        if found is None:
+            raise NotFoundError("There is no team by that name; pick one from the list.")
+        hoopers, governors = await discord_repo.team_roster(db, season_id, found)
+        result = embed(named[found])
+        add_field(result, "Hoopers", "\n".join(hoopers) or "—", inline=True)
+        add_field(result, "Governors", "\n".join(governors) or "None yet", inline=True)
+        await reply(interaction, embed=result)
+
+    @app_commands.command(name="mirrors")
+    @app_commands.guild_only()
+    async def mirrors(self, interaction: discord.Interaction[Any]) -> None:
+        """Show the latest public mirrors on play and governance."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        _, season_id = await self.bot.season(interaction)
+        found = await discord_repo.public_mirrors(self.bot.app.db, season_id)
+        lines = [f"**{kind.capitalize()}**: {content}" for kind, content in found]
+        await send_pages(interaction, pages("Mirrors", lines, empty="No mirrors yet."))
+
+    @app_commands.command(name="profile")
+    @app_commands.guild_only()
+    @app_commands.describe(member="Whose profile to show (yours if empty)")
+    async def profile(
+        self, interaction: discord.Interaction[Any], member: discord.Member | None = None
+    ) -> None:
+        """Show a governor's lifetime stats and achievements."""
+        league = await self.bot.league(interaction)
+        who = member or interaction.user
+        governor_id = await self.bot.app.governor_id(league.league_id, str(who.id))
+        if governor_id is None:
+            raise NotFoundError(f"{who.display_name} is not a governor in this league.")
+        stats, achievements = await discord_repo.governor_profile(self.bot.app.db, governor_id)
+        result = embed(f"{who.display_name}, governor")
+        lines = [f"{k.replace('_', ' ')}: **{v}**" for k, v in (stats or {}).items()]
+        add_field(result, "Lifetime", "\n".join(lines) or "Nothing counted yet.")
+        add_field(result, "Achievements", "\n".join(achievements) or "None yet.")
         await reply(interaction, embed=result)
 
 

@@ -120,3 +120,28 @@ async def test_game_refuses_a_game_that_does_not_exist(world: World) -> None:
 
     assert "no such game" in result.response.content
     world.refused(NotFoundError)
+
+
+async def test_team_mirrors_and_profile_after_a_round(world: World) -> None:
+    server = new_server(world)
+    fan = server.guild.add_member(world.env.create_user("fan"))
+    await server.admin.slash(server.channel, "admin setup")
+    (team,) = (await fan.autocomplete(server.channel, "join", "team", ""))[:1]
+    await fan.slash(server.channel, "join", team=team["value"])
+    await server.admin.slash(server.channel, "admin season advance")
+
+    shown = await fan.slash(server.channel, "team", team=team["value"])
+    mirrors = await fan.slash(server.channel, "mirrors")
+    profile = await fan.slash(server.channel, "profile")
+
+    fields = {f.name: f.value for f in shown.response.embeds[0].fields}
+    assert fields["Governors"] == "fan" and fields["Hoopers"] != "—"
+    assert mirrors.response.embeds[0].title == "Mirrors"
+    assert profile.response.embeds[0].title == "fan, governor"
+
+
+async def test_profile_refuses_someone_who_is_not_a_governor(world: World) -> None:
+    result = await world.bob.slash(world.channel, "profile")
+
+    assert "bob is not a governor" in result.response.content
+    world.refused(NotFoundError)
