@@ -74,3 +74,11 @@ def test_admin_group_is_guild_only_and_hidden_without_manage_server(
 def test_command_tree_matches_the_committed_snapshot(payload: list[dict[str, Any]]) -> None:
     expected = json.loads(SNAPSHOT.read_text())
     assert payload == expected, "the tree changed: review it and regenerate the snapshot"
+
+
+def test_pinwheel_commands_json_prints_the_snapshot(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.__main__ import main
+
+    assert main(["commands", "--json"]) == 0
+
+    assert json.loads(capsys.readouterr().out) == json.loads(SNAPSHOT.read_text())
