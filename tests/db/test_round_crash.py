@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app.league.offline import JumpClock
@@ -83,4 +84,28 @@ async def test_runner_killed_at_five_points_in_a_round_finishes_each_round_exact
     lines = [json.loads(line)["key"] for line in posted.read_text().splitlines()]
     assert len(lines) == len(set(lines)), "a message was posted twice"
     assert set(lines) == queued and unsent == 0, "a message was lost"
+    assert report.ok, report.problems
+
+
+async def test_two_runner_processes_on_postgres_play_each_round_once_and_post_once(
+    database: Database, db_url: str, tmp_path: Path
+) -> None:
+    if database.is_sqlite:
+        pytest.skip("two bot processes share PostgreSQL; SQLite is the single-process engine")
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+    files = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    results = await asyncio.gather(*(_run(db_url, season, str(f)) for f in files))
+    assert all(code == 0 and "DONE" in out for code, out in results)
+
+    async with database.read_sessions() as s:
+        games = (await s.execute(select(GameResultRow))).scalars().all()
+        slots = (await s.execute(select(ScheduleRow))).scalars().all()
+        queued = set((await s.execute(select(OutboxRow.key))).scalars().all())
+        report = await verify(s)
+    assert len(games) == len(slots)
+    posted = [
+        json.loads(line)["key"] for f in files if f.exists() for line in f.read_text().splitlines()
+    ]
+    assert len(posted) == len(set(posted)) and set(posted) == queued
     assert report.ok, report.problems

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,21 +136,31 @@ class Runner:
             logger.debug("%s: %s", command_id, result.outcome)
 
     async def drain(self, league_id: str | None = None) -> int:
+        """Post unsent outbox rows. On PostgreSQL one process drains at a time (an advisory
+        lock), so two bot processes never hand the same row to their posters at once."""
         if self.poster is None:
             return 0
-        return await drain(
-            self.db, self.poster, league_id=league_id, clock=self.clock, hook=self.hook
-        )
+        async with self.advisory_lock("pinwheel-outbox") as held:
+            if not held:
+                return 0
+            return await drain(
+                self.db, self.poster, league_id=league_id, clock=self.clock, hook=self.hook
+            )
 
-    @asynccontextmanager
-    async def league_lock(self, league_id: str) -> AsyncIterator[bool]:
+    def league_lock(self, league_id: str) -> AbstractAsyncContextManager[bool]:
         """PostgreSQL: a session advisory lock on the league, held on its own connection (it
         dies with the process). SQLite: each step's BEGIN IMMEDIATE already serialises."""
+        return self.advisory_lock(f"pinwheel-league:{league_id}")
+
+    @asynccontextmanager
+    async def advisory_lock(self, name: str) -> AsyncIterator[bool]:
+        """Try `pg_try_advisory_lock(hashtext(name))`; yields whether it is held. Always True
+        on SQLite."""
         if self.db.is_sqlite:
             yield True
             return
         async with self.db.engine.connect() as conn:
-            key = {"k": f"pinwheel-league:{league_id}"}
+            key = {"k": name}
             held = bool(
                 (
                     await conn.execute(text("SELECT pg_try_advisory_lock(hashtext(:k))"), key)
