@@ -63,16 +63,13 @@ class ProposalDraftButton(
         await guarded(interaction, self._press(interaction))
 
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        if self.action == "revise":
+            # The old draft is dismissed only when the new wording is submitted.
+            old = interaction.message.embeds[0].description if interaction.message else ""
+            await interaction.response.send_modal(ReviseModal(self.draft_id, old or ""))
+            return
         app = bot_of(interaction).app
         governor_id = await presser_governor_id(interaction)
-        if self.action == "revise":
-            # Dismissing first proves the presser is the author before showing the form.
-            await app.handle(
-                DiscardDraft(self.draft_id, governor_id), command_id=command_id(interaction)
-            )
-            old = interaction.message.embeds[0].description if interaction.message else ""
-            await interaction.response.send_modal(ReviseModal(old or ""))
-            return
         if self.action == "discard":
             out = await app.handle(
                 DiscardDraft(self.draft_id, governor_id), command_id=command_id(interaction)
@@ -108,8 +105,9 @@ class ReviseModal(discord.ui.Modal, title="Revise your proposal"):
         label="Proposal", custom_id="text", style=discord.TextStyle.paragraph, max_length=500
     )
 
-    def __init__(self, old_text: str) -> None:
+    def __init__(self, draft_id: str, old_text: str) -> None:
         super().__init__()
+        self.draft_id = draft_id
         self.text.default = old_text[:500]
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
@@ -119,6 +117,10 @@ class ReviseModal(discord.ui.Modal, title="Revise your proposal"):
         bot = bot_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         seat = await bot.seat(interaction)
+        await bot.app.handle(
+            DiscardDraft(self.draft_id, seat.governor_id),
+            command_id=f"{command_id(interaction)}:discard",
+        )
         out = await bot.app.handle(
             SubmitProposal(seat.season_id, seat.governor_id, self.text.value),
             command_id=command_id(interaction),

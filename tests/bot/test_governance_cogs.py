@@ -291,3 +291,16 @@ async def test_an_unexpected_error_shows_a_generic_message_and_no_internals(
 class BrokenInterpreter(FakeInterpreter):
     async def interpret(self, text: str, rules: Any) -> Any:
         raise RuntimeError("secret connection string")
+
+
+async def test_revising_dismisses_the_old_draft_only_once_the_new_wording_is_in(
+    world: World,
+) -> None:
+    await join(world)
+    draft = await propose(world)
+
+    shown = await world.alice.click(draft, label="Revise")
+    still_open = await world.alice.click(draft, label="Confirm")
+
+    assert shown.modal is not None
+    assert still_open.response.embeds[0].title == "Proposal by alice"
