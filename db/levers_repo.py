@@ -10,6 +10,7 @@ rosters it was played with.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -328,3 +329,24 @@ async def repealable_effects(
         or_(effects.c.last_round.is_(None), effects.c.last_round > round_number),
     )
     return [dict(r._mapping) for r in (await db.execute(query)).all()]
+
+
+@dataclass(frozen=True)
+class RoundLevers:
+    """What the governors' levers put into one round's games."""
+
+    rosters: dict[str, list[str]]  # team id -> hooper ids
+    strategies: dict[str, TeamStrategy]  # team id -> strategy (neutral if never set)
+    effects: list[Effect]  # acting this round, in registration order
+
+
+async def round_levers(db: Executor, season_id: str, round_number: int) -> RoundLevers:
+    """Rosters, strategies and effects for `round_number`. The round runner reads these inside
+    the unit of work that stores the round, so a trade, strategy or effect decided under the
+    same lock lands either wholly before the round or wholly after it, never mid-game."""
+    rosters = await rosters_for_round(db, season_id, round_number)
+    return RoundLevers(
+        rosters=rosters,
+        strategies=await strategies_for_round(db, sorted(rosters), round_number),
+        effects=await active_effects(db, season_id, round_number),
+    )

@@ -104,7 +104,7 @@ class Interpretation(BaseModel):
 
     def explain(self) -> str:
         """One player-facing sentence or two: what was understood and what was not."""
-        parts = [self.summary] if self.changes else []
+        parts = [self.summary] if (self.changes or self.effects or self.repeals) else []
         parts.extend(self.unsure_reasons)
         return " ".join(parts) if parts else self.summary
 

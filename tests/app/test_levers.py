@@ -250,6 +250,19 @@ async def test_a_repeal_proposal_ends_an_effect_after_the_round_it_passed_in(
     await league.assert_verified()
 
 
+async def test_an_effect_proposal_is_priced_like_a_change_of_its_rule_not_as_wild(
+    database: Database,
+) -> None:
+    league = await start_league(database, interpreter=BuiltinInterpreter())
+    before = (await league.balances(0))["propose"]
+
+    pid = await league.propose(0, "for the next 2 rounds, threes are worth 4")
+
+    seen = await league.app.proposal(pid)
+    assert seen["status"] == "confirmed" and seen["tier"] != 5
+    assert (await league.balances(0))["propose"] == before - 1
+
+
 async def test_a_one_game_effect_acts_in_the_next_round_only(database: Database) -> None:
     league = await start_league(database, interpreter=BuiltinInterpreter())
     await pass_proposal(league, "for one game, free throws are worth 2")
@@ -259,3 +272,23 @@ async def test_a_one_game_effect_acts_in_the_next_round_only(database: Database)
         True,
         False,
     ]
+
+
+async def test_round_levers_gather_rosters_strategies_and_effects_for_a_round(
+    database: Database,
+) -> None:
+    from db.levers_repo import round_levers
+
+    league = await start_league(database, interpreter=BuiltinInterpreter())
+    rosters = await add_hoopers(league)
+    await league.run(SetStrategy(league.season, league.gov(0), "full court press"))
+    await pass_proposal(league, "for the next 2 rounds, threes are worth 4")
+    r = league.round_number
+
+    async with league.db.read_sessions() as s:
+        levers = await round_levers(s, league.season, r + 1)
+
+    assert levers.rosters == {t: sorted(h) for t, h in rosters.items()}
+    t0, t1 = league.seeded.team_ids[:2]
+    assert levers.strategies[t0].defensive_intensity > 0 and levers.strategies[t1].is_neutral
+    assert [e.parameter for e in levers.effects] == ["three_point_value"]
