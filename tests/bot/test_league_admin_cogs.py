@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import discord
+import pytest
 import simcord
 
 from bot.cogs.background import POLL_SECONDS
@@ -144,4 +145,29 @@ async def test_profile_refuses_someone_who_is_not_a_governor(world: World) -> No
     result = await world.bob.slash(world.channel, "profile")
 
     assert "bob is not a governor" in result.response.content
+    world.refused(NotFoundError)
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("standings", {}),
+        ("schedule", {}),
+        ("team", {"team": "Team 0"}),
+        ("mirrors", {}),
+        ("proposals", {}),
+        ("trades", {}),
+        ("trade-hooper", {"give": "a", "get": "b"}),
+        ("admin season advance", {}),
+        ("admin season new", {}),
+    ],
+)
+async def test_commands_in_a_server_without_a_league_say_how_to_get_one(
+    world: World, command: str, options: dict[str, str]
+) -> None:
+    server = new_server(world)
+
+    result = await server.admin.slash(server.channel, command, **options)
+
+    assert "no Pinwheel league yet" in result.response.content
     world.refused(NotFoundError)
