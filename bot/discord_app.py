@@ -125,10 +125,12 @@ async def run_discord(settings: Settings) -> int:
     Commands are not synced here: use `pinwheel sync-commands` or the owner's `sync`.
     """
     from db.engine import create_database
+    from db.migrate import upgrade
 
     if not settings.discord_token:
         log.error("DISCORD_TOKEN is not set")
         return 2
+    await upgrade(settings.database_url)  # a fresh machine gets its tables, as offline does
     db = create_database(
         settings.database_url,
         pool_size=settings.db_pool_size,
