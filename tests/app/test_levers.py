@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.app.levers.commands import (
@@ -22,8 +24,7 @@ from db.tables import HooperTradeVoteRow
 from tests.app.kit import League, start_league
 from tests.app.levers_kit import add_hoopers, play_round
 
-SWAP_TTL = SETTINGS["trades.hooper_trade_ttl_seconds"].default
-assert isinstance(SWAP_TTL, int)
+SWAP_TTL = int(SETTINGS["trades.hooper_trade_ttl_seconds"].default)  # seconds
 
 
 async def swap(league: League, rosters: dict[str, list[str]], by: int = 0) -> str:
@@ -196,7 +197,7 @@ async def test_a_governor_writes_a_sanitised_bio_for_their_own_hooper(database: 
 # --- Effects --------------------------------------------------------------------------------------
 
 
-async def pass_proposal(league: League, text: str) -> dict[str, object]:
+async def pass_proposal(league: League, text: str) -> dict[str, Any]:
     pid = await league.propose(0, text)
     for i in range(len(league.seeded.governor_ids)):
         await league.vote(i, pid, "yes")
@@ -209,7 +210,7 @@ async def test_a_three_round_effect_acts_in_the_next_three_rounds_across_a_resta
     league = await start_league(database, interpreter=BuiltinInterpreter())
     out = await pass_proposal(league, "for the next 3 rounds, the home team's threes are worth 4")
     r = league.round_number  # the round the window closed in
-    assert [e["event_type"] for e in out["effects"]] == ["effect.registered"]  # type: ignore[index, union-attr]
+    assert [e["event_type"] for e in out["effects"]] == ["effect.registered"]
 
     fresh_db = create_database(db_url)
     try:

@@ -116,7 +116,7 @@ class LeversMachine(GovernanceMachine):
         lg = self.lg
         lg.clock.advance(hours * 3600)
 
-        async def both() -> list[Any]:
+        async def both() -> list[dict[str, list[str]]]:
             return list(await asyncio.gather(lg.app.expire_due(), lg.app.expire_due()))
 
         first, second = self.run(both())

@@ -27,8 +27,7 @@ from db.levers_repo import accepted_trade_counts, escrow_total
 from tests.app.kit import League, start_league
 from tests.app.levers_kit import offer
 
-DAY = SETTINGS["trades.offer_ttl_seconds"].default
-assert isinstance(DAY, int)
+DAY = int(SETTINGS["trades.offer_ttl_seconds"].default)  # seconds
 
 
 async def trade_events(league: League, kind: str) -> list[str]:
