@@ -1,5 +1,5 @@
-"""Token trade offers: the offer message and its Accept / Reject buttons, which outlive a
-restart and only the governor the offer was made to may press."""
+"""Token trade offers: the offer message and its Accept / Reject buttons (for the governor the
+offer was made to) and Withdraw (for the one who made it); all outlive a restart."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import discord
 
-from bot.app.levers.commands import AcceptTrade, RejectTrade
+from bot.app.levers.commands import AcceptTrade, CancelTrade, RejectTrade
 from bot.ui.embeds import embed
 from bot.ui.errors import guarded
 from bot.ui.presses import UUID, bot_of, presser_governor_id
@@ -30,20 +30,35 @@ def offer_embed(offer: Mapping[str, Any], offerer: str, target: str) -> discord.
 
 class TradeButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"pw:trade:(?P<action>accept|reject):(?P<trade_id>{UUID})",
+    template=rf"pw:trade:(?P<action>accept|reject|cancel):(?P<trade_id>{UUID})",
 ):
-    LABELS: ClassVar[dict[str, str]] = {"accept": "Accept", "reject": "Reject"}
+    LABELS: ClassVar[dict[str, str]] = {
+        "accept": "Accept",
+        "reject": "Reject",
+        "cancel": "Withdraw",
+    }
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {
+        "accept": discord.ButtonStyle.success,
+        "reject": discord.ButtonStyle.danger,
+        "cancel": discord.ButtonStyle.secondary,
+    }
+    COMMANDS: ClassVar[dict[str, type[AcceptTrade | RejectTrade | CancelTrade]]] = {
+        "accept": AcceptTrade,
+        "reject": RejectTrade,
+        "cancel": CancelTrade,
+    }
+    VERBS: ClassVar[dict[str, str]] = {
+        "accepted": "accepted",
+        "rejected": "declined",
+        "cancelled": "withdrew",
+    }
 
     def __init__(self, action: str, trade_id: str) -> None:
         self.action, self.trade_id = action, trade_id
         super().__init__(
             discord.ui.Button(
                 label=self.LABELS[action],
-                style=(
-                    discord.ButtonStyle.success
-                    if action == "accept"
-                    else discord.ButtonStyle.danger
-                ),
+                style=self.STYLES[action],
                 custom_id=f"pw:trade:{action}:{trade_id}",
             )
         )
@@ -64,12 +79,10 @@ class TradeButton(
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
         app = bot_of(interaction).app
         governor_id = await presser_governor_id(interaction)
-        command = (AcceptTrade if self.action == "accept" else RejectTrade)(
-            self.trade_id, governor_id
-        )
+        command = self.COMMANDS[self.action](self.trade_id, governor_id)
         out = await app.handle(command, command_id=command_id(interaction))
         offer = await app.trade_offer(self.trade_id)
-        verb = "accepted" if out["outcome"] == "accepted" else "declined"
+        verb = self.VERBS.get(out["outcome"], out["outcome"])
         await interaction.response.send_message(
             f"{interaction.user.display_name} {verb} the trade: {terms(offer)}.",
             allowed_mentions=NO_MENTIONS,
@@ -78,6 +91,6 @@ class TradeButton(
 
 def trade_view(trade_id: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    for action in ("accept", "reject"):
+    for action in ("accept", "reject", "cancel"):
         view.add_item(TradeButton(action, trade_id))
     return view

@@ -38,7 +38,7 @@ async def test_trade_posts_an_offer_with_accept_and_reject_that_pings_only_the_t
     assert message.content == f"{world.bob.mention}, you have a trade offer."
     assert "offers **bob** 1 boost for 1 amend" in message.embeds[0].description
     labels = [c["label"] for row in message.components for c in row["components"]]
-    assert labels == ["Accept", "Reject"]
+    assert labels == ["Accept", "Reject", "Withdraw"]
     assert [m.id for m in message.message.mentions] == [world.bob.id]
 
 
@@ -114,3 +114,16 @@ async def test_trades_lists_open_offers_to_and_from_you(world: World) -> None:
 def _trade_id(message: Any) -> str:
     custom_id: str = message.components[0]["components"][0]["custom_id"]
     return custom_id.rsplit(":", 1)[1]
+
+
+async def test_only_the_offerer_can_withdraw_an_offer(world: World) -> None:
+    message = await offer(world)
+
+    refused = await world.bob.click(message, label="Withdraw")
+    withdrawn = await world.alice.click(message, label="Withdraw")
+
+    assert refused.ephemeral and "Only the governor who made this offer" in (
+        refused.response.content
+    )
+    assert "alice withdrew the trade" in withdrawn.response.content
+    assert (await world.league.app.trade_offer(_trade_id(message)))["status"] == "cancelled"
