@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from discord import app_commands
+from sqlalchemy import insert
 
 from bot.domain.errors import ConflictError, NotFoundError
 from bot.ui.errors import NOT_ALLOWED
+from db.tables import AdminLogRow
 from tests.bot.conftest import World
 from tests.bot.test_governance_cogs import governor, join, open_proposal
 
@@ -203,3 +207,33 @@ async def test_help_lists_the_commands_without_the_admin_group(world: World) -> 
 
     text = result.response.embeds[0].description
     assert "**/propose**" in text and "**/vote**" in text and "/admin" not in text
+
+
+async def test_a_long_audit_log_is_paged_with_next_and_previous(world: World) -> None:
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "league_id": world.league.seeded.league_id,
+            "actor_id": str(world.admin.id),
+            "action_type": "proposal.cancel",
+            "target_table": "proposals",
+            "target_id": f"p{i}",
+            "reason": "r" * 150,
+            "created_at": datetime(2026, 3, 1, tzinfo=UTC) + timedelta(minutes=i),
+        }
+        for i in range(60)
+    ]
+    async with world.league.db.sessions() as s, s.begin():
+        await s.execute(insert(AdminLogRow), rows)
+
+    result = await world.admin.slash(world.channel, "admin audit", limit=60)
+    message = result.response  # one message, edited in place as pages turn
+    first = message.embeds[0]
+    await world.admin.click(message, label="Next")
+    second = message.embeds[0]
+    await world.admin.click(message, label="Previous")
+
+    assert first.footer.text == "Page 1/4" and second.footer.text == "Page 2/4"
+    assert second.description != first.description
+    assert message.embeds[0].description == first.description
+    assert all(len(e) <= 6000 for e in (first, second))
