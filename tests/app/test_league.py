@@ -28,6 +28,7 @@ from db.tables import (
     OutboxRow,
     SettingRow,
 )
+from db.verify import verify
 from tests.app.league_kit import SHORT_RULES, play_to_the_end, scripted, setup_short_league
 
 
@@ -182,3 +183,19 @@ async def test_outbox_counts_match_after_a_season(database: Database) -> None:
     async with database.read_sessions() as s:
         queued = (await s.execute(select(func.count()).select_from(OutboxRow))).scalar_one()
     assert queued == len(poster.messages)
+
+
+async def test_offline_play_resumes_and_then_starts_the_next_season(database: Database) -> None:
+    from bot.app.league.offline import play
+
+    first = await play(
+        database, seed="o", poster=CollectingPoster(), fast=True, governors=4, rules=SHORT_RULES
+    )
+    second = await play(
+        database, seed="o", poster=CollectingPoster(), fast=True, governors=4, rules=SHORT_RULES
+    )
+    assert first[0].champion and second[0].champion
+    assert first[0].season_id != second[0].season_id
+    async with database.read_sessions() as s:
+        report = await verify(s)
+    assert report.ok, report.problems

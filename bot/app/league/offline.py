@@ -97,6 +97,17 @@ async def play(
     app = Pinwheel(db, interpreter, clock=clock)
     runner = Runner(db, clock=clock, poster=poster)
     summaries: list[SeasonSummary] = []
+    async with db.read_sessions() as s:
+        progress = await repo.get_progress(s, season_id)
+    if progress is not None and progress.phase == "complete":
+        # A finished season from an earlier run: play the next one.
+        out = await run_new_season(
+            db,
+            StartNewSeason(league_id),
+            clock=clock,
+            command_id=f"offline:new-season:{season_id}",
+        )
+        season_id = str(out["season_id"])
     while True:
         scripted = ScriptedGovernors(app, db, f"{seed}:{season_id}", governors)
         async with db.read_sessions() as s:

@@ -81,12 +81,20 @@ class ScriptedGovernors:
         self.acted: set[str] = set()  # windows already acted in
 
     async def join(self, season_id: str, team_ids: list[str]) -> None:
+        async with self.db.read_sessions() as s:
+            league_id = await gov_repo.season_league(s, season_id)
         for i, p in enumerate(self.people):
-            out = await self.app.handle(
-                JoinTeam(season_id, team_ids[i % len(team_ids)], f"offline-{i}", p.name),
-                command_id=f"script:{season_id}:{p.name}:join",
-            )
-            self.ids[p.name] = str(out["governor_id"])
+            try:
+                out = await self.app.handle(
+                    JoinTeam(season_id, team_ids[i % len(team_ids)], f"offline-{i}", p.name),
+                    command_id=f"script:{season_id}:{p.name}:join",
+                )
+                self.ids[p.name] = str(out["governor_id"])
+            except DomainError:
+                # Carried over from last season onto their old team: already enrolled.
+                found = await self.app.governor_id(league_id or "", f"offline-{i}")
+                if found is not None:
+                    self.ids[p.name] = found
 
     async def act(self, season_id: str) -> int:
         """Propose (once per window each), now and then set a strategy or trade tokens, and
