@@ -10,6 +10,7 @@ import signal
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from bot.app.league.offline import JumpClock
 from db import league_repo as repo
 from db.engine import Database
-from db.tables import GameResultRow, OutboxRow, ScheduleRow
+from db.tables import CommandLogRow, GameResultRow, OutboxRow, ScheduleRow
 from db.verify import verify
 from tests.app.league_kit import setup_short_league
 
@@ -33,6 +34,20 @@ KILLS = [
     ("posting", 3),
     ("simulated", 2),
 ]
+
+
+async def _recorded_steps(s: Any) -> dict[int, set[str]]:
+    """Round number -> the steps recorded in the command log for it."""
+    ids = (
+        await s.execute(
+            select(CommandLogRow.command_id).where(CommandLogRow.command_id.like("round:%"))
+        )
+    ).scalars()
+    steps: dict[int, set[str]] = {}
+    for command_id in ids:
+        _, _, number, step = command_id.split(":")
+        steps.setdefault(int(number), set()).add(step)
+    return steps
 
 
 async def _run(*args: str) -> tuple[int, str]:
@@ -64,7 +79,25 @@ async def test_runner_killed_at_five_points_in_a_round_finishes_each_round_exact
         assert code == -signal.SIGKILL and f"KILL {point}" in out, (point, out)
         async with database.read_sessions() as s:
             report = await verify(s)
+            steps = await _recorded_steps(s)
+            unsent = (
+                await s.execute(select(func.count()).where(OutboxRow.sent_at.is_(None)))
+            ).scalar_one()
         assert report.ok, (point, report.problems)
+        # The kill left the round part-way: the next step of some round is not yet recorded.
+        last = max(steps, default=0)
+        if point in ("stored", "tallying"):
+            assert "simulate" in steps.get(last, set()) and "govern" not in steps[last], (
+                point,
+                steps,
+            )
+        if point == "tallied":
+            assert "govern" in steps.get(last, set()) and "advance" not in steps[last], (
+                point,
+                steps,
+            )
+        if point == "posting":
+            assert unsent > 0
     code, out = await _run(db_url, season, str(posted))
     assert code == 0 and "DONE" in out
 
