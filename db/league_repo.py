@@ -614,14 +614,32 @@ async def check_league(db: Executor) -> list[str]:
             ).group_by(box_scores.c.hooper_id)
         )
     ).all()
+    origins = await hooper_origins(db)
+    lifetime: dict[str, tuple[int, int]] = {}
+    for hooper_id, played, points in sums:
+        origin = origins.get(hooper_id, hooper_id)
+        before = lifetime.get(origin, (0, 0))
+        lifetime[origin] = (before[0] + int(played), before[1] + int(points or 0))
     stats = {
         r.hooper_id: (r.games_played, r.points)
         for r in (await db.execute(select(hooper_stats))).all()
     }
-    for hooper_id, played, points in sums:
-        if stats.get(hooper_id) != (int(played), int(points or 0)):
+    for hooper_id, expected_stats in sorted(lifetime.items()):
+        if stats.get(hooper_id) != expected_stats:
             problems.append(
                 f"hooper_stats[{hooper_id}]: table has {stats.get(hooper_id)}, "
-                f"box scores give {(int(played), int(points or 0))}"
+                f"box scores give {expected_stats}"
             )
     return problems
+
+
+async def hooper_origins(db: Executor, season_id: str | None = None) -> dict[str, str]:
+    """Hooper id -> the id of the same hooper in its first season, for hoopers carried into
+    later seasons (kept in each season's config); lifetime stats live under the first id."""
+    query = select(seasons.c.config)
+    if season_id is not None:
+        query = query.where(seasons.c.id == season_id)
+    found: dict[str, str] = {}
+    for (config,) in (await db.execute(query)).all():
+        found.update(dict(config or {}).get("hooper_origin", {}))
+    return found

@@ -14,6 +14,7 @@ from bot.app.league.replay import all_game_ids, replay_stored
 from bot.app.league.runner import Runner
 from bot.app.league.setup import StartNewSeason, run_new_season
 from bot.domain.errors import ConflictError
+from db import governance_repo as gov_repo
 from db import league_repo as repo
 from db.engine import Database, create_database
 from db.tables import (
@@ -153,8 +154,6 @@ async def test_a_new_season_carries_teams_hoopers_governors_and_rules(database: 
     async with database.read_sessions() as s:
         old_teams = await repo.load_teams(s, season)
         new_teams = await repo.load_teams(s, out["season_id"])
-        from db import governance_repo as gov_repo
-
         old_rules = await gov_repo.current_rules(s, season)
         new_rules = await gov_repo.current_rules(s, out["season_id"])
         enrolled = await gov_repo.active_enrollments(s, out["season_id"])
@@ -164,3 +163,11 @@ async def test_a_new_season_carries_teams_hoopers_governors_and_rules(database: 
     )
     assert out["governors_carried"] == len(enrolled) == 4
     assert new_rules == old_rules
+    # Season two plays on; a hooper's lifetime stats span both seasons under one row.
+    await play_to_the_end(database, Runner(database, clock=clock), clock, out["season_id"])
+    games = await _count(database, select(func.count()).select_from(GameResultRow))
+    assert await _count(database, select(func.count()).select_from(HooperStatsRow)) == 16
+    assert await _count(database, select(func.sum(HooperStatsRow.games_played))) == 8 * games
+    async with database.read_sessions() as s:
+        report = await verify(s)
+    assert report.ok, report.problems

@@ -163,7 +163,8 @@ async def simulate_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
             commentary.game_commentary(r, game_id, now),
         )
     results = [r for _, r in played]
-    await stats.record_hooper_games(s, results, now)
+    origins = await repo.hooper_origins(s, ctx.season_id)
+    await stats.record_hooper_games(s, results, now, origins)
     by_team = await _governors_by_team(uow, ctx.season_id)
     gov_stats = await stats.bump_governors(s, stats.team_result_deltas(results, by_team), now)
     await _announce_achievements(uow, ctx, gov_stats)

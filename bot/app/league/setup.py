@@ -78,6 +78,7 @@ async def _start_season(
     rules: RuleSet,
     seed: str,
     carried_from: str | None,
+    hooper_origin: dict[str, str] | None = None,
 ) -> str:
     s = uow.session
     now = uow.clock()
@@ -90,7 +91,7 @@ async def _start_season(
         number=number,
         name=name,
         rules=rules.model_dump(),
-        config={"seed": seed},
+        config={"seed": seed, "hooper_origin": hooper_origin or {}},
     )
     await repo.insert_teams(s, season_id, roster)
     team_ids = [t.id for t in roster]
@@ -184,6 +185,11 @@ async def start_new_season(uow: UnitOfWork, cmd: StartNewSeason) -> dict[str, An
     season_id = stable_id("season", cmd.league_id, number)
     old_teams = await repo.load_teams(s, previous.season_id)
     mapping = {tid: stable_id("team", cmd.league_id, season_id, tid) for tid in old_teams}
+    old_origins = await repo.hooper_origins(s, previous.season_id)
+    origin: dict[str, str] = {}
+    for t in old_teams.values():
+        for h in t.hoopers:
+            origin[stable_id("hooper", season_id, h.id)] = old_origins.get(h.id, h.id)
     roster = [
         t.model_copy(
             update={
@@ -209,6 +215,7 @@ async def start_new_season(uow: UnitOfWork, cmd: StartNewSeason) -> dict[str, An
         rules=rules,
         seed=str(previous.config.get("seed", "")),
         carried_from=previous.season_id,
+        hooper_origin=origin,
     )
     carried = 0
     for e in await gov_repo.active_enrollments(s, previous.season_id):

@@ -67,13 +67,17 @@ _GOV_FIELDS = (
 )
 
 
-async def record_hooper_games(db: Executor, results: Sequence[GameResult], at: datetime) -> None:
-    ids = [line.hooper_id for r in results for line in r.box_scores]
+async def record_hooper_games(
+    db: Executor, results: Sequence[GameResult], at: datetime, origins: Mapping[str, str]
+) -> None:
+    """Add each box score line to its hooper's lifetime row (under the hooper's first id)."""
+    ids = [origins.get(line.hooper_id, line.hooper_id) for r in results for line in r.box_scores]
     current = await repo.hooper_stats_for(db, ids)
     for r in results:
         for line in r.box_scores:
-            s = current.get(line.hooper_id) or {
-                "hooper_id": line.hooper_id,
+            key = origins.get(line.hooper_id, line.hooper_id)
+            s = current.get(key) or {
+                "hooper_id": key,
                 "games_played": 0,
                 "games_won": 0,
                 "points": 0,
@@ -88,7 +92,7 @@ async def record_hooper_games(db: Executor, results: Sequence[GameResult], at: d
             }
             won = line.team_id == r.winner_team_id
             streak = s["current_win_streak"] + 1 if won else 0
-            current[line.hooper_id] = {
+            current[key] = {
                 **s,
                 "games_played": s["games_played"] + 1,
                 "games_won": s["games_won"] + int(won),
