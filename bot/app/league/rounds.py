@@ -326,6 +326,15 @@ async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) ->
             d["votes_cast"] = d.get("votes_cast", 0) + 1
             with_majority = (v["vote"] == "yes") == passed
             d["votes_with_majority"] = d.get("votes_with_majority", 0) + int(with_majority)
+    # Token trades accepted since the previous close (both sides count one).
+    marks = await read_by_type(s, ctx.season_id, ["trade.accepted", "window.closed"])
+    closes = [e.sequence_number for e in marks if e.event_type == "window.closed"]
+    since = closes[-2] if len(closes) > 1 else 0
+    for e in marks:
+        if e.event_type == "trade.accepted" and e.sequence_number > since:
+            for side in (e.payload["from_governor_id"], e.payload["to_governor_id"]):
+                d = deltas.setdefault(side, {})
+                d["trades_accepted"] = d.get("trades_accepted", 0) + 1
     gov_stats = await stats.bump_governors(s, deltas, now) if deltas else {}
     await _announce_achievements(uow, ctx, gov_stats)
     enacted = [
