@@ -136,12 +136,20 @@ def _open_offer(offer: TradeOffer | None, now: datetime) -> TradeOffer:
 
 
 def decide_accept(
-    offer: TradeOffer | None, *, governor_id: str, target_balance: int, now: datetime
+    offer: TradeOffer | None,
+    *,
+    governor_id: str,
+    target_balance: int,
+    now: datetime,
+    target_governing: bool = True,
 ) -> list[EventPayload]:
-    """Settle an open offer: only its target may, and only with the requested tokens free."""
+    """Settle an open offer: only its target may, while still governing a team this season,
+    and only with the requested tokens free."""
     found = _open_offer(offer, now)
     if governor_id != found.to_governor_id:
         raise PermissionDeniedError("Only the governor this offer was made to can accept it.")
+    if not target_governing:
+        raise PermissionDeniedError("Rejoin a team this season before accepting trades.")
     if target_balance < found.request_amount:
         raise InsufficientTokensError(
             f"You have {target_balance} {found.request_type} token(s), "

@@ -293,3 +293,32 @@ async def test_round_levers_gather_rosters_strategies_and_effects_for_a_round(
     t0, t1 = league.seeded.team_ids[:2]
     assert levers.strategies[t0].defensive_intensity > 0 and levers.strategies[t1].is_neutral
     assert [e.parameter for e in levers.effects] == ["three_point_value"]
+
+
+async def test_rebuild_reproduces_every_lever_table(database: Database) -> None:
+    from sqlalchemy import func, select
+
+    from bot.app.levers.commands import AcceptTrade
+    from db.tables import EffectRow, HooperMoveRow, TradeOfferRow
+    from db.verify import rebuild
+    from tests.app.levers_kit import offer
+
+    league = await start_league(database, governors=2, interpreter=BuiltinInterpreter())
+    rosters = await add_hoopers(league)
+    t0 = league.seeded.team_ids[0]
+    out = await league.run(offer(league, 0, 1))
+    await league.run(AcceptTrade(out["trade_id"], league.gov(1)))
+    await league.run(offer(league, 1, 0))
+    tid = await swap(league, rosters)
+    await league.run(VoteHooperTrade(tid, league.gov(1), True))
+    await league.run(SetStrategy(league.season, league.gov(0), "shoot threes"))
+    await league.run(UpdateBio(league.season, league.gov(0), rosters[t0][1], "A quiet shooter"))
+    await pass_proposal(league, "for the next 2 rounds, threes are worth 4")
+
+    async with database.sessions() as s, s.begin():
+        await rebuild(s)
+
+    await league.assert_verified()
+    async with database.read_sessions() as s:
+        for row, n in ((TradeOfferRow, 2), (HooperMoveRow, 2), (EffectRow, 1)):
+            assert (await s.execute(select(func.count()).select_from(row))).scalar_one() == n

@@ -249,3 +249,19 @@ async def test_a_refused_trade_command_is_logged_and_changes_nothing(database: D
     with pytest.raises(DomainError):  # the same interaction again: the stored refusal
         await league.run(offer(league, 0, 1, offer_amount=0), command_id="discord:1")
     assert await total_tokens(league) == before
+
+
+async def test_a_target_who_left_their_team_cannot_accept_but_can_still_decline(
+    database: Database,
+) -> None:
+    from bot.app.governance.commands import LeaveTeam
+
+    league = await start_league(database)
+    before = await league.balances(0)
+    out = await league.run(offer(league, 0, 1))
+    await league.run(LeaveTeam(league.season, league.gov(1)))
+
+    with pytest.raises(PermissionDeniedError):
+        await league.run(AcceptTrade(out["trade_id"], league.gov(1)))
+    await league.run(RejectTrade(out["trade_id"], league.gov(1)))
+    assert await league.balances(0) == before

@@ -72,16 +72,21 @@ async def _settle(uow: UnitOfWork, trade_id: str, events: list[EventPayload], wh
 async def accept_trade(uow: UnitOfWork, cmd: AcceptTrade) -> dict[str, Any]:
     s = uow.session
     offer = await levers_repo.trade_offer(s, cmd.trade_id)
-    balance = 0
+    balance, still_governing = 0, False
     if offer is not None:
         # Re-checked at acceptance: the target may have spent the tokens since the offer.
         balance = await repo.balance(s, offer.season_id, cmd.governor_id, offer.request_type)
+        enrolled = await repo.enrollment(s, offer.season_id, cmd.governor_id)
+        still_governing = enrolled is not None and enrolled.is_active
     events = decide_accept(
-        offer, governor_id=cmd.governor_id, target_balance=balance, now=uow.clock()
+        offer,
+        governor_id=cmd.governor_id,
+        target_balance=balance,
+        now=uow.clock(),
+        target_governing=still_governing,
     )
     return {
         "trade_id": cmd.trade_id,
-        "status": "ok",
         "outcome": await _settle(uow, cmd.trade_id, events, cmd.governor_id),
     }
 
