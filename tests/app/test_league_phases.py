@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.app.league import rounds
+from bot.app.league import phases
 from bot.app.league.offline import JumpClock
 from bot.app.league.runner import RoundReport, Runner
 from bot.domain.playoffs import Bracket
@@ -28,7 +28,7 @@ async def test_a_tie_at_the_playoff_line_is_settled_by_a_tiebreaker_game(
     def second_and_third_tied(rows: Sequence[StandingRow], spots: int) -> tuple[str, ...]:
         return (rows[1].team_id, rows[2].team_id)  # as if nothing separated them
 
-    monkeypatch.setattr(rounds, "tied_at_cut", second_and_third_tied)
+    monkeypatch.setattr(phases, "tied_at_cut", second_and_third_tied)
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
     await play_to_the_end(database, Runner(database, clock=clock), clock, season)

@@ -18,9 +18,12 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.app.league import rounds
+from bot.app.league.govern import govern_round
 from bot.app.league.mirrors import MirrorWriter
 from bot.app.league.outbox import drain
+from bot.app.league.phases import advance_round
+from bot.app.league.simulate import simulate_round
+from bot.app.league.steps import StepContext, step_id
 from bot.app.ports import Poster
 from db import league_repo as repo
 from db.engine import Database
@@ -101,13 +104,13 @@ class Runner:
             if progress is None or progress.phase == "complete":
                 return None
             report = RoundReport(season_id, progress.next_round)
-            ctx = rounds.StepContext(
+            ctx = StepContext(
                 season_id, progress.league_id, progress.next_round, self.hook, self.writer
             )
             for step, handler, after in (
-                ("simulate", rounds.simulate_round, "stored"),
-                ("govern", rounds.govern_round, "tallied"),
-                ("advance", rounds.advance_round, "advanced"),
+                ("simulate", simulate_round, "stored"),
+                ("govern", govern_round, "tallied"),
+                ("advance", advance_round, "advanced"),
             ):
                 await self._step(report, ctx, step, handler)
                 self.hook(after)
@@ -118,11 +121,11 @@ class Runner:
     async def _step(
         self,
         report: RoundReport,
-        ctx: rounds.StepContext,
+        ctx: StepContext,
         step: str,
-        handler: Callable[[UnitOfWork, rounds.StepContext], Awaitable[dict[str, Any]]],
+        handler: Callable[[UnitOfWork, StepContext], Awaitable[dict[str, Any]]],
     ) -> None:
-        command_id = rounds.step_id(ctx.season_id, ctx.round_number, step)
+        command_id = step_id(ctx.season_id, ctx.round_number, step)
         result = await run_command(
             self.db,
             lambda uow: handler(uow, ctx),

@@ -1,0 +1,219 @@
+"""The govern step: close the window that ends with this round (tally, enact, regenerate tokens,
+through the governance handler), write its mirrors, stats and posts, and open the next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.app.governance import windows
+from bot.app.governance.commands import CloseWindow, OpenWindow
+from bot.app.league import stats
+from bot.app.league.mirrors import MirrorSpec, publish
+from bot.app.league.steps import (
+    PLAYING,
+    StepContext,
+    announce_achievements,
+    current_progress,
+)
+from db import governance_repo as gov_repo
+from db import league_repo as repo
+from db.event_store import read_by_type
+from db.league_repo import stable_id
+from db.uow import UnitOfWork
+
+# --- govern ---------------------------------------------------------------------------------------
+
+
+async def govern_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
+    p = await current_progress(uow, ctx)
+    if p is None or p.phase == "complete":
+        return {"closed": None}
+    window = await gov_repo.open_window(uow.session, ctx.season_id)
+    if window is None or window.closes_after_round > ctx.round_number:
+        return {"closed": None}
+    outcome = await close_and_report(uow, ctx, window.window_id)
+    if p.phase in PLAYING:
+        await open_next_window(uow, ctx, ctx.round_number + 1, "window")
+    return outcome
+
+
+async def open_next_window(uow: UnitOfWork, ctx: StepContext, first_round: int, kind: str) -> str:
+    rules = await gov_repo.current_rules(uow.session, ctx.season_id)
+    window_id = stable_id(kind, ctx.season_id, first_round)
+    await windows.open_window(
+        uow,
+        OpenWindow(
+            ctx.season_id,
+            window_id,
+            round_number=first_round,
+            closes_after_round=first_round + rules.rounds_per_window - 1,
+        ),
+    )
+    return window_id
+
+
+async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) -> dict[str, Any]:
+    """Tally the window (the governance handler), then its mirrors, stats and posts."""
+    s, n = uow.session, ctx.round_number
+    before = len(uow.appended)
+    outcome = await windows.close_window(uow, CloseWindow(ctx.season_id, window_id, n))
+    ctx.hook("tallying")
+    now = uow.clock()
+    new_events = uow.appended[before:]
+    revealed = {
+        e.payload["proposal_id"]: e.payload["votes"]
+        for e in new_events
+        if e.event_type == "vote.revealed"
+    }
+    proposals = {p.proposal_id: p for p in await gov_repo.season_proposals(s, ctx.season_id)}
+    resolved = []
+    deltas: dict[str, dict[str, int]] = {}
+    for pid in [*outcome["passed"], *outcome["failed"]]:
+        passed = pid in outcome["passed"]
+        votes = revealed.get(pid, [])
+        prop = proposals[pid]
+        resolved.append(
+            {
+                "proposal_id": pid,
+                "text": prop.text[:200],
+                "passed": passed,
+                "yes": sum(1 for v in votes if v["vote"] == "yes"),
+                "no": sum(1 for v in votes if v["vote"] == "no"),
+            }
+        )
+        author = deltas.setdefault(prop.governor_id, {})
+        author["proposals_submitted"] = author.get("proposals_submitted", 0) + 1
+        author["proposals_passed"] = author.get("proposals_passed", 0) + int(passed)
+        for v in votes:
+            d = deltas.setdefault(v["governor_id"], {})
+            d["votes_cast"] = d.get("votes_cast", 0) + 1
+            with_majority = (v["vote"] == "yes") == passed
+            d["votes_with_majority"] = d.get("votes_with_majority", 0) + int(with_majority)
+    # Token trades accepted since the previous close (both sides count one).
+    marks = await read_by_type(s, ctx.season_id, ["trade.accepted", "window.closed"])
+    closes = [e.sequence_number for e in marks if e.event_type == "window.closed"]
+    since = closes[-2] if len(closes) > 1 else 0
+    for e in marks:
+        if e.event_type == "trade.accepted" and e.sequence_number > since:
+            for side in (e.payload["from_governor_id"], e.payload["to_governor_id"]):
+                d = deltas.setdefault(side, {})
+                d["trades_accepted"] = d.get("trades_accepted", 0) + 1
+    gov_stats = await stats.bump_governors(s, deltas, now) if deltas else {}
+    await announce_achievements(uow, ctx, gov_stats)
+    enacted = [
+        {"parameter": e["parameter"], "old_value": e["old_value"], "new_value": e["new_value"]}
+        for e in outcome["enacted"]
+    ]
+    context = {"round": n, "window_id": window_id, "resolved": resolved, "enacted": enacted}
+    text = (
+        "Governance: "
+        + ("; ".join(f"{r['text']} {'PASSED' if r['passed'] else 'failed'}" for r in resolved))
+        if resolved
+        else "Governance: the window closed with nothing to tally."
+    )
+    await repo.enqueue(
+        s,
+        league_id=ctx.league_id,
+        key=f"window:{window_id}:closed",
+        kind="governance",
+        target="governance",
+        payload={"text": text, "passed": outcome["passed"], "failed": outcome["failed"]},
+        at=now,
+    )
+    await publish(
+        s,
+        MirrorSpec(
+            "governance",
+            f"mirror:governance:{window_id}",
+            ctx.season_id,
+            ctx.league_id,
+            context,
+            round_number=n,
+        ),
+        now,
+        ctx.writer,
+    )
+    await _private_mirrors(uow, ctx, window_id, revealed, proposals)
+    return {
+        "closed": window_id,
+        "passed": outcome["passed"],
+        "failed": outcome["failed"],
+        "enacted": len(enacted),
+    }
+
+
+async def _private_mirrors(
+    uow: UnitOfWork,
+    ctx: StepContext,
+    window_id: str,
+    revealed: dict[str, list[dict[str, Any]]],
+    proposals: dict[str, Any],
+) -> None:
+    s, now = uow.session, uow.clock()
+    enrolled = await gov_repo.active_enrollments(s, ctx.season_id)
+    if not enrolled:
+        return
+    names = await repo.governor_names(s, ctx.league_id)
+    opted_out = await repo.dm_opt_outs(s, [e.governor_id for e in enrolled])
+    majority: dict[tuple[str, str | None], str] = {}
+    for pid, votes in revealed.items():
+        for team in {v["team_id"] for v in votes}:
+            yes = sum(1 for v in votes if v["team_id"] == team and v["vote"] == "yes")
+            no = sum(1 for v in votes if v["team_id"] == team and v["vote"] == "no")
+            if yes != no:
+                majority[(pid, team)] = "yes" if yes > no else "no"
+    enacted_round = {
+        e.payload["proposal_id"]: e.payload.get("round_enacted") or 0
+        for e in await read_by_type(s, ctx.season_id, ["rule.enacted"])
+    }
+    games = await repo.played_games(s, ctx.season_id)
+    for e in sorted(enrolled, key=lambda e: e.governor_id):
+        mine = [
+            v | {"proposal_id": pid}
+            for pid, votes in revealed.items()
+            for v in votes
+            if v["governor_id"] == e.governor_id
+        ]
+        against = sum(
+            1
+            for v in mine
+            if majority.get((v["proposal_id"], v["team_id"])) not in (None, v["vote"])
+        )
+        my_rules = []
+        for pid, prop in proposals.items():
+            if prop.governor_id != e.governor_id or pid not in enacted_round:
+                continue
+            cut = enacted_round[pid]
+            before = [g.home_score + g.away_score for g in games if g.round_number <= cut]
+            after = [g.home_score + g.away_score for g in games if g.round_number > cut]
+            my_rules.append(
+                {
+                    "text": prop.text[:120],
+                    "games_after": len(after),
+                    "avg_after": sum(after) / len(after) if after else 0.0,
+                    "avg_before": sum(before) / len(before) if before else 0.0,
+                }
+            )
+        context = {
+            "name": names.get(e.governor_id, "governor"),
+            "team": e.team_name,
+            "votes": len(mine),
+            "against_team": against,
+            "my_rules": my_rules,
+        }
+        await publish(
+            s,
+            MirrorSpec(
+                "private",
+                f"mirror:private:{window_id}:{e.governor_id}",
+                ctx.season_id,
+                ctx.league_id,
+                context,
+                round_number=ctx.round_number,
+                team_id=e.team_id,
+                governor_id=e.governor_id,
+                deliver=e.governor_id not in opted_out,
+            ),
+            now,
+            ctx.writer,
+        )

@@ -1,0 +1,188 @@
+"""The simulate step: play a round's games; store results, box scores, commentary, lifetime
+stats and standings; write the simulation mirror and the results post."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.app.league import commentary, stats
+from bot.app.league.mirrors import MirrorSpec, publish
+from bot.app.league.steps import (
+    PLAYING,
+    StepContext,
+    announce_achievements,
+    current_progress,
+    governors_by_team,
+    step_id,
+)
+from bot.domain.schedule import ScheduledGame
+from bot.domain.standings import compute_standings
+from bot.sim import GameResult, game_seed, simulate_game
+from db import governance_repo as gov_repo
+from db import league_repo as repo
+from db import levers_repo
+from db.league_repo import stable_id
+from db.uow import UnitOfWork
+
+# --- simulate -------------------------------------------------------------------------------------
+
+
+def _game_values(
+    result: GameResult, game: ScheduledGame, season_id: str, game_id: str, at: Any
+) -> dict[str, Any]:
+    return {
+        "id": game_id,
+        "season_id": season_id,
+        "round_number": game.round_number,
+        "matchup_index": game.matchup_index,
+        "home_team_id": result.home_team_id,
+        "away_team_id": result.away_team_id,
+        "home_score": result.home_score,
+        "away_score": result.away_score,
+        "winner_team_id": result.winner_team_id,
+        "seed": result.seed,
+        "engine_version": result.engine_version,
+        "ruleset_snapshot": result.rules.model_dump(mode="json"),
+        "inputs": {
+            "home_team": result.home_team.model_dump(mode="json"),
+            "away_team": result.away_team.model_dump(mode="json"),
+            "strategies": [s.model_dump(mode="json") for s in result.strategies],
+            "effects": [e.model_dump(mode="json") for e in result.effects],
+            "point_values": [v.model_dump(mode="json") for v in result.point_values],
+            "duration_seconds": result.duration_seconds,
+        },
+        "quarter_scores": [list(q) for q in result.quarter_scores],
+        "elam_target": result.elam_target,
+        "elam_possessions": result.elam_possessions,
+        "total_possessions": result.total_possessions,
+        "lead_changes": result.lead_changes,
+        "largest_lead": result.largest_lead,
+        "metadata": {"phase": game.phase, "series_id": game.series_id},
+        "play_by_play": [list(row) for row in result.play_by_play],
+        "created_at": at,
+    }
+
+
+def _box_values(result: GameResult, game_id: str) -> list[dict[str, Any]]:
+    skip = {"name", "starter"}
+    return [
+        {
+            "id": stable_id("box", game_id, line.hooper_id),
+            "game_id": game_id,
+            **{k: v for k, v in line.model_dump().items() if k not in skip},
+        }
+        for line in result.box_scores
+    ]
+
+
+async def simulate_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
+    s, n = uow.session, ctx.round_number
+    p = await current_progress(uow, ctx)
+    if p is None or p.phase not in PLAYING:
+        return {"games": 0}
+    planned = await repo.round_games(s, ctx.season_id, n)
+    if not planned:
+        return {"games": 0}
+    rules = await gov_repo.current_rules(s, ctx.season_id)
+    teams = await repo.load_teams(s, ctx.season_id)
+    chosen = await levers_repo.strategies_for_round(s, teams, n)
+    effects = await levers_repo.active_effects(s, ctx.season_id, n)
+    played = [
+        (
+            g,
+            simulate_game(
+                teams[g.home_team_id],
+                teams[g.away_team_id],
+                rules,
+                game_seed(ctx.season_id, n, g.matchup_index),
+                chosen,
+                effects,
+            ),
+        )
+        for g in planned
+    ]
+    ctx.hook("simulated")
+    now = uow.clock()
+    for g, r in played:
+        game_id = stable_id("game", ctx.season_id, n, g.matchup_index)
+        await repo.insert_game(
+            s,
+            _game_values(r, g, ctx.season_id, game_id, now),
+            _box_values(r, game_id),
+            commentary.game_commentary(r, game_id, now),
+        )
+    results = [r for _, r in played]
+    origins = await repo.hooper_origins(s, ctx.season_id)
+    await stats.record_hooper_games(s, results, now, origins)
+    by_team = await governors_by_team(uow, ctx.season_id)
+    gov_stats = await stats.bump_governors(s, stats.team_result_deltas(results, by_team), now)
+    await announce_achievements(uow, ctx, gov_stats)
+    standings = p.standings
+    if any(g.phase == "regular" for g, _ in played):
+        regular = [x.score() for x in await repo.played_games(s, ctx.season_id, ("regular",))]
+        standings = [r.model_dump() for r in compute_standings(list(teams), regular)]
+        await repo.update_progress(s, ctx.season_id, {"standings": standings, "updated_at": now})
+    names = {t.id: t.name for t in teams.values()}
+    await _post_results(uow, ctx, played, names, standings)
+    return {"games": len(played), "winners": [r.winner_team_id for r in results]}
+
+
+async def _post_results(
+    uow: UnitOfWork,
+    ctx: StepContext,
+    played: Sequence[tuple[ScheduledGame, GameResult]],
+    names: dict[str, str],
+    standings: list[Any],
+) -> None:
+    now, n = uow.clock(), ctx.round_number
+    games = []
+    best: tuple[int, str, str] | None = None
+    for _, r in played:
+        loser = r.away_team_id if r.home_won else r.home_team_id
+        hi, lo = max(r.home_score, r.away_score), min(r.home_score, r.away_score)
+        games.append(
+            {
+                "winner": names[r.winner_team_id],
+                "loser": names[loser],
+                "winner_score": hi,
+                "loser_score": lo,
+                "margin": hi - lo,
+            }
+        )
+        for line in r.box_scores:
+            if best is None or line.points > best[0]:
+                best = (line.points, line.name, names[line.team_id])
+    context: dict[str, Any] = {"round": n, "games": games}
+    if best is not None:
+        context["top_scorer"] = {"points": best[0], "name": best[1], "team": best[2]}
+    if standings and standings[0]["games"]:
+        top = standings[0]
+        context["leader"] = {
+            "team": names[top["team_id"]],
+            "record": f"{top['wins']}-{top['losses']}",
+        }
+    phase = played[0][0].phase
+    lines = [f"{g['winner']} {g['winner_score']}, {g['loser']} {g['loser_score']}" for g in games]
+    await repo.enqueue(
+        uow.session,
+        league_id=ctx.league_id,
+        key=f"{step_id(ctx.season_id, n, 'results')}",
+        kind="results",
+        target="results",
+        payload={"text": f"Round {n} ({phase}): " + "; ".join(lines), "round": n},
+        at=now,
+    )
+    await publish(
+        uow.session,
+        MirrorSpec(
+            "simulation",
+            f"mirror:simulation:{ctx.season_id}:{n}",
+            ctx.season_id,
+            ctx.league_id,
+            context,
+            round_number=n,
+        ),
+        now,
+        ctx.writer,
+    )

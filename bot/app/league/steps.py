@@ -1,0 +1,83 @@
+"""The steps of one round, each a handler run once per deterministic command id.
+
+    round:<season>:<n>:simulate   play the round's games; store results, box scores, commentary,
+                                  lifetime stats, standings, the simulation mirror and the post
+    round:<season>:<n>:govern     close the window if it ends with this round (tally, enact,
+                                  regenerate tokens, mirrors) and open the next
+    round:<season>:<n>:advance    tick effects, move the phase on (tiebreakers, playoff series,
+                                  the championship and its awards, the offseason), schedule the
+                                  next games and set when the next round is due
+
+A step never raises a `DomainError` for a state it can meet (that would record the step as
+rejected for good); each re-reads the state it decides on under the append lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.app.league import stats
+from bot.app.league.mirrors import MirrorWriter
+from db import governance_repo as gov_repo
+from db import league_repo as repo
+from db.league_repo import Progress
+from db.uow import UnitOfWork
+
+Hook = Callable[[str], None]
+PLAYING = ("regular", "tiebreaker", "playoffs")
+SEASON_STATUS = {
+    "regular": "active",
+    "tiebreaker": "tiebreaker",
+    "playoffs": "playoffs",
+    "offseason": "offseason",
+    "complete": "complete",
+}
+
+
+def step_id(season_id: str, round_number: int, step: str) -> str:
+    return f"round:{season_id}:{round_number}:{step}"
+
+
+@dataclass
+class StepContext:
+    season_id: str
+    league_id: str
+    round_number: int
+    hook: Hook
+    writer: MirrorWriter | None
+
+
+async def current_progress(uow: UnitOfWork, ctx: StepContext) -> Progress | None:
+    p = await repo.get_progress(uow.session, ctx.season_id)
+    if p is None or p.next_round != ctx.round_number:
+        return None  # another runner already moved this season on
+    return p
+
+
+async def governors_by_team(uow: UnitOfWork, season_id: str) -> dict[str, list[str]]:
+    by_team: dict[str, list[str]] = {}
+    for e in await gov_repo.active_enrollments(uow.session, season_id):
+        by_team.setdefault(e.team_id, []).append(e.governor_id)
+    return by_team
+
+
+async def announce_achievements(
+    uow: UnitOfWork, ctx: StepContext, gov_stats: dict[str, dict[str, Any]]
+) -> None:
+    now = uow.clock()
+    earned = await stats.award_achievements(uow.session, gov_stats, ctx.season_id, now)
+    if not earned:
+        return
+    names = await repo.governor_names(uow.session, ctx.league_id)
+    for governor_id, a in earned:
+        await repo.enqueue(
+            uow.session,
+            league_id=ctx.league_id,
+            key=f"achievement:{governor_id}:{a['id']}",
+            kind="achievement",
+            target="announcements",
+            payload={"text": f"{names.get(governor_id, 'A governor')} earned {a['name']}."},
+            at=now,
+        )
