@@ -3,6 +3,7 @@ commentary, setup, and the demo command."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from db.tables import (
     GovernorPreferencesRow,
     MirrorRow,
     OutboxRow,
+    ScheduleRow,
     SettingRow,
 )
 from db.verify import verify
@@ -199,3 +201,42 @@ async def test_offline_play_resumes_and_then_starts_the_next_season(database: Da
     async with database.read_sessions() as s:
         report = await verify(s)
     assert report.ok, report.problems
+
+
+async def test_verify_reports_an_unplayed_game_and_standings_that_disagree_with_results(
+    database: Database,
+) -> None:
+    clock = JumpClock()
+    setup = await setup_short_league(database, clock)
+    season = setup["season_id"]
+    await Runner(database, clock=clock).run_round(season)
+    a, b = setup["team_ids"][:2]
+    async with database.sessions() as s, s.begin():
+        await s.execute(
+            insert(ScheduleRow).values(
+                id=repo.stable_id("extra"),
+                season_id=season,
+                round_number=1,
+                matchup_index=9,
+                home_team_id=a,
+                away_team_id=b,
+            )
+        )
+        await repo.update_progress(s, season, {"standings": []})
+    async with database.read_sessions() as s:
+        report = await verify(s)
+    assert any("(1, 9) was never played" in p for p in report.problems)
+    assert any("standings differ" in p for p in report.problems)
+
+
+async def test_pinwheel_replay_reports_a_stored_game_identical(
+    database: Database, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+    await Runner(database, clock=clock).run_round(season)
+    [game_id, *_] = await _all(database, select(GameResultRow.id))
+    monkeypatch.setenv("PINWHEEL_DATABASE_URL", db_url)
+    # The command line runs its own event loop: call it from a thread.
+    assert await asyncio.to_thread(main, ["replay", game_id[0]]) == 0
+    assert "replayed identically" in capsys.readouterr().out
