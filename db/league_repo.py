@@ -38,6 +38,7 @@ from db.tables import (
     ScheduleRow,
     SeasonProgressRow,
     SeasonRow,
+    SettingRow,
     TeamRow,
     table_of,
 )
@@ -643,3 +644,21 @@ async def hooper_origins(db: Executor, season_id: str | None = None) -> dict[str
     for (config,) in (await db.execute(query)).all():
         found.update(dict(config or {}).get("hooper_origin", {}))
     return found
+
+
+async def set_setting(
+    db: Executor, league_id: str, key: str, value_json: str, category: str, description: str
+) -> None:
+    """Store one league setting (an override of its default)."""
+    await db.execute(
+        upsert(db, table_of(SettingRow), ("league_id", "key")),
+        [
+            {
+                "league_id": league_id,
+                "key": key,
+                "value_json": value_json,
+                "category": category,
+                "description": description,
+            }
+        ],
+    )

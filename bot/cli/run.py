@@ -18,6 +18,12 @@ def register(sub: Any) -> None:
     run.add_argument("--fast", action="store_true", help="offline: play one season in seconds")
     run.add_argument("--seed", default="pinwheel", help="offline: league and governor seed")
     run.add_argument("--governors", type=int, default=6, help="offline: scripted governors")
+    run.add_argument(
+        "--round-minutes",
+        type=int,
+        default=1,
+        help="offline: minutes between rounds (default 1; 0 plays them back to back)",
+    )
     run.set_defaults(func=main)
 
 
@@ -51,6 +57,7 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
             fast=args.fast,
             governors=args.governors,
             seasons=1 if args.fast else None,
+            round_minutes=None if args.fast else args.round_minutes,
         )
     finally:
         await db.dispose()

@@ -240,3 +240,20 @@ async def test_pinwheel_replay_reports_a_stored_game_identical(
     # The command line runs its own event loop: call it from a thread.
     assert await asyncio.to_thread(main, ["replay", game_id[0]]) == 0
     assert "replayed identically" in capsys.readouterr().out
+
+
+def test_a_private_mirror_states_the_governors_own_record() -> None:
+    from bot.app.league.mirrors import BuiltinMirrorWriter
+
+    context = {
+        "name": "Ada",
+        "team": "Thorns",
+        "votes": 3,
+        "against_team": 1,
+        "my_rules": [{"text": "threes worth 4", "games_after": 6, "avg_after": 151.5,
+                      "avg_before": 140.25}],
+    }  # fmt: skip
+    text = BuiltinMirrorWriter().write("private", context)
+    assert "3 votes, 1 against your team's majority" in text
+    assert "games average 151.5 points (140.2 before)" in text
+    assert BuiltinMirrorWriter().write("private", context) == text  # deterministic

@@ -78,15 +78,13 @@ def _governance(c: dict[str, Any]) -> str:
 
 def _private(c: dict[str, Any]) -> str:
     lines = [f"Your window, {c['name']}:"]
-    lines.append(f"you cast {_plural(c['votes'], 'vote')}")
-    if c["against_team"]:
-        lines.append(
-            f"and {c['against_team']} of them went against your team's majority."
-            if c["votes"]
-            else "."
-        )
+    votes = _plural(c["votes"], "vote")
+    if not c["votes"]:
+        lines.append("you cast no votes this time.")
+    elif c["against_team"]:
+        lines.append(f"you cast {votes}, {c['against_team']} against your team's majority.")
     else:
-        lines.append("and never broke from your team." if c["votes"] else ".")
+        lines.append(f"you cast {votes} and never broke from your team.")
     for r in c["my_rules"]:
         if r["games_after"]:
             lines.append(

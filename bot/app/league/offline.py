@@ -7,6 +7,7 @@ sleeps until the next round is due. Used by `pinwheel run` and `pinwheel demo`.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from bot.app.league.scripted import ScriptedGovernors
 from bot.app.league.setup import SetupLeague, StartNewSeason, run_new_season, run_setup
 from bot.app.ports import Interpreter, Poster
 from bot.app.service import Pinwheel
+from bot.domain.settings import SETTINGS
 from db import governance_repo as gov_repo
 from db import league_repo as repo
 from db.ai_call_log import DbAICallLog
@@ -86,11 +88,14 @@ async def play(
     rules: dict[str, Any] | None = None,
     seasons: int | None = 1,
     interpreter: Interpreter | None = None,
+    round_minutes: int | None = None,
 ) -> list[SeasonSummary]:
     clock: Callable[[], datetime]
     jump = JumpClock() if fast else None
     clock = jump if jump is not None else (lambda: datetime.now(UTC))
     league_id, season_id = await ensure_league(db, seed, clock, rules)
+    if round_minutes is not None:
+        await set_cadence(db, league_id, season_id, round_minutes, clock())
     if interpreter is None:
         # The built-in parser behind the provider port, each call logged in `ai_calls`.
         interpreter = BuiltinProvider(DbAICallLog(db, league_id, clock))
@@ -121,10 +126,8 @@ async def play(
             if progress is None or progress.phase == "complete":
                 break
             due = progress.next_due_at
-            if due is None:  # manual cadence: offline, nobody else will press the button
+            if due is None:  # manual cadence: offline nobody presses the button; play on
                 await runner.run_round(season_id)
-                if not fast:
-                    await asyncio.sleep(60)
             elif jump is not None:
                 jump.jump_to(due)
                 await runner.tick()
@@ -145,6 +148,27 @@ async def play(
         season_id = str(out["season_id"])
         if jump is not None:
             jump.jump_to(clock() + timedelta(minutes=1))
+
+
+async def set_cadence(
+    db: Database, league_id: str, season_id: str, minutes: int, now: datetime
+) -> None:
+    """The offline league's round interval; the next round moves up to it if sooner."""
+    spec = SETTINGS["schedule.round_interval_minutes"]
+    spec.parse(minutes)
+    async with db.sessions() as s, s.begin():
+        await repo.set_setting(
+            s, league_id, spec.key, json.dumps(minutes), spec.category, spec.description
+        )
+        progress = await repo.get_progress(s, season_id)
+        if progress is None or progress.phase == "complete":
+            return
+        if minutes == 0:
+            await repo.update_progress(s, season_id, {"next_due_at": None})
+            return
+        due = now + timedelta(minutes=minutes)
+        if progress.next_due_at is None or progress.next_due_at > due:
+            await repo.update_progress(s, season_id, {"next_due_at": due})
 
 
 async def summarize(db: Database, season_id: str) -> SeasonSummary:
