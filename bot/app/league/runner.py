@@ -25,6 +25,7 @@ from bot.app.league.phases import advance_round
 from bot.app.league.simulate import simulate_round
 from bot.app.league.steps import StepContext, step_id
 from bot.app.ports import Poster
+from bot.domain.errors import DomainError
 from db import league_repo as repo
 from db.engine import Database
 from db.event_store import Clock, utc_now
@@ -82,7 +83,16 @@ class Runner:
         """Run one round of every season that is due; drain the outbox."""
         reports = []
         for p in await self.due():
-            report = await self.run_round(p.season_id)
+            try:
+                report = await self.run_round(p.season_id)
+            except DomainError:
+                # A step recorded as rejected: retrying cannot change it; an admin must look.
+                logger.exception("season %s: a round step was rejected", p.season_id)
+                continue
+            except Exception:
+                # One league's failure must not stop the others; its steps retry next tick.
+                logger.exception("season %s: round failed; it resumes next tick", p.season_id)
+                continue
             if report is not None:
                 reports.append(report)
         return reports
