@@ -262,25 +262,24 @@ def test_a_private_mirror_states_the_governors_own_record() -> None:
 async def test_one_leagues_failing_round_neither_stops_the_others_nor_is_lost(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.app.league import runner as runner_module
+    from bot.app.league.simulate import simulate_round as real
 
     clock = JumpClock()
     good = (await setup_short_league(database, clock, guild="good"))["season_id"]
     bad = (await setup_short_league(database, clock, guild="bad"))["season_id"]
-    real = runner_module.simulate_round
 
     async def broken(uow: Any, ctx: Any) -> dict[str, Any]:
         if ctx.season_id == bad:
             raise RuntimeError("the simulation host fell over")
         return await real(uow, ctx)
 
-    monkeypatch.setattr(runner_module, "simulate_round", broken)
+    monkeypatch.setattr("bot.app.league.runner.simulate_round", broken)
     runner = Runner(database, clock=clock)
     async with database.read_sessions() as s:
         progress = await repo.get_progress(s, good)
     assert progress is not None and progress.next_due_at is not None
     clock.jump_to(progress.next_due_at)
     assert [r.season_id for r in await runner.tick()] == [good]
-    monkeypatch.setattr(runner_module, "simulate_round", real)
+    monkeypatch.setattr("bot.app.league.runner.simulate_round", real)
     assert [r.season_id for r in await runner.tick()] == [bad]
     assert len(await _all(database, select(GameResultRow.id))) == 4
