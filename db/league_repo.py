@@ -489,6 +489,11 @@ async def unsent(
     ]
 
 
+async def leagues_with_unsent(db: Executor) -> list[str]:
+    query = select(outbox.c.league_id).where(outbox.c.sent_at.is_(None)).distinct()
+    return sorted((await db.execute(query)).scalars().all())
+
+
 async def mark_sent(db: Executor, message_id: int, at: datetime) -> None:
     await db.execute(
         update(outbox)

@@ -283,3 +283,21 @@ async def test_one_leagues_failing_round_neither_stops_the_others_nor_is_lost(
     monkeypatch.setattr("bot.app.league.runner.simulate_round", real)
     assert [r.season_id for r in await runner.tick()] == [bad]
     assert len(await _all(database, select(GameResultRow.id))) == 4
+
+
+async def test_a_second_process_does_not_drain_a_league_another_is_draining(
+    database: Database,
+) -> None:
+    if database.is_sqlite:
+        pytest.skip("advisory locks are PostgreSQL's")
+    from bot.app.league.locks import advisory_lock
+    from bot.app.league.outbox import drain
+
+    clock = JumpClock()
+    league = (await setup_short_league(database, clock))["league_id"]
+    poster = CollectingPoster()
+    async with advisory_lock(database, f"pinwheel-outbox:{league}") as held:
+        assert held
+        assert await drain(database, poster, league_id=league) == 0
+        assert await drain(database, poster) == 0
+    assert await drain(database, poster) == 1 and len(poster.messages) == 1

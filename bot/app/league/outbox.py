@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from bot.app.league.locks import advisory_lock
 from bot.app.ports import Poster
 from db import league_repo as repo
 from db.engine import Database
@@ -34,7 +35,25 @@ async def drain(
     clock: Clock = utc_now,
     hook: Hook = _no_hook,
 ) -> int:
-    """Post every unsent message in queue order; return how many were posted."""
+    """Post every unsent message in queue order; return how many were posted.
+
+    On PostgreSQL one process drains a league at a time (an advisory lock; a process that
+    finds it taken posts nothing), so two bot processes never hand one row to their posters
+    at once. A crash between a post and its mark still hands that row over again.
+    """
+    if league_id is None:
+        async with db.read_sessions() as s:
+            leagues = await repo.leagues_with_unsent(s)
+        return sum(
+            [await drain(db, poster, league_id=lg, clock=clock, hook=hook) for lg in leagues]
+        )
+    async with advisory_lock(db, f"pinwheel-outbox:{league_id}") as held:
+        if not held:
+            return 0
+        return await _drain(db, poster, league_id, clock, hook)
+
+
+async def _drain(db: Database, poster: Poster, league_id: str, clock: Clock, hook: Hook) -> int:
     posted = 0
     while True:
         async with db.read_sessions() as s:

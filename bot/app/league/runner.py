@@ -11,14 +11,13 @@ the lock stops it wasting the work).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
-
 from bot.app.league.govern import govern_round
+from bot.app.league.locks import advisory_lock
 from bot.app.league.mirrors import MirrorWriter
 from bot.app.league.outbox import drain
 from bot.app.league.phases import advance_round
@@ -149,40 +148,14 @@ class Runner:
             logger.debug("%s: %s", command_id, result.outcome)
 
     async def drain(self, league_id: str | None = None) -> int:
-        """Post unsent outbox rows. On PostgreSQL one process drains at a time (an advisory
-        lock), so two bot processes never hand the same row to their posters at once."""
+        """Post unsent outbox rows (one process at a time per league on PostgreSQL)."""
         if self.poster is None:
             return 0
-        async with self.advisory_lock("pinwheel-outbox") as held:
-            if not held:
-                return 0
-            return await drain(
-                self.db, self.poster, league_id=league_id, clock=self.clock, hook=self.hook
-            )
+        return await drain(
+            self.db, self.poster, league_id=league_id, clock=self.clock, hook=self.hook
+        )
 
     def league_lock(self, league_id: str) -> AbstractAsyncContextManager[bool]:
         """PostgreSQL: a session advisory lock on the league, held on its own connection (it
         dies with the process). SQLite: each step's BEGIN IMMEDIATE already serialises."""
-        return self.advisory_lock(f"pinwheel-league:{league_id}")
-
-    @asynccontextmanager
-    async def advisory_lock(self, name: str) -> AsyncIterator[bool]:
-        """Try `pg_try_advisory_lock(hashtext(name))`; yields whether it is held. Always True
-        on SQLite."""
-        if self.db.is_sqlite:
-            yield True
-            return
-        async with self.db.engine.connect() as conn:
-            key = {"k": name}
-            held = bool(
-                (
-                    await conn.execute(text("SELECT pg_try_advisory_lock(hashtext(:k))"), key)
-                ).scalar_one()
-            )
-            await conn.commit()
-            try:
-                yield held
-            finally:
-                if held:
-                    await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), key)
-                    await conn.commit()
+        return advisory_lock(self.db, f"pinwheel-league:{league_id}")
