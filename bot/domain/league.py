@@ -9,6 +9,7 @@ The seeded generator lives in `bot.domain.league_generator`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -215,3 +216,31 @@ ARCHETYPES: dict[str, Archetype] = {
         ),
     )
 }
+
+
+def apply_rosters(
+    teams: Mapping[str, Team], rosters: Mapping[str, Sequence[str]]
+) -> dict[str, Team]:
+    """The teams as they play with `rosters` (team id -> hooper ids after executed trades).
+
+    An arriving hooper takes the role (starter or bench) of the one who left, so every team
+    keeps its three starters; a team whose roster did not change is returned as it was.
+    """
+    by_id = {h.id: h for team in teams.values() for h in team.hoopers}
+    played: dict[str, Team] = {}
+    for team_id, team in teams.items():
+        wanted = set(rosters.get(team_id, [h.id for h in team.hoopers]))
+        leaving = [h for h in team.hoopers if h.id not in wanted]
+        arriving = sorted(wanted - {h.id for h in team.hoopers})
+        if not leaving and not arriving:
+            played[team_id] = team
+            continue
+        if len(leaving) != len(arriving):
+            raise ValueError(f"roster of {team.name} changed size: trades are one for one")
+        role = {new: old.starter for old, new in zip(leaving, arriving, strict=True)}
+        hoopers = [h for h in team.hoopers if h.id in wanted] + [
+            by_id[new].model_copy(update={"starter": role[new]}) for new in arriving
+        ]
+        # Validated, not copied: the three-starters rule must hold for the team that plays.
+        played[team_id] = Team.model_validate({**dict(team), "hoopers": tuple(hoopers)})
+    return played

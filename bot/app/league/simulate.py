@@ -16,6 +16,7 @@ from bot.app.league.steps import (
     governors_by_team,
     step_id,
 )
+from bot.domain.league import apply_rosters
 from bot.domain.schedule import ScheduledGame
 from bot.domain.standings import compute_standings
 from bot.sim import GameResult, game_seed, simulate_game
@@ -85,7 +86,11 @@ async def simulate_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
     if not planned:
         return {"games": 0}
     rules = await gov_repo.current_rules(s, ctx.season_id)
-    teams = await repo.load_teams(s, ctx.season_id)
+    # Hooper trades executed before this round apply to it (never to a round in progress).
+    teams = apply_rosters(
+        await repo.load_teams(s, ctx.season_id),
+        await levers_repo.rosters_for_round(s, ctx.season_id, n),
+    )
     chosen = await levers_repo.strategies_for_round(s, teams, n)
     effects = await levers_repo.active_effects(s, ctx.season_id, n)
     played = [
