@@ -18,12 +18,12 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.app.ports import BuiltinInterpreter
 from bot.app.service import Pinwheel
 from bot.config import Settings
 from bot.domain.errors import DomainError, NotFoundError
 from bot.ui.errors import send_error
 from bot.ui.items import DYNAMIC_ITEMS
+from bot.wiring import logged_interpreter
 from db import discord_repo
 from db.discord_repo import GuildLeague
 
@@ -136,7 +136,7 @@ async def run_discord(settings: Settings) -> int:
         pool_size=settings.db_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
-    bot = build_bot(Pinwheel(db, BuiltinInterpreter()), extensions=(*EXTENSIONS, BACKGROUND))
+    bot = build_bot(Pinwheel(db, logged_interpreter(db)), extensions=(*EXTENSIONS, BACKGROUND))
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

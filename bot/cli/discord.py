@@ -22,14 +22,14 @@ def register(sub: Any) -> None:
 
 
 def _offline_bot() -> Any:
-    from bot.app.ports import BuiltinInterpreter
     from bot.app.service import Pinwheel
     from bot.discord_app import build_bot
+    from bot.wiring import logged_interpreter
     from db.engine import create_database
 
     # Building the tree needs no connection: the engine is created but never used.
     db = create_database(Settings().database_url)
-    return build_bot(Pinwheel(db, BuiltinInterpreter())), db
+    return build_bot(Pinwheel(db, logged_interpreter(db))), db
 
 
 async def _commands(args: argparse.Namespace) -> int:

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.ai.provider import BuiltinProvider
 from bot.app.league.outbox import CollectingPoster
 from bot.app.league.runner import Runner
 from bot.app.league.scripted import ScriptedGovernors
@@ -23,9 +22,9 @@ from bot.app.league.setup import SetupLeague, StartNewSeason, run_new_season, ru
 from bot.app.ports import Interpreter, Poster
 from bot.app.service import Pinwheel
 from bot.domain.settings import SETTINGS
+from bot.wiring import logged_interpreter
 from db import governance_repo as gov_repo
 from db import league_repo as repo
-from db.ai_call_log import DbAICallLog
 from db.engine import Database
 from db.event_store import head
 from db.tables import MirrorRow
@@ -98,7 +97,7 @@ async def play(
         await set_cadence(db, league_id, season_id, round_minutes, clock())
     if interpreter is None:
         # The built-in parser behind the provider port, each call logged in `ai_calls`.
-        interpreter = BuiltinProvider(DbAICallLog(db, league_id, clock))
+        interpreter = logged_interpreter(db, league_id, clock)
     app = Pinwheel(db, interpreter, clock=clock)
     runner = Runner(db, clock=clock, poster=poster)
     summaries: list[SeasonSummary] = []
