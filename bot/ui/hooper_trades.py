@@ -3,13 +3,13 @@ who may vote (governors of the two teams) and settles the trade once majorities 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 
 from bot.app.levers.commands import VoteHooperTrade
+from bot.ui.buttons import ActionButton
 from bot.ui.embeds import embed
-from bot.ui.errors import guarded
 from bot.ui.presses import UUID, bot_of, presser_governor_id
 from bot.ui.replies import NO_MENTIONS, command_id
 
@@ -29,38 +29,19 @@ def hooper_trade_embed(proposer: str, give: str, get: str) -> discord.Embed:
 
 
 class HooperTradeVoteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"pw:htrade:(?P<vote>approve|reject):(?P<trade_id>{UUID})",
+    ActionButton, template=rf"pw:htrade:(?P<action>approve|reject):(?P<id>{UUID})"
 ):
-    def __init__(self, vote: str, trade_id: str) -> None:
-        self.vote, self.trade_id = vote, trade_id
-        super().__init__(
-            discord.ui.Button(
-                label="Approve" if vote == "approve" else "Reject",
-                style=(
-                    discord.ButtonStyle.success if vote == "approve" else discord.ButtonStyle.danger
-                ),
-                custom_id=f"pw:htrade:{vote}:{trade_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: Any,
-        /,
-    ) -> HooperTradeVoteButton:
-        return cls(match["vote"], match["trade_id"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self._press(interaction))
+    KIND = "htrade"
+    LABELS: ClassVar[dict[str, str]] = {"approve": "Approve", "reject": "Reject"}
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {
+        "approve": discord.ButtonStyle.success,
+        "reject": discord.ButtonStyle.danger,
+    }
 
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
         governor_id = await presser_governor_id(interaction)
         out = await bot_of(interaction).app.handle(
-            VoteHooperTrade(self.trade_id, governor_id, approve=self.vote == "approve"),
+            VoteHooperTrade(self.target_id, governor_id, approve=self.action == "approve"),
             command_id=command_id(interaction),
         )
         settled = out["outcome"] != "open"

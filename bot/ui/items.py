@@ -14,6 +14,7 @@ from bot.app.governance.commands import (
     ReviewProposal,
     SubmitProposal,
 )
+from bot.ui.buttons import ActionButton
 from bot.ui.errors import NOT_ALLOWED, guarded
 from bot.ui.governance import draft_embed, proposal_embed
 from bot.ui.hooper_trades import HooperTradeVoteButton
@@ -23,11 +24,11 @@ from bot.ui.trades import TradeButton
 
 
 class ProposalDraftButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"pw:draft:(?P<action>confirm|revise|discard):(?P<draft_id>{UUID})",
+    ActionButton, template=rf"pw:draft:(?P<action>confirm|revise|discard):(?P<id>{UUID})"
 ):
     """Confirm / Revise / Cancel under a proposal draft; only its author may press."""
 
+    KIND = "draft"
     LABELS: ClassVar[dict[str, str]] = {
         "confirm": "Confirm",
         "revise": "Revise",
@@ -39,40 +40,17 @@ class ProposalDraftButton(
         "discard": discord.ButtonStyle.danger,
     }
 
-    def __init__(self, action: str, draft_id: str) -> None:
-        self.action, self.draft_id = action, draft_id
-        super().__init__(
-            discord.ui.Button(
-                label=self.LABELS[action],
-                style=self.STYLES[action],
-                custom_id=f"pw:draft:{action}:{draft_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: Any,
-        /,
-    ) -> ProposalDraftButton:
-        return cls(match["action"], match["draft_id"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self._press(interaction))
-
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
         if self.action == "revise":
             # The old draft is dismissed only when the new wording is submitted.
             old = interaction.message.embeds[0].description if interaction.message else ""
-            await interaction.response.send_modal(ReviseModal(self.draft_id, old or ""))
+            await interaction.response.send_modal(ReviseModal(self.target_id, old or ""))
             return
         app = bot_of(interaction).app
         governor_id = await presser_governor_id(interaction)
         if self.action == "discard":
             out = await app.handle(
-                DiscardDraft(self.draft_id, governor_id), command_id=command_id(interaction)
+                DiscardDraft(self.target_id, governor_id), command_id=command_id(interaction)
             )
             if out["discarded"]:
                 await reply(interaction, "Proposal dropped. Nothing was spent.")
@@ -80,7 +58,7 @@ class ProposalDraftButton(
                 await reply(interaction, f"That draft is already settled ({out['draft_status']}).")
             return
         out = await app.handle(
-            ConfirmProposal(self.draft_id, governor_id), command_id=command_id(interaction)
+            ConfirmProposal(self.target_id, governor_id), command_id=command_id(interaction)
         )
         if out["already_confirmed"]:
             await reply(interaction, "That proposal is already open for votes.")
@@ -129,32 +107,17 @@ class ReviseModal(discord.ui.Modal, title="Revise your proposal"):
 
 
 class ReviewButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"pw:review:(?P<action>clear|veto):(?P<proposal_id>{UUID})",
+    ActionButton,
+    template=rf"pw:review:(?P<action>clear|veto):(?P<id>{UUID})",
 ):
     """Clear / Veto under a flagged proposal in `/admin review`; admins only."""
 
-    def __init__(self, action: str, proposal_id: str) -> None:
-        self.action, self.proposal_id = action, proposal_id
-        super().__init__(
-            discord.ui.Button(
-                label="Clear" if action == "clear" else "Veto",
-                style=(
-                    discord.ButtonStyle.success if action == "clear" else discord.ButtonStyle.danger
-                ),
-                custom_id=f"pw:review:{action}:{proposal_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: Any,
-        /,
-    ) -> ReviewButton:
-        return cls(match["action"], match["proposal_id"])
+    KIND = "review"
+    LABELS: ClassVar[dict[str, str]] = {"clear": "Clear", "veto": "Veto"}
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {
+        "clear": discord.ButtonStyle.success,
+        "veto": discord.ButtonStyle.danger,
+    }
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         member = interaction.user
@@ -163,14 +126,11 @@ class ReviewButton(
         await reply(interaction, NOT_ALLOWED)
         return False
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self._press(interaction))
-
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
         veto = self.action == "veto"
         out = await bot_of(interaction).app.handle(
             ReviewProposal(
-                self.proposal_id,
+                self.target_id,
                 str(interaction.user.id),
                 veto=veto,
                 reason="Vetoed in review" if veto else "",

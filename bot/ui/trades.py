@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 import discord
 
 from bot.app.levers.commands import AcceptTrade, CancelTrade, RejectTrade
+from bot.ui.buttons import ActionButton
 from bot.ui.embeds import embed
-from bot.ui.errors import guarded
 from bot.ui.presses import UUID, bot_of, presser_governor_id
 from bot.ui.replies import NO_MENTIONS, command_id
 
@@ -29,9 +29,9 @@ def offer_embed(offer: Mapping[str, Any], offerer: str, target: str) -> discord.
 
 
 class TradeButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"pw:trade:(?P<action>accept|reject|cancel):(?P<trade_id>{UUID})",
+    ActionButton, template=rf"pw:trade:(?P<action>accept|reject|cancel):(?P<id>{UUID})"
 ):
+    KIND = "trade"
     LABELS: ClassVar[dict[str, str]] = {
         "accept": "Accept",
         "reject": "Reject",
@@ -53,35 +53,12 @@ class TradeButton(
         "cancelled": "withdrew",
     }
 
-    def __init__(self, action: str, trade_id: str) -> None:
-        self.action, self.trade_id = action, trade_id
-        super().__init__(
-            discord.ui.Button(
-                label=self.LABELS[action],
-                style=self.STYLES[action],
-                custom_id=f"pw:trade:{action}:{trade_id}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: Any,
-        /,
-    ) -> TradeButton:
-        return cls(match["action"], match["trade_id"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self._press(interaction))
-
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
         app = bot_of(interaction).app
         governor_id = await presser_governor_id(interaction)
-        command = self.COMMANDS[self.action](self.trade_id, governor_id)
+        command = self.COMMANDS[self.action](self.target_id, governor_id)
         out = await app.handle(command, command_id=command_id(interaction))
-        offer = await app.trade_offer(self.trade_id)
+        offer = await app.trade_offer(self.target_id)
         verb = self.VERBS.get(out["outcome"], out["outcome"])
         await interaction.response.send_message(
             f"{interaction.user.display_name} {verb} the trade: {terms(offer)}.",
