@@ -10,11 +10,13 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import make_url
 
 from db.engine import Database, create_database
@@ -109,3 +111,33 @@ async def database(db_url: str) -> AsyncIterator[Database]:
     db = create_database(db_url, pool_size=10)
     yield db
     await db.dispose()
+
+
+@pytest.fixture
+def run_machine(
+    backend: str,
+    tmp_path: Path,
+    sqlite_template: Path,
+    pg_cluster: Cluster | None,
+    pg_template: str | None,
+) -> Callable[..., None]:
+    """Run a hypothesis state machine on this test's engine; every example gets a fresh
+    database through the machine's `url_factory` (a coroutine function returning a URL)."""
+    if backend == "postgres" and pg_cluster is None:
+        # As for `db_url`: skipped here, a failure under CI (pg_cluster fails the session).
+        pytest.skip("PostgreSQL is not available here (set CI to make this a failure)")
+
+    async def url_factory() -> str:
+        return await fresh_url(backend, tmp_path, sqlite_template, pg_cluster, pg_template)
+
+    def run(base: type, *, max_examples: int, steps: int) -> None:
+        machine: Any = type("Machine", (base,), {"url_factory": staticmethod(url_factory)})
+        machine.TestCase.settings = settings(
+            max_examples=max_examples,
+            stateful_step_count=steps,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        machine.TestCase().runTest()
+
+    return run

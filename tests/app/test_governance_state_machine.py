@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -33,8 +31,6 @@ from db.governance_repo import season_proposals
 from db.projections import TOKEN_BALANCES, table_state
 from db.verify import verify
 from tests.app.kit import MIN_PERIOD, League, start_league
-from tests.conftest import fresh_url
-from tests.pg import Cluster
 
 GOVERNORS = 4
 TEXTS = ("three_point_value=5", "rounds_per_window=4", "wild: confetti", "shot_clock_seconds=30")
@@ -218,24 +214,5 @@ class GovernanceMachine(RuleBasedStateMachine):
         self.check_terminal_states()
 
 
-def test_governance_state_machine(
-    backend: str,
-    tmp_path: Path,
-    sqlite_template: Path,
-    pg_cluster: Cluster | None,
-    pg_template: str | None,
-) -> None:
-    if backend == "postgres" and pg_cluster is None:
-        pytest.skip("PostgreSQL is not available here")
-
-    async def url_factory() -> str:
-        return await fresh_url(backend, tmp_path, sqlite_template, pg_cluster, pg_template)
-
-    machine = type("Machine", (GovernanceMachine,), {"url_factory": staticmethod(url_factory)})
-    machine.TestCase.settings = settings(
-        max_examples=10,
-        stateful_step_count=20,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    machine.TestCase().runTest()
+def test_governance_state_machine(run_machine: Callable[..., None]) -> None:
+    run_machine(GovernanceMachine, max_examples=10, steps=20)

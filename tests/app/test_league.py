@@ -86,11 +86,11 @@ async def test_manual_cadence_plays_a_round_only_when_asked(database: Database) 
     assert second is not None and second.round_number == 2
 
 
+# Advisory locks are PostgreSQL's; on SQLite every step is serialised by BEGIN IMMEDIATE.
+@pytest.mark.parametrize("backend", ["postgres"])
 async def test_a_second_runner_skips_a_league_whose_advisory_lock_is_held(
     database: Database,
 ) -> None:
-    if database.is_sqlite:
-        pytest.skip("advisory locks are PostgreSQL's; SQLite serialises every step instead")
     clock = JumpClock()
     setup = await setup_short_league(database, clock)
     holder, other = Runner(database, clock=clock), Runner(database, clock=clock)
@@ -285,11 +285,10 @@ async def test_one_leagues_failing_round_neither_stops_the_others_nor_is_lost(
     assert len(await _all(database, select(GameResultRow.id))) == 4
 
 
+@pytest.mark.parametrize("backend", ["postgres"])  # advisory locks are PostgreSQL's
 async def test_a_second_process_does_not_drain_a_league_another_is_draining(
     database: Database,
 ) -> None:
-    if database.is_sqlite:
-        pytest.skip("advisory locks are PostgreSQL's")
     from bot.app.league.locks import advisory_lock
     from bot.app.league.outbox import drain
 

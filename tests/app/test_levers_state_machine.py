@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
@@ -31,8 +29,6 @@ from db.levers_repo import escrow_total
 from db.projections import TOKEN_BALANCES, table_state
 from tests.app.levers_kit import add_hoopers
 from tests.app.test_governance_state_machine import GOVERNORS, GovernanceMachine, govs
-from tests.conftest import fresh_url
-from tests.pg import Cluster
 
 TOKENS = st.sampled_from(["propose", "amend", "boost"])
 CREDITS = {"token.granted", "token.regenerated", "token.refunded"}
@@ -163,24 +159,5 @@ class LeversMachine(GovernanceMachine):
         self.run(check())
 
 
-def test_levers_state_machine(
-    backend: str,
-    tmp_path: Path,
-    sqlite_template: Path,
-    pg_cluster: Cluster | None,
-    pg_template: str | None,
-) -> None:
-    if backend == "postgres" and pg_cluster is None:
-        pytest.skip("PostgreSQL is not available here")
-
-    async def url_factory() -> str:
-        return await fresh_url(backend, tmp_path, sqlite_template, pg_cluster, pg_template)
-
-    machine = type("Machine", (LeversMachine,), {"url_factory": staticmethod(url_factory)})
-    machine.TestCase.settings = settings(
-        max_examples=10,
-        stateful_step_count=25,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    machine.TestCase().runTest()
+def test_levers_state_machine(run_machine: Callable[..., None]) -> None:
+    run_machine(LeversMachine, max_examples=10, steps=25)

@@ -120,11 +120,11 @@ async def test_runner_killed_at_five_points_in_a_round_finishes_each_round_exact
     assert report.ok, report.problems
 
 
+# Several bot processes share PostgreSQL; SQLite is the single-process engine.
+@pytest.mark.parametrize("backend", ["postgres"])
 async def test_two_runner_processes_on_postgres_play_each_round_once_and_post_once(
     database: Database, db_url: str, tmp_path: Path
 ) -> None:
-    if database.is_sqlite:
-        pytest.skip("two bot processes share PostgreSQL; SQLite is the single-process engine")
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
     files = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]

@@ -5,12 +5,10 @@ balances equal a simple model that never goes negative."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -20,9 +18,7 @@ from db.event_store import EventStore, head, read_from
 from db.projections import ALL_BINDINGS, TOKEN_BALANCES, table_state
 from db.uow import UnitOfWork, run_command
 from db.verify import verify
-from tests.conftest import fresh_url
 from tests.factories import Seeded, grant, seed_league, spend
-from tests.pg import Cluster
 
 GOVERNORS = 3
 TYPES = ("propose", "boost")
@@ -180,25 +176,5 @@ class EventStoreMachine(RuleBasedStateMachine):
         self.run(check())
 
 
-def test_event_store_state_machine(
-    backend: str,
-    tmp_path: Path,
-    sqlite_template: Path,
-    pg_cluster: Cluster | None,
-    pg_template: str | None,
-) -> None:
-    if backend == "postgres" and pg_cluster is None:
-        # Same rule as the database fixtures: skip locally, fail under CI (pg_cluster fails there).
-        pytest.skip("PostgreSQL is not available here")
-
-    async def url_factory() -> str:
-        return await fresh_url(backend, tmp_path, sqlite_template, pg_cluster, pg_template)
-
-    machine = type("Machine", (EventStoreMachine,), {"url_factory": staticmethod(url_factory)})
-    machine.TestCase.settings = settings(
-        max_examples=12,
-        stateful_step_count=12,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    machine.TestCase().runTest()
+def test_event_store_state_machine(run_machine: Callable[..., None]) -> None:
+    run_machine(EventStoreMachine, max_examples=12, steps=12)
