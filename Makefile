@@ -29,7 +29,9 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/event_store.py
+	$(BIN)/python bench/governance.py
 	$(BIN)/python bench/sim.py
+	$(BIN)/python bench/season.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
