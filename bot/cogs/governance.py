@@ -16,8 +16,9 @@ from bot.app.governance.commands import (
     JoinTeam,
     SubmitProposal,
 )
-from bot.domain.errors import DomainError, NotFoundError
-from bot.ui.embeds import clip, embed, pages
+from bot.domain.errors import NotFoundError
+from bot.ui.choices import season_choices
+from bot.ui.embeds import embed, pages
 from bot.ui.governance import draft_embed, proposal_line
 from bot.ui.items import draft_view
 from bot.ui.pagination import send_pages
@@ -26,8 +27,6 @@ from db import discord_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
-
-MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
 
 
 class Governance(commands.Cog):
@@ -39,30 +38,19 @@ class Governance(commands.Cog):
     async def team_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            _, season_id = await self.bot.season(interaction)
-        except DomainError:
-            return []
-        found = await discord_repo.teams(self.bot.app.db, season_id)
-        return [
-            app_commands.Choice(name=clip(name, 100), value=team_id)
-            for team_id, name in found
-            if current.lower() in name.lower()
-        ][:MAX_CHOICES]
+        db = self.bot.app.db
+        return await season_choices(
+            self.bot, interaction, current, lambda season: discord_repo.teams(db, season)
+        )
 
     async def open_proposal_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            _, season_id = await self.bot.season(interaction)
-        except DomainError:
-            return []
-        found = await self.bot.app.open_proposals(season_id)
-        return [
-            app_commands.Choice(name=clip(p["text"], 100), value=p["proposal_id"])
-            for p in found
-            if current.lower() in p["text"].lower() or current == p["proposal_id"]
-        ][:MAX_CHOICES]
+        async def proposals(season: str) -> list[tuple[str, str]]:
+            found = await self.bot.app.open_proposals(season)
+            return [(p["proposal_id"], p["text"]) for p in found]
+
+        return await season_choices(self.bot, interaction, current, proposals)
 
     # --- commands -----------------------------------------------------------------------------
 

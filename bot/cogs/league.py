@@ -8,7 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.errors import DomainError, NotFoundError
+from bot.domain.errors import NotFoundError
+from bot.ui.choices import season_choices
 from bot.ui.embeds import add_field, clip, embed, pages
 from bot.ui.pagination import send_pages
 from bot.ui.replies import reply
@@ -16,8 +17,6 @@ from db import discord_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
-
-MAX_CHOICES = 25
 
 
 def game_title(g: discord_repo.GameLine) -> str:
@@ -58,16 +57,11 @@ class League(commands.Cog):
     async def game_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            _, season_id = await self.bot.season(interaction)
-        except DomainError:
-            return []
-        found = await discord_repo.played_games(self.bot.app.db, season_id)
-        return [
-            app_commands.Choice(name=clip(game_title(g), 100), value=g.game_id)
-            for g in found
-            if current.lower() in game_title(g).lower()
-        ][:MAX_CHOICES]
+        async def games(season: str) -> list[tuple[str, str]]:
+            found = await discord_repo.played_games(self.bot.app.db, season)
+            return [(g.game_id, game_title(g)) for g in found]
+
+        return await season_choices(self.bot, interaction, current, games)
 
     @app_commands.command(name="game")
     @app_commands.guild_only()
@@ -96,16 +90,10 @@ class League(commands.Cog):
     async def team_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            _, season_id = await self.bot.season(interaction)
-        except DomainError:
-            return []
-        found = await discord_repo.teams(self.bot.app.db, season_id)
-        return [
-            app_commands.Choice(name=clip(name, 100), value=team_id)
-            for team_id, name in found
-            if current.lower() in name.lower()
-        ][:MAX_CHOICES]
+        db = self.bot.app.db
+        return await season_choices(
+            self.bot, interaction, current, lambda season: discord_repo.teams(db, season)
+        )
 
     @app_commands.command(name="team")
     @app_commands.guild_only()

@@ -9,16 +9,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.levers.commands import ProposeHooperTrade, SetStrategy, UpdateBio
-from bot.domain.errors import DomainError, NotFoundError
-from bot.ui.embeds import clip
+from bot.domain.errors import NotFoundError
+from bot.ui.choices import season_choices
 from bot.ui.hooper_trades import hooper_trade_embed, hooper_trade_view
 from bot.ui.replies import NO_MENTIONS, command_id, reply
 from db import discord_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
-
-MAX_CHOICES = 25
 
 
 class Levers(commands.Cog):
@@ -28,16 +26,11 @@ class Levers(commands.Cog):
     async def hooper_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            _, season_id = await self.bot.season(interaction)
-        except DomainError:
-            return []
-        found = await discord_repo.season_hoopers(self.bot.app.db, season_id)
-        return [
-            app_commands.Choice(name=clip(name, 100), value=hooper_id)
-            for hooper_id, name, _ in found
-            if current.lower() in name.lower()
-        ][:MAX_CHOICES]
+        async def hoopers(season: str) -> list[tuple[str, str]]:
+            found = await discord_repo.season_hoopers(self.bot.app.db, season)
+            return [(hooper_id, name) for hooper_id, name, _ in found]
+
+        return await season_choices(self.bot, interaction, current, hoopers)
 
     async def _hooper(self, season_id: str, typed: str) -> tuple[str, str]:
         for hooper_id, name, _ in await discord_repo.season_hoopers(self.bot.app.db, season_id):
