@@ -5,13 +5,18 @@ the `admin_log`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.governance.commands import AdminCancelProposal, RemoveGovernor, ReviewProposal
+from bot.app.governance.commands import (
+    AdminCancelProposal,
+    GrantTokens,
+    RemoveGovernor,
+    ReviewProposal,
+)
 from bot.app.league.outbox import drain
 from bot.app.league.runner import Runner
 from bot.app.league.setup import SetupLeague, StartNewSeason, run_new_season, run_setup
@@ -119,6 +124,38 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         )
         await reply(
             interaction, f"{member.display_name} no longer governs team `{out['team_id']}`."
+        )
+
+    @app_commands.command(name="grant")
+    @app_commands.describe(
+        member="The governor to grant tokens to",
+        token_type="Which kind of token",
+        amount="How many tokens (1 to 10)",
+        reason="Why, kept in the admin log",
+    )
+    async def grant(
+        self,
+        interaction: discord.Interaction[Any],
+        member: discord.Member,
+        token_type: Literal["propose", "amend", "boost"],
+        amount: app_commands.Range[int, 1, 10],
+        reason: app_commands.Range[str, 1, 500],
+    ) -> None:
+        """Grant a governor tokens."""
+        league, season_id = await self.bot.season(interaction)
+        governor_id = await self.bot.app.governor_id(league.league_id, str(member.id))
+        if governor_id is None:
+            raise NotFoundError(f"{member.display_name} is not a governor in this league.")
+        out = await self.bot.app.handle(
+            GrantTokens(
+                season_id, governor_id, token_type, amount, str(interaction.user.id), reason
+            ),
+            command_id=command_id(interaction),
+        )
+        await reply(
+            interaction,
+            f"Granted {member.display_name} {amount} {token_type} token(s); "
+            f"they now have {out['balance']}.",
         )
 
     @app_commands.command(name="audit")

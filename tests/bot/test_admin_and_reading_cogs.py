@@ -141,6 +141,45 @@ async def test_admin_remove_refuses_someone_who_is_not_a_governor(world: World) 
     world.refused(NotFoundError)
 
 
+async def test_admin_grant_gives_a_governor_tokens_and_logs_it(world: World) -> None:
+    await join(world)
+
+    result = await world.admin.slash(
+        world.channel,
+        "admin grant",
+        member=world.alice,
+        token_type="boost",
+        amount=3,
+        reason="great sportsmanship",
+    )
+
+    assert "Granted alice 3 boost token(s)" in result.response.content
+    audit = await world.admin.slash(world.channel, "admin audit")
+    page = audit.response.embeds[0].description
+    assert "token.grant" in page and "great sportsmanship" in page
+
+
+async def test_admin_grant_refuses_someone_who_is_not_a_governor(world: World) -> None:
+    result = await world.admin.slash(
+        world.channel, "admin grant", member=world.bob, token_type="boost", amount=1, reason="x"
+    )
+
+    assert "bob is not a governor" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_admin_grant_refuses_a_non_admin(world: World) -> None:
+    (admin_group,) = [c for c in world.synced if c.name == "admin"]
+    world.guild.set_command_permissions(admin_group, {world.bob: True})
+
+    result = await world.bob.slash(
+        world.channel, "admin grant", member=world.alice, token_type="boost", amount=1, reason="x"
+    )
+
+    assert result.ephemeral and result.response.content == NOT_ALLOWED
+    world.refused(app_commands.CheckFailure)
+
+
 async def test_admin_audit_shows_the_admin_log(world: World) -> None:
     proposal_id = await open_proposal(world)
     await world.admin.slash(world.channel, "admin cancel", proposal=proposal_id, reason="dup")

@@ -40,6 +40,18 @@ class RemoveGovernor(Command):
 
 
 @dataclass(frozen=True)
+class GrantTokens(Command):
+    """An admin grants a governor tokens of one type (1..10)."""
+
+    season_id: str
+    governor_id: str
+    token_type: str
+    amount: int
+    admin_id: str  # the admin's Discord user id
+    reason: str
+
+
+@dataclass(frozen=True)
 class SubmitProposal(Command):
     """Interpret a proposal and keep it as a draft for its author to confirm. Spends nothing."""
 

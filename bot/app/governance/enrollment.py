@@ -1,12 +1,13 @@
-"""Joining and leaving a team."""
+"""Joining and leaving a team, and admin token grants to a team's governors."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from bot.app.governance._common import envelopes, season_context
-from bot.app.governance.commands import JoinTeam, LeaveTeam, RemoveGovernor
-from bot.domain.errors import NotFoundError
+from bot.app.governance.commands import GrantTokens, JoinTeam, LeaveTeam, RemoveGovernor
+from bot.domain.errors import NotFoundError, ValidationError
+from bot.domain.events import TOKEN_TYPES, TokenGranted, TokenType
 from bot.domain.governance import decide_join, decide_leave
 from db import governance_repo as repo
 from db.uow import UnitOfWork
@@ -59,3 +60,40 @@ async def remove_governor(uow: UnitOfWork, cmd: RemoveGovernor) -> dict[str, Any
         at=uow.clock(),
     )
     return {"governor_id": cmd.governor_id, "team_id": current.team_id}
+
+
+MAX_GRANT = 10
+
+
+async def grant_tokens(uow: UnitOfWork, cmd: GrantTokens) -> dict[str, Any]:
+    if cmd.token_type not in TOKEN_TYPES:
+        raise ValidationError(f"Token type must be one of: {', '.join(TOKEN_TYPES)}.")
+    if not 1 <= cmd.amount <= MAX_GRANT:
+        raise ValidationError(f"A grant is 1 to {MAX_GRANT} tokens.")
+    ctx = await season_context(uow, cmd.season_id)
+    current = await repo.enrollment(uow.session, cmd.season_id, cmd.governor_id)
+    if current is None or not current.is_active:
+        raise NotFoundError("That governor is not on a team this season.")
+    before = await repo.balance(uow.session, cmd.season_id, cmd.governor_id, cmd.token_type)
+    event = TokenGranted(
+        governor_id=cmd.governor_id,
+        token_type=cast(TokenType, cmd.token_type),  # checked against TOKEN_TYPES above
+        amount=cmd.amount,
+        reason=cmd.reason,
+        granted_by=cmd.admin_id,
+    )
+    await uow.append(envelopes([event], cmd.season_id))
+    after = before + cmd.amount
+    await repo.log_admin_action(
+        uow.session,
+        league_id=ctx.league_id,
+        actor_id=cmd.admin_id,
+        action_type="token.grant",
+        target_table="token_balances",
+        target_id=f"{cmd.season_id}:{cmd.governor_id}:{cmd.token_type}",
+        before={"balance": before},
+        after={"balance": after},
+        reason=cmd.reason or None,
+        at=uow.clock(),
+    )
+    return {"governor_id": cmd.governor_id, "token_type": cmd.token_type, "balance": after}
