@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.app.governance import enrollment, proposals, review, voting, windows
+from bot.app.governance import settings as governance_settings
 from bot.app.governance.commands import (
     AdminCancelProposal,
     AmendProposal,
@@ -29,6 +30,7 @@ from bot.app.governance.commands import (
     OpenWindow,
     RemoveGovernor,
     ReviewProposal,
+    SetSetting,
     SubmitProposal,
 )
 from bot.app.levers import effects as lever_effects
@@ -67,6 +69,7 @@ _HANDLERS: dict[type[Command], Handler] = {
     LeaveTeam: enrollment.leave_team,
     RemoveGovernor: enrollment.remove_governor,
     GrantTokens: enrollment.grant_tokens,
+    SetSetting: governance_settings.set_setting,
     ConfirmProposal: proposals.confirm_proposal,
     DiscardDraft: proposals.discard_draft,
     CancelProposal: proposals.cancel_proposal,

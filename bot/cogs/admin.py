@@ -16,6 +16,7 @@ from bot.app.governance.commands import (
     GrantTokens,
     RemoveGovernor,
     ReviewProposal,
+    SetSetting,
 )
 from bot.app.league.outbox import drain
 from bot.app.league.runner import Runner
@@ -258,6 +259,23 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         ]
         await send_pages(interaction, pages("League settings", lines))
 
+    @settings.command(name="set")
+    @app_commands.describe(key="The setting to change", value="Its new value, e.g. 1800 or true")
+    async def settings_set(
+        self,
+        interaction: discord.Interaction[Any],
+        key: app_commands.Range[str, 1, 100],
+        value: app_commands.Range[str, 1, 100],
+    ) -> None:
+        """Change a league setting within its allowed range."""
+        league = await self.bot.league(interaction)
+        out = await self.bot.app.handle(
+            SetSetting(league.league_id, key, value, str(interaction.user.id)),
+            command_id=command_id(interaction),
+        )
+        await reply(interaction, f"`{out['key']}` is now **{out['value']}** (was {out['before']}).")
+
+    @settings_set.autocomplete("key")
     @settings_get.autocomplete("key")
     async def setting_keys(
         self, interaction: discord.Interaction[Any], current: str

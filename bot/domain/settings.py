@@ -40,6 +40,33 @@ class SettingSpec:
                 raise ValidationError(f"{self.key} must be at most {self.maximum}; got {value}.")
         return value
 
+    def allowed(self) -> str:
+        """What this setting accepts, for a player-facing message."""
+        if self.type is bool:
+            return "true or false"
+        if self.type is str:
+            return "text"
+        kind = "a whole number" if self.type is int else "a number"
+        return f"{kind} from {self.minimum} to {self.maximum}"
+
+    def parse_text(self, text: str) -> SettingValue:
+        """Validate a value typed by an admin (`"1800"`, `"true"`), naming the allowed range."""
+        raw = text.strip()
+        value: object = raw
+        try:
+            if self.type is bool:
+                value = {"true": True, "yes": True, "on": True}.get(raw.lower(), raw)
+                value = {"false": False, "no": False, "off": False}.get(raw.lower(), value)
+            elif self.type is int:
+                value = int(raw)
+            elif self.type is float:
+                value = float(raw)
+            return self.parse(value)
+        except (ValueError, ValidationError):
+            raise ValidationError(
+                f"{self.key} must be {self.allowed()}; got {raw[:100]!r}."
+            ) from None
+
 
 def _spec(
     key: str,

@@ -9,7 +9,7 @@ from typing import Any
 from discord import app_commands
 from sqlalchemy import insert
 
-from bot.domain.errors import ConflictError, NotFoundError
+from bot.domain.errors import ConflictError, NotFoundError, ValidationError
 from bot.ui.errors import NOT_ALLOWED
 from db.tables import AdminLogRow
 from tests.bot.conftest import World
@@ -203,6 +203,48 @@ async def test_admin_settings_get_refuses_an_unknown_key(world: World) -> None:
 
     assert "no setting called nope" in result.response.content
     world.refused(NotFoundError)
+
+
+async def test_admin_settings_set_changes_a_setting_and_logs_it(world: World) -> None:
+    result = await world.admin.slash(
+        world.channel, "admin settings set", key="governance.draft_ttl_seconds", value="600"
+    )
+
+    assert "is now **600** (was 1800)" in result.response.content
+    shown = await world.admin.slash(
+        world.channel, "admin settings get", key="governance.draft_ttl_seconds"
+    )
+    assert "= **600**" in shown.response.embeds[0].description
+    audit = await world.admin.slash(world.channel, "admin audit")
+    assert "setting.set" in audit.response.embeds[0].description
+
+
+async def test_admin_settings_set_refuses_a_value_out_of_range(world: World) -> None:
+    result = await world.admin.slash(
+        world.channel, "admin settings set", key="governance.draft_ttl_seconds", value="5"
+    )
+
+    assert "must be a whole number from 60 to 86400" in result.response.content
+    world.refused(ValidationError)
+
+
+async def test_admin_settings_set_refuses_an_unknown_key(world: World) -> None:
+    result = await world.admin.slash(world.channel, "admin settings set", key="nope", value="1")
+
+    assert "no setting called nope" in result.response.content
+    world.refused(NotFoundError)
+
+
+async def test_admin_settings_set_refuses_a_non_admin(world: World) -> None:
+    (admin_group,) = [c for c in world.synced if c.name == "admin"]
+    world.guild.set_command_permissions(admin_group, {world.bob: True})
+
+    result = await world.bob.slash(
+        world.channel, "admin settings set", key="governance.draft_ttl_seconds", value="600"
+    )
+
+    assert result.ephemeral and result.response.content == NOT_ALLOWED
+    world.refused(app_commands.CheckFailure)
 
 
 async def test_rules_shows_every_parameter_and_who_changed_it(world: World) -> None:

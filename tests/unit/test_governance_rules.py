@@ -12,6 +12,7 @@ from bot.domain.errors import (
     InsufficientTokensError,
     PermissionDeniedError,
     RuleValidationError,
+    ValidationError,
 )
 from bot.domain.events import (
     ProposalAmended,
@@ -433,3 +434,11 @@ def test_settings_default_in_code_and_stored_values_are_validated() -> None:
         parse_stored({"governance.draft_ttl_seconds": "5"})
     assert all(spec.description for spec in SETTINGS.values())
     assert isinstance(LeagueSettings({}).get("governance.draft_ttl_seconds"), int)
+
+
+def test_a_typed_setting_value_is_parsed_and_refusals_name_the_range() -> None:
+    spec = SETTINGS["governance.draft_ttl_seconds"]
+    assert spec.parse_text(" 600 ") == 600
+    for bad in ("5", "ten", "600.5"):
+        with pytest.raises(ValidationError, match="a whole number from 60 to 86400"):
+            spec.parse_text(bad)

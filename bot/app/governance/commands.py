@@ -52,6 +52,16 @@ class GrantTokens(Command):
 
 
 @dataclass(frozen=True)
+class SetSetting(Command):
+    """An admin changes one league setting; `value` is as typed and validated by the registry."""
+
+    league_id: str
+    key: str
+    value: str
+    admin_id: str  # the admin's Discord user id
+
+
+@dataclass(frozen=True)
 class SubmitProposal(Command):
     """Interpret a proposal and keep it as a draft for its author to confirm. Spends nothing."""
 

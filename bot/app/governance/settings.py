@@ -1,0 +1,38 @@
+"""An admin changing a league setting."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.app.governance.commands import SetSetting
+from bot.domain.errors import NotFoundError
+from bot.domain.settings import SETTINGS
+from db import governance_repo as repo
+from db import league_repo
+from db.uow import UnitOfWork
+
+
+async def set_setting(uow: UnitOfWork, cmd: SetSetting) -> dict[str, Any]:
+    spec = SETTINGS.get(cmd.key)
+    if spec is None:
+        known = ", ".join(SETTINGS)
+        raise NotFoundError(f"There is no setting called {cmd.key[:100]}. Settings: {known}.")
+    value = spec.parse_text(cmd.value)
+    before = (await repo.league_settings(uow.session, cmd.league_id)).get(cmd.key)
+    await league_repo.set_setting(
+        uow.session, cmd.league_id, cmd.key, json.dumps(value), spec.category, spec.description
+    )
+    await repo.log_admin_action(
+        uow.session,
+        league_id=cmd.league_id,
+        actor_id=cmd.admin_id,
+        action_type="setting.set",
+        target_table="settings",
+        target_id=f"{cmd.league_id}:{cmd.key}",
+        before={cmd.key: before},
+        after={cmd.key: value},
+        reason=None,
+        at=uow.clock(),
+    )
+    return {"key": cmd.key, "before": before, "value": value}
