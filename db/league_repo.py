@@ -422,6 +422,27 @@ async def grant_achievement(
     )
 
 
+PREFERENCES = ("dm_private_mirrors", "mention_on_results", "dm_trade_offers")
+
+
+async def governor_preferences(db: Executor, governor_id: str) -> dict[str, bool]:
+    """A governor's notification choices; everything is on until they opt out."""
+    row = (
+        await db.execute(select(preferences).where(preferences.c.governor_id == governor_id))
+    ).first()
+    if row is None:
+        return dict.fromkeys(PREFERENCES, True)
+    return {name: bool(getattr(row, name)) for name in PREFERENCES}
+
+
+async def set_governor_preferences(
+    db: Executor, governor_id: str, values: Mapping[str, bool], at: datetime
+) -> None:
+    """Store all of a governor's notification choices (an upsert)."""
+    row = {"governor_id": governor_id, **{n: bool(values[n]) for n in PREFERENCES}}
+    await db.execute(upsert(db, preferences, ("governor_id",)), [{**row, "updated_at": at}])
+
+
 async def dm_opt_outs(db: Executor, governor_ids: Iterable[str]) -> set[str]:
     ids = sorted(set(governor_ids))
     query = select(preferences.c.governor_id).where(

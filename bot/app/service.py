@@ -30,6 +30,7 @@ from bot.app.governance.commands import (
     OpenWindow,
     RemoveGovernor,
     ReviewProposal,
+    SetNotifications,
     SetSetting,
     SubmitProposal,
 )
@@ -70,6 +71,7 @@ _HANDLERS: dict[type[Command], Handler] = {
     RemoveGovernor: enrollment.remove_governor,
     GrantTokens: enrollment.grant_tokens,
     SetSetting: governance_settings.set_setting,
+    SetNotifications: governance_settings.set_notifications,
     ConfirmProposal: proposals.confirm_proposal,
     DiscardDraft: proposals.discard_draft,
     CancelProposal: proposals.cancel_proposal,

@@ -14,6 +14,7 @@ from bot.app.governance.commands import (
     CancelProposal,
     CastVote,
     JoinTeam,
+    SetNotifications,
     SubmitProposal,
 )
 from bot.domain.errors import NotFoundError
@@ -167,6 +168,32 @@ class Governance(commands.Cog):
         balances = await self.bot.app.balances(seat.season_id, seat.governor_id)
         lines = [f"**{kind}**: {count}" for kind, count in balances.items()]
         await reply(interaction, embed=embed("Your tokens", "\n".join(lines)))
+
+    @app_commands.command(name="notifications")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        dm_private_mirrors="DM me my team's private reports",
+        mention_on_results="Mention me when my team's results are posted",
+        dm_trade_offers="DM me when someone offers me a trade",
+    )
+    async def notifications(
+        self,
+        interaction: discord.Interaction[Any],
+        dm_private_mirrors: bool | None = None,
+        mention_on_results: bool | None = None,
+        dm_trade_offers: bool | None = None,
+    ) -> None:
+        """Choose which DMs and mentions you get; with no options, show your choices."""
+        seat = await self.bot.seat(interaction)
+        out = await self.bot.app.handle(
+            SetNotifications(
+                seat.governor_id, dm_private_mirrors, mention_on_results, dm_trade_offers
+            ),
+            command_id=command_id(interaction),
+        )
+        lines = [f"**{name}**: {'on' if on else 'off'}" for name, on in out["preferences"].items()]
+        title = "Notifications updated" if out["changed"] else "Your notifications"
+        await reply(interaction, embed=embed(title, "\n".join(lines)))
 
     @app_commands.command(name="proposals")
     @app_commands.guild_only()

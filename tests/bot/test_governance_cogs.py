@@ -221,6 +221,30 @@ async def test_tokens_refuses_someone_who_has_not_joined(world: World) -> None:
     world.refused(NotFoundError)
 
 
+async def test_notifications_shows_then_stores_the_governors_choices(world: World) -> None:
+    await join(world)
+
+    shown = await world.alice.slash(world.channel, "notifications")
+    changed = await world.alice.slash(
+        world.channel, "notifications", dm_private_mirrors=False, dm_trade_offers=False
+    )
+    await world.alice.slash(world.channel, "notifications", dm_trade_offers=True)
+    again = await world.alice.slash(world.channel, "notifications")
+
+    assert shown.ephemeral and "**dm_private_mirrors**: on" in shown.response.embeds[0].description
+    assert changed.response.embeds[0].title == "Notifications updated"
+    page = again.response.embeds[0].description
+    assert "**dm_private_mirrors**: off" in page and "**dm_trade_offers**: on" in page
+    assert "**mention_on_results**: on" in page
+
+
+async def test_notifications_refuses_someone_who_has_not_joined(world: World) -> None:
+    result = await world.bob.slash(world.channel, "notifications", mention_on_results=False)
+
+    assert "join a team with /join first" in result.response.content
+    world.refused(NotFoundError)
+
+
 async def test_proposals_lists_the_open_ones_to_anyone(world: World) -> None:
     proposal_id = await open_proposal(world)
 

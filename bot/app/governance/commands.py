@@ -62,6 +62,16 @@ class SetSetting(Command):
 
 
 @dataclass(frozen=True)
+class SetNotifications(Command):
+    """A governor's DM and mention opt-outs; None keeps a choice as it is."""
+
+    governor_id: str
+    dm_private_mirrors: bool | None = None
+    mention_on_results: bool | None = None
+    dm_trade_offers: bool | None = None
+
+
+@dataclass(frozen=True)
 class SubmitProposal(Command):
     """Interpret a proposal and keep it as a draft for its author to confirm. Spends nothing."""
 

@@ -1,11 +1,11 @@
-"""An admin changing a league setting."""
+"""An admin changing a league setting; a governor changing their notifications."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from bot.app.governance.commands import SetSetting
+from bot.app.governance.commands import SetNotifications, SetSetting
 from bot.domain.errors import NotFoundError
 from bot.domain.settings import SETTINGS
 from db import governance_repo as repo
@@ -36,3 +36,19 @@ async def set_setting(uow: UnitOfWork, cmd: SetSetting) -> dict[str, Any]:
         at=uow.clock(),
     )
     return {"key": cmd.key, "before": before, "value": value}
+
+
+async def set_notifications(uow: UnitOfWork, cmd: SetNotifications) -> dict[str, Any]:
+    """Store the choices given; with none given, just report the current ones."""
+    current = await league_repo.governor_preferences(uow.session, cmd.governor_id)
+    wanted = {
+        name: getattr(cmd, name)
+        for name in league_repo.PREFERENCES
+        if getattr(cmd, name) is not None
+    }
+    if wanted:
+        current = {**current, **wanted}
+        await league_repo.set_governor_preferences(
+            uow.session, cmd.governor_id, current, uow.clock()
+        )
+    return {"preferences": current, "changed": bool(wanted)}
