@@ -97,6 +97,19 @@ def _season(row: Any) -> SeasonInfo:
     return SeasonInfo(row.id, row.league_id, row.number, row.name, row.status, dict(row.config))
 
 
+async def season_paused(db: Executor, season_id: str) -> bool:
+    """Whether an admin paused the season: its rounds are not due until resumed."""
+    query = select(seasons.c.config).where(seasons.c.id == season_id)
+    return bool(dict((await db.execute(query)).scalar_one_or_none() or {}).get("paused"))
+
+
+async def set_season_paused(db: Executor, season_id: str, paused: bool) -> None:
+    query = select(seasons.c.config).where(seasons.c.id == season_id)
+    config = dict((await db.execute(query)).scalar_one_or_none() or {})
+    config["paused"] = paused
+    await db.execute(update(seasons).where(seasons.c.id == season_id).values(config=config))
+
+
 async def latest_season(db: Executor, league_id: str) -> SeasonInfo | None:
     query = (
         select(seasons)

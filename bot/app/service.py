@@ -23,6 +23,7 @@ from bot.app.governance.commands import (
     CloseWindow,
     Command,
     ConfirmProposal,
+    ControlSeason,
     DiscardDraft,
     GrantTokens,
     JoinTeam,
@@ -34,6 +35,7 @@ from bot.app.governance.commands import (
     SetSetting,
     SubmitProposal,
 )
+from bot.app.league import control
 from bot.app.levers import effects as lever_effects
 from bot.app.levers import hooper_trades, profile, trades
 from bot.app.levers.commands import (
@@ -72,6 +74,7 @@ _HANDLERS: dict[type[Command], Handler] = {
     GrantTokens: enrollment.grant_tokens,
     SetSetting: governance_settings.set_setting,
     SetNotifications: governance_settings.set_notifications,
+    ControlSeason: control.control_season,
     ConfirmProposal: proposals.confirm_proposal,
     DiscardDraft: proposals.discard_draft,
     CancelProposal: proposals.cancel_proposal,

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.app.governance.commands import (
     AdminCancelProposal,
+    ControlSeason,
     GrantTokens,
     RemoveGovernor,
     ReviewProposal,
@@ -238,6 +239,41 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
             clock=self.bot.app.clock,
         )
         await reply(interaction, f"Round {report.round_number} played.")
+
+    async def _control(
+        self, interaction: discord.Interaction[Any], action: Literal["pause", "resume", "start"]
+    ) -> dict[str, Any]:
+        _, season_id = await self.bot.season(interaction)
+        return await self.bot.app.handle(
+            ControlSeason(season_id, action, str(interaction.user.id)),
+            command_id=command_id(interaction),
+        )
+
+    @staticmethod
+    def _due(out: dict[str, Any]) -> str:
+        due = out["next_due_at"]
+        if due is None:
+            return "rounds are played by hand (/admin season advance)"
+        return f"the next round is due <t:{int(due.timestamp())}:R>"
+
+    @season.command(name="pause")
+    async def season_pause(self, interaction: discord.Interaction[Any]) -> None:
+        """Pause the season: no round is due until it is resumed."""
+        await self._control(interaction, "pause")
+        await reply(interaction, "The season is paused; no rounds will be played until resumed.")
+
+    @season.command(name="resume")
+    async def season_resume(self, interaction: discord.Interaction[Any]) -> None:
+        """Resume a paused season on its usual cadence."""
+        out = await self._control(interaction, "resume")
+        await reply(interaction, f"The season is running again; {self._due(out)}.")
+
+    @season.command(name="start")
+    async def season_start(self, interaction: discord.Interaction[Any]) -> None:
+        """Make sure the current season is running (seasons start when they are set up)."""
+        out = await self._control(interaction, "start")
+        verb = "was paused and is running again" if out["was_paused"] else "is already running"
+        await reply(interaction, f"The season {verb}; {self._due(out)}.")
 
     settings = app_commands.Group(name="settings", description="League settings")
 

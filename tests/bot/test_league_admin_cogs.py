@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
 import simcord
+from discord import app_commands
 
+from bot.app.league.runner import Runner
 from bot.cogs.background import POLL_SECONDS
 from bot.discord_app import BACKGROUND, EXTENSIONS, build_bot
 from bot.domain.errors import ConflictError, NotFoundError
+from bot.ui.errors import NOT_ALLOWED
 from db import discord_repo
 from tests.bot.conftest import World
 
@@ -171,3 +175,51 @@ async def test_commands_in_a_server_without_a_league_say_how_to_get_one(
 
     assert "no Pinwheel league yet" in result.response.content
     world.refused(NotFoundError)
+
+
+async def test_season_pause_stops_rounds_being_due_and_resume_restarts_them(world: World) -> None:
+    server = new_server(world)
+    await server.admin.slash(server.channel, "admin setup")
+    league = await discord_repo.guild_league(world.league.db, server.guild.id)
+    assert league is not None and league.season_id is not None
+    runner = Runner(world.league.db, clock=lambda: datetime.now(UTC) + timedelta(days=30))
+
+    paused = await server.admin.slash(server.channel, "admin season pause")
+    due_while_paused = [p.season_id for p in await runner.due()]
+    again = await server.admin.slash(server.channel, "admin season pause")
+    await server.admin.slash(server.channel, "admin season advance")  # by hand still plays
+    due_after_a_manual_round = [p.season_id for p in await runner.due()]
+    resumed = await server.admin.slash(server.channel, "admin season resume")
+
+    assert "The season is paused" in paused.response.content
+    assert league.season_id not in due_while_paused
+    assert "already paused" in again.response.content
+    assert league.season_id not in due_after_a_manual_round
+    assert "running again" in resumed.response.content
+    assert league.season_id in [p.season_id for p in await runner.due()]
+    world.refused(ConflictError)
+
+
+async def test_season_start_ensures_the_season_is_running(world: World) -> None:
+    server = new_server(world)
+    await server.admin.slash(server.channel, "admin setup")
+
+    running = await server.admin.slash(server.channel, "admin season start")
+    await server.admin.slash(server.channel, "admin season pause")
+    started = await server.admin.slash(server.channel, "admin season start")
+    resume = await server.admin.slash(server.channel, "admin season resume")
+
+    assert "is already running" in running.response.content
+    assert "was paused and is running again" in started.response.content
+    assert "not paused" in resume.response.content
+    world.refused(ConflictError)
+
+
+async def test_season_pause_refuses_a_non_admin(world: World) -> None:
+    (admin_group,) = [c for c in world.synced if c.name == "admin"]
+    world.guild.set_command_permissions(admin_group, {world.bob: True})
+
+    result = await world.bob.slash(world.channel, "admin season pause")
+
+    assert result.ephemeral and result.response.content == NOT_ALLOWED
+    world.refused(app_commands.CheckFailure)

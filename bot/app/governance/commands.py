@@ -72,6 +72,15 @@ class SetNotifications(Command):
 
 
 @dataclass(frozen=True)
+class ControlSeason(Command):
+    """An admin pauses, resumes or starts (ensures running) the current season."""
+
+    season_id: str
+    action: Literal["pause", "resume", "start"]
+    admin_id: str  # the admin's Discord user id
+
+
+@dataclass(frozen=True)
 class SubmitProposal(Command):
     """Interpret a proposal and keep it as a draft for its author to confirm. Spends nothing."""
 

@@ -54,7 +54,8 @@ async def advance_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
     now = uow.clock()
     interval = round_interval(await gov_repo.league_settings(s, ctx.league_id))
     due = None
-    if interval is not None and phase != "complete":
+    paused = await repo.season_paused(s, ctx.season_id)
+    if interval is not None and phase != "complete" and not paused:
         due = max(now, p.next_due_at or now) + interval
     if phase != p.phase:
         await repo.set_season_status(
