@@ -246,6 +246,7 @@ class GovernanceEventRow(Base):
         Index("ix_governance_events_season_round", "season_id", "round_number"),
         Index("ix_governance_events_season_type", "season_id", "event_type", "sequence_number"),
         Index("ix_governance_events_governor", "governor_id"),
+        Index("ix_governance_events_type", "event_type"),
     )
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     sequence_number: Mapped[int] = mapped_column(BigInteger, unique=True)
