@@ -3,7 +3,8 @@
 `run_command` is how every state-changing command runs. It takes the append lock first, so the
 handler's reads and the events it appends see one consistent state; a command id seen before
 returns its stored outcome without running the handler again; a `DomainError` from the handler
-rolls its writes back and is recorded as the command's (rejected) outcome.
+rolls its writes back and is recorded as the command's (rejected) outcome, except a
+`ConcurrencyError`, which is transient: nothing is recorded and a retry runs again.
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ async def run_command(
                 # use, but the store runs its statements on the connection it already holds.
                 await session.connection()
                 outcome = dict(await handler(uow))
+        except errors.ConcurrencyError:
+            # Transient ("try again"): not recorded, so a retry of the same command id runs
+            # afresh instead of replaying a refusal forever. The transaction rolls back whole.
+            raise
         except errors.DomainError as err:
             uow.appended.clear()
             rejected = err

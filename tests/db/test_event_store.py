@@ -194,6 +194,70 @@ async def test_rejected_command_is_logged_and_its_retry_is_rejected_again(
     assert await balance(database, seeded.season_id, gov) == 3
 
 
+def versioned_spend(seeded: Seeded, governor_id: str, expected_version: int) -> Any:
+    """A handler whose decision rests on the aggregate being at `expected_version`."""
+
+    async def handle(uow: UnitOfWork) -> Mapping[str, Any]:
+        await uow.append([spend(seeded.season_id, governor_id, expected_version=expected_version)])
+        return {"spent": 1}
+
+    return handle
+
+
+async def test_concurrent_commands_with_one_expected_version_exactly_one_wins(
+    database: Database,
+) -> None:
+    # Through run_command, the path every handler takes (on PostgreSQL the locked, one-statement
+    # insert), not a bare append.
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 5)])  # token aggregate at version 1
+
+    async def attempt(n: int) -> str:
+        try:
+            await run_command(
+                database,
+                versioned_spend(seeded, gov, expected_version=1),
+                command_id=f"discord:{n}",
+                request={"n": n},
+            )
+        except ConcurrencyError:
+            return "conflict"
+        return "won"
+
+    results = await asyncio.gather(*(attempt(n) for n in range(12)))
+    assert sorted(results) == ["conflict"] * 11 + ["won"]
+    assert await balance(database, seeded.season_id, gov) == 4
+    async with database.read_sessions() as s:
+        logged = (await s.execute(select(CommandLogRow.command_id))).scalars().all()
+    assert len(logged) == 1  # the losers' conflicts are transient: not recorded
+    await assert_log_consistent(database, 2)
+
+
+async def test_a_command_that_lost_a_race_runs_again_when_retried(database: Database) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 5)])
+    with pytest.raises(ConcurrencyError):
+        await run_command(
+            database,
+            versioned_spend(seeded, gov, expected_version=0),
+            command_id="discord:7",
+            request={"amount": 1},
+        )
+    async with database.read_sessions() as s:
+        assert await s.get(CommandLogRow, "discord:7") is None
+    result = await run_command(
+        database,
+        versioned_spend(seeded, gov, expected_version=1),
+        command_id="discord:7",
+        request={"amount": 1},
+    )
+    assert not result.replayed and result.outcome == {"spent": 1, "status": "ok"}
+    assert await balance(database, seeded.season_id, gov) == 4
+    await assert_log_consistent(database, 2)
+
+
 async def test_handler_error_after_appending_rolls_back_its_events(database: Database) -> None:
     seeded = await seed_league(database)
     gov = seeded.governor_ids[0]
