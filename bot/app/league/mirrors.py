@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -46,6 +46,16 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def real_changes(enactments: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The enactments that moved a rule: one setting a rule to the value it had changed nothing."""
+    return [e for e in enactments if e["new_value"] != e["old_value"]]
+
+
+def rule_change_count(enactments: Iterable[Mapping[str, Any]]) -> int:
+    """How many `rule.enacted` payloads really changed a rule (the season mirror's count)."""
+    return len(real_changes(enactments))
+
+
 def _simulation(c: dict[str, Any]) -> str:
     lines = [f"Round {c['round']} is in the books."]
     for g in c["games"]:
@@ -71,7 +81,7 @@ def _governance(c: dict[str, Any]) -> str:
     for p in c["resolved"]:
         verdict = "passed" if p["passed"] else "failed"
         lines.append(f"'{p['text']}' {verdict} ({p['yes']} yes, {p['no']} no).")
-    for e in c["enacted"]:
+    for e in real_changes(c["enacted"]):
         lines.append(f"{e['parameter']} is now {e['new_value']} (was {e['old_value']}).")
     return " ".join(lines)
 
@@ -105,14 +115,21 @@ def _season(c: dict[str, Any]) -> str:
     lines = [f"{c['champion']} are champions of {c['season']}."]
     for award in c["awards"]:
         lines.append(f"{award['title']}: {award['name']} ({award['why']}).")
-    lines.append(f"The governors changed {_plural(c['rule_changes'], 'rule')} along the way.")
+    # Prefer the enactments themselves when the context has them: a count of `rule.enacted`
+    # events would include enactments that set a rule to the value it already had.
+    changes = rule_change_count(c["enacted"]) if "enacted" in c else c["rule_changes"]
+    if changes:
+        lines.append(f"The governors changed {_plural(changes, 'rule')} along the way.")
+    else:
+        lines.append("The governors left the rules as they found them.")
     return " ".join(lines)
 
 
 def _league(c: dict[str, Any]) -> str:
     return (
         f"{c['season']} is complete: {_plural(c['games'], 'game')} played, "
-        f"{_plural(c['proposals'], 'proposal')} debated, {c['passed']} passed. "
+        f"{_plural(c['proposals'], 'proposal')} debated, "
+        f"{_plural(c['passed'], 'proposal')} passed. "
         f"The league has now finished {_plural(c['seasons_complete'], 'season')}."
     )
 
