@@ -1,9 +1,19 @@
-"""The built-in mirror writer states only true, computed facts, in plain English."""
+"""Mirror writers: the built-in one states only true, computed facts in plain English; the
+LLM one may add voice, but its text is refused unless it keeps to the same facts."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
+from bot.ai.calls import InMemoryAICallLog
+from bot.ai.llm import LLMClient, OpenAICompatibleDialect, TransportError
+from bot.ai.mirror_writer import LLMMirrorWriter, MirrorRefusedError, accept_mirror_text
+from bot.ai.provider import ProviderError
 from bot.app.league.mirrors import BuiltinMirrorWriter, rule_change_count
 
 WRITER = BuiltinMirrorWriter()
@@ -67,3 +77,121 @@ def test_league_mirror_pluralises_passed_proposals() -> None:
     assert "3 proposals debated, 1 proposal passed." in one
     assert "1 proposal debated, 0 proposals passed." in many
     assert "1 proposals" not in one + many
+
+
+# --- The LLM writer only proposes: its text is validated against the facts ---------------------
+
+SIM_CONTEXT: dict[str, Any] = {
+    "round": 3,
+    "window_id": "0f8c6a52-1d2e-4b7a-9c3d-5e6f7a8b9c0d",
+    "games": [
+        {"winner": "Moths", "loser": "Tides", "winner_score": 83, "loser_score": 78, "margin": 5}
+    ],
+    "top_scorer": {"name": "Ada 2x", "team": "Moths", "points": 31},
+    "leader": {"team": "Moths", "record": "3-0"},
+    "avg": 101.3333,
+}
+SIM_DRAFT = WRITER.write("simulation", SIM_CONTEXT)
+
+
+def test_every_number_in_the_facts_may_be_stated() -> None:
+    text = "Round 3: the Moths (3-0) beat the Tides 83-78; Ada 2x scored 31; games averaged 101.3."
+    assert accept_mirror_text(f"  {text}\n", SIM_CONTEXT, SIM_DRAFT) == text
+
+
+@pytest.mark.parametrize(
+    ("answer", "unknown"),
+    [
+        ("The Moths won by 6.", "6"),
+        ("Ada scored 31 of 1,200 points.", "1200"),
+        ("Averages hit 101.4 a game.", "101.4"),
+        ("Window 52 closed.", "52"),  # digits inside an id are not facts
+    ],
+)
+def test_a_number_not_in_the_facts_is_refused(answer: str, unknown: str) -> None:
+    with pytest.raises(MirrorRefusedError, match=f"numbers not in the facts: {unknown}$"):
+        accept_mirror_text(answer, SIM_CONTEXT, SIM_DRAFT)
+
+
+@pytest.mark.parametrize("answer", ["", "   ", "\u200b\u200b", "```\n```", '""'])
+def test_an_empty_answer_is_refused(answer: str) -> None:
+    with pytest.raises(MirrorRefusedError, match="empty"):
+        accept_mirror_text(answer, SIM_CONTEXT, SIM_DRAFT)
+
+
+def test_an_answer_over_the_length_cap_is_refused() -> None:
+    with pytest.raises(MirrorRefusedError, match="the limit is 40"):
+        accept_mirror_text("The Moths rolled on. " * 3, SIM_CONTEXT, SIM_DRAFT, max_chars=40)
+
+
+def test_mentions_fences_and_quotes_are_cleaned_from_the_answer() -> None:
+    answer = '```text\n"@everyone <@&77> the Moths roll on, @here."\n```'
+    assert accept_mirror_text(answer, SIM_CONTEXT, SIM_DRAFT) == (
+        "everyone @role the Moths roll on, here."
+    )
+
+
+def openai_writer(replies: list[object], timeout_s: float = 5.0) -> LLMMirrorWriter:
+    @dataclass
+    class Scripted:
+        replies: list[object]
+        bodies: list[Mapping[str, Any]] = field(default_factory=list)
+
+        async def post_json(
+            self, url: str, headers: Mapping[str, str], body: Mapping[str, Any], timeout_s: float
+        ) -> tuple[int, dict[str, Any]]:
+            self.bodies.append(body)
+            reply = self.replies.pop(0)
+            if reply == "hang":
+                await asyncio.Event().wait()
+            if isinstance(reply, BaseException):
+                raise reply
+            assert isinstance(reply, tuple)
+            return reply
+
+    client = LLMClient(
+        OpenAICompatibleDialect("http://127.0.0.1:8080/v1"),
+        model="local",
+        transport=Scripted(replies),
+    )
+    return LLMMirrorWriter(client, timeout_s=timeout_s)
+
+
+def chat(text: str) -> tuple[int, dict[str, Any]]:
+    return 200, {"choices": [{"message": {"content": text}}], "usage": {"prompt_tokens": 9}}
+
+
+async def test_the_writer_prompt_carries_the_type_the_facts_and_the_draft() -> None:
+    log = InMemoryAICallLog()
+    writer = openai_writer([chat("The Moths keep rolling: 83-78 over the Tides.")])
+    text = await writer.write("simulation", SIM_CONTEXT, SIM_DRAFT, log=log)
+    assert text == "The Moths keep rolling: 83-78 over the Tides."
+    (call,) = log.calls
+    assert (call.purpose, call.provider, call.ok, call.input_tokens) == (
+        "mirror_polish.simulation",
+        "openai-compatible",
+        True,
+        9,
+    )
+    assert "the round of games just played" in call.prompt
+    assert '"winner_score": 83' in call.prompt and SIM_DRAFT in call.prompt
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        ((500, {"error": "overloaded"}), "HTTP 500"),
+        ((200, {"choices": []}), "unexpected response shape"),
+        (TransportError("reset"), "transport error: reset"),
+        (chat("They won by 40."), "refused mirror: numbers not in the facts: 40"),
+        ("hang", "timed out after 0.05 s"),
+    ],
+)
+async def test_every_failure_is_recorded_and_raised(reply: object, error: str) -> None:
+    log = InMemoryAICallLog()
+    with pytest.raises(ProviderError, match=error):
+        await openai_writer([reply], timeout_s=0.05).write(
+            "simulation", SIM_CONTEXT, SIM_DRAFT, log=log
+        )
+    (call,) = log.calls
+    assert not call.ok and error in (call.error or "")
