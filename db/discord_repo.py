@@ -240,12 +240,18 @@ async def upcoming(db: Database, season_id: str, rounds: int) -> list[tuple[int,
 
 
 async def box_score(
-    db: Database, game_id: str
+    db: Database, league_id: str, game_id: str
 ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-    """A game's row and its hoopers' lines (with hooper and team names), or None."""
+    """A game of `league_id`'s and its hoopers' lines (with hooper and team names); None for
+    an unknown game or one of another league."""
     async with db.read_sessions() as s:
         game = await league_repo.game_row(s, game_id)
         if game is None:
+            return None
+        owner = (
+            await s.execute(select(SeasonRow.league_id).where(SeasonRow.id == game["season_id"]))
+        ).scalar_one_or_none()
+        if owner != league_id:
             return None
         lines = await league_repo.game_box_scores(s, game_id)
         team_names = await league_repo.team_names(s, game["season_id"])

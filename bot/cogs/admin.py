@@ -26,17 +26,15 @@ from bot.cogs import channels
 from bot.cogs.poster import DiscordPoster
 from bot.domain.errors import NotFoundError
 from bot.domain.settings import SETTINGS
-from bot.ui.embeds import clip, embed, pages
+from bot.ui.embeds import clip, pages
 from bot.ui.errors import NOT_ALLOWED
-from bot.ui.items import review_view
 from bot.ui.pagination import send_pages
 from bot.ui.replies import command_id, reply
+from bot.ui.review import NOTHING_FLAGGED, review_page
 from db import discord_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
-
-REVIEW_BATCH = 5  # flagged proposals per review message: one row of buttons each
 
 
 def is_admin(interaction: discord.Interaction[Any]) -> bool:
@@ -62,20 +60,11 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         _, season_id = await self.bot.season(interaction)
         flagged = await discord_repo.flagged_proposals(self.bot.app.db, season_id)
         if not flagged:
-            await reply(interaction, "No proposals are waiting for review.")
+            await reply(interaction, NOTHING_FLAGGED)
             return
-        batch = flagged[:REVIEW_BATCH]
-        result = embed("Proposals awaiting review")
-        lines = [
-            f"**{i}.** {clip(p['text'], 300)}\n`{p['proposal_id']}`" for i, p in enumerate(batch, 1)
-        ]
-        more = len(flagged) - len(batch)
-        if more:
-            lines.append(f"…and {more} more after these.")
-        result.description = "\n".join(lines)
+        shown, view = review_page(flagged, 1)
         # Public in the channel it was asked in, so any admin there can settle it.
-        view = review_view([p["proposal_id"] for p in batch])
-        await reply(interaction, embed=result, view=view, ephemeral=False)
+        await reply(interaction, embed=shown, view=view, ephemeral=False)
 
     @app_commands.command(name="veto")
     @app_commands.describe(proposal="Id of the flagged proposal", reason="Why, shown to players")
@@ -86,8 +75,15 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         reason: app_commands.Range[str, 1, 500],
     ) -> None:
         """Veto a flagged proposal; its author's tokens are refunded."""
+        league = await self.bot.league(interaction)
         out = await self.bot.app.handle(
-            ReviewProposal(proposal, str(interaction.user.id), veto=True, reason=reason),
+            ReviewProposal(
+                proposal,
+                str(interaction.user.id),
+                veto=True,
+                reason=reason,
+                league_id=league.league_id,
+            ),
             command_id=command_id(interaction),
         )
         await reply(interaction, f"Vetoed; {out['refunded']} token(s) refunded to the author.")
@@ -101,8 +97,11 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         reason: app_commands.Range[str, 1, 500],
     ) -> None:
         """Cancel any open proposal; its author's tokens are refunded."""
+        league = await self.bot.league(interaction)
         out = await self.bot.app.handle(
-            AdminCancelProposal(proposal, str(interaction.user.id), reason=reason),
+            AdminCancelProposal(
+                proposal, str(interaction.user.id), reason=reason, league_id=league.league_id
+            ),
             command_id=command_id(interaction),
         )
         await reply(interaction, f"Cancelled; {out['refunded']} token(s) refunded to the author.")

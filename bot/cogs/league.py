@@ -69,7 +69,8 @@ class League(commands.Cog):
     @app_commands.autocomplete(game=game_choices)
     async def game(self, interaction: discord.Interaction[Any], game: str) -> None:
         """Show a game's box score."""
-        found = await discord_repo.box_score(self.bot.app.db, game)
+        league = await self.bot.league(interaction)
+        found = await discord_repo.box_score(self.bot.app.db, league.league_id, game)
         if found is None:
             raise NotFoundError("There is no such game; pick one from the list.")
         row, lines = found

@@ -11,15 +11,15 @@ import discord
 from bot.app.governance.commands import (
     ConfirmProposal,
     DiscardDraft,
-    ReviewProposal,
     SubmitProposal,
 )
 from bot.ui.buttons import ActionButton
-from bot.ui.errors import NOT_ALLOWED, guarded
+from bot.ui.errors import guarded
 from bot.ui.governance import draft_embed, proposal_embed
 from bot.ui.hooper_trades import HooperTradeVoteButton
 from bot.ui.presses import UUID, bot_of, presser_governor_id
-from bot.ui.replies import NO_MENTIONS, command_id, reply
+from bot.ui.replies import command_id, reply
+from bot.ui.review import ReviewButton, ReviewPageButton
 from bot.ui.trades import TradeButton
 
 
@@ -106,56 +106,10 @@ class ReviseModal(discord.ui.Modal, title="Revise your proposal"):
         await reply(interaction, embed=draft_embed(out), view=draft_view(out["draft_id"]))
 
 
-class ReviewButton(
-    ActionButton,
-    template=rf"pw:review:(?P<action>clear|veto):(?P<id>{UUID})",
-):
-    """Clear / Veto under a flagged proposal in `/admin review`; admins only."""
-
-    KIND = "review"
-    LABELS: ClassVar[dict[str, str]] = {"clear": "Clear", "veto": "Veto"}
-    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {
-        "clear": discord.ButtonStyle.success,
-        "veto": discord.ButtonStyle.danger,
-    }
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        member = interaction.user
-        if isinstance(member, discord.Member) and member.guild_permissions.manage_guild:
-            return True
-        await reply(interaction, NOT_ALLOWED)
-        return False
-
-    async def _press(self, interaction: discord.Interaction[Any]) -> None:
-        veto = self.action == "veto"
-        out = await bot_of(interaction).app.handle(
-            ReviewProposal(
-                self.target_id,
-                str(interaction.user.id),
-                veto=veto,
-                reason="Vetoed in review" if veto else "",
-            ),
-            command_id=command_id(interaction),
-        )
-        done = "vetoed (its tokens refunded)" if veto else "cleared for voting"
-        await interaction.response.send_message(
-            f"Proposal `{out['proposal_id']}` {done}.", allowed_mentions=NO_MENTIONS
-        )
-
-
-def review_view(proposal_ids: list[str]) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for row, proposal_id in enumerate(proposal_ids[:5]):  # five rows of buttons at most
-        for action in ("clear", "veto"):
-            item = ReviewButton(action, proposal_id)
-            item.item.row = row
-            view.add_item(item)
-    return view
-
-
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     ProposalDraftButton,
     ReviewButton,
+    ReviewPageButton,
     TradeButton,
     HooperTradeVoteButton,
 )

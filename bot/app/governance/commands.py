@@ -124,6 +124,9 @@ class AdminCancelProposal(Command):
     proposal_id: str
     admin_id: str
     reason: str = ""
+    # The league of the server the admin acts in: a proposal of another league is refused.
+    # None only for trusted in-process callers (the offline runner, tests).
+    league_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class ReviewProposal(Command):
     admin_id: str
     veto: bool
     reason: str = ""
+    league_id: str | None = None  # as for AdminCancelProposal
 
 
 @dataclass(frozen=True)
