@@ -19,9 +19,13 @@ from bot.app.governance.commands import (
     ReviewProposal,
     SetSetting,
 )
+from bot.app.governance.league_admin import (
+    advance_season,
+    run_logged_new_season,
+    run_logged_setup,
+)
 from bot.app.league.outbox import drain
-from bot.app.league.runner import Runner
-from bot.app.league.setup import SetupLeague, StartNewSeason, run_new_season, run_setup
+from bot.app.league.setup import SetupLeague, StartNewSeason
 from bot.cogs import channels
 from bot.cogs.poster import DiscordPoster
 from bot.domain.errors import NotFoundError
@@ -183,9 +187,10 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         db = self.bot.app.db
         league = await discord_repo.guild_league(db, guild.id)
         if league is None:
-            await run_setup(
+            await run_logged_setup(
                 db,
                 SetupLeague(guild_id=str(guild.id), name=guild.name[:100], seed=str(guild.id)),
+                admin_id=str(interaction.user.id),
                 clock=self.bot.app.clock,
             )
             league = await discord_repo.guild_league(db, guild.id)
@@ -211,9 +216,10 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         """Start the next season with the same teams and governors."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         league = await self.bot.league(interaction)
-        out = await run_new_season(
+        out = await run_logged_new_season(
             self.bot.app.db,
             StartNewSeason(league.league_id, carry_rules, replace_unfinished),
+            admin_id=str(interaction.user.id),
             clock=self.bot.app.clock,
             command_id=command_id(interaction),
         )
@@ -226,8 +232,13 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         """Play the season's next round now and post its results."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         league, season_id = await self.bot.season(interaction)
-        runner = Runner(self.bot.app.db, clock=self.bot.app.clock)
-        report = await runner.run_round(season_id)
+        report = await advance_season(
+            self.bot.app.db,
+            season_id,
+            admin_id=str(interaction.user.id),
+            clock=self.bot.app.clock,
+            command_id=command_id(interaction),
+        )
         if report is None:
             await reply(interaction, "There is no round to play: the season is over or busy.")
             return

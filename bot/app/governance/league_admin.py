@@ -1,0 +1,140 @@
+"""An admin setting the league up, starting a new season or playing a round by hand, each
+written to `admin_log` with before and after snapshots. Setup and new seasons are logged in the
+same transaction as the action; a round is several transactions of its own (simulate, govern,
+advance), so playing it by hand is logged once it has been played."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.app.league.runner import RoundReport, Runner
+from bot.app.league.setup import SetupLeague, StartNewSeason, setup_league, start_new_season
+from db import governance_repo as gov_repo
+from db import league_repo
+from db.engine import Database
+from db.event_store import Clock
+from db.uow import UnitOfWork, run_command
+
+
+async def _log(
+    uow: UnitOfWork,
+    *,
+    league_id: str,
+    admin_id: str,
+    action_type: str,
+    target_table: str,
+    target_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    await gov_repo.log_admin_action(
+        uow.session,
+        league_id=league_id,
+        actor_id=admin_id,
+        action_type=action_type,
+        target_table=target_table,
+        target_id=target_id,
+        before=before,
+        after=after,
+        reason=None,
+        at=uow.clock(),
+    )
+
+
+async def run_logged_setup(
+    db: Database, cmd: SetupLeague, *, admin_id: str, clock: Clock
+) -> dict[str, Any]:
+    """Set the guild's league up once (the command id is the guild's, as for `run_setup`)."""
+
+    async def handle(uow: UnitOfWork) -> dict[str, Any]:
+        out = await setup_league(uow, cmd)
+        await _log(
+            uow,
+            league_id=out["league_id"],
+            admin_id=admin_id,
+            action_type="league.setup",
+            target_table="leagues",
+            target_id=out["league_id"],
+            before=None,
+            after={"name": cmd.name, "season_id": out["season_id"], "teams": len(out["team_ids"])},
+        )
+        return out
+
+    result = await run_command(
+        db, handle, command_id=f"setup:{cmd.guild_id}", request=cmd.request(), clock=clock
+    )
+    return result.outcome
+
+
+async def run_logged_new_season(
+    db: Database, cmd: StartNewSeason, *, admin_id: str, clock: Clock, command_id: str
+) -> dict[str, Any]:
+    async def handle(uow: UnitOfWork) -> dict[str, Any]:
+        s = uow.session
+        previous = await league_repo.latest_season(s, cmd.league_id)
+        progress = await league_repo.get_progress(s, previous.season_id) if previous else None
+        out = await start_new_season(uow, cmd)  # refuses when there is no season yet
+        assert previous is not None
+        await _log(
+            uow,
+            league_id=cmd.league_id,
+            admin_id=admin_id,
+            action_type="season.new",
+            target_table="seasons",
+            target_id=out["season_id"],
+            before={
+                "season_id": previous.season_id,
+                "number": previous.number,
+                "phase": progress.phase if progress else None,
+            },
+            after={
+                "season_id": out["season_id"],
+                "number": previous.number + 1,
+                "carry_rules": cmd.carry_rules,
+                "replaced_unfinished": progress is not None and progress.phase != "complete",
+                "governors_carried": out["governors_carried"],
+            },
+        )
+        return out
+
+    result = await run_command(
+        db, handle, command_id=command_id, request=cmd.request(), clock=clock
+    )
+    return result.outcome
+
+
+async def _progress(db: Database, season_id: str) -> dict[str, Any] | None:
+    async with db.read_sessions() as s:
+        found = await league_repo.get_progress(s, season_id)
+    return {"phase": found.phase, "next_round": found.next_round} if found else None
+
+
+async def advance_season(
+    db: Database, season_id: str, *, admin_id: str, clock: Clock, command_id: str
+) -> RoundReport | None:
+    """Play the season's next round now; None (and nothing logged) when there is none to
+    play: the season is over, or another process is playing it."""
+    before = await _progress(db, season_id)
+    report = await Runner(db, clock=clock).run_round(season_id)
+    if report is None:
+        return None
+    after = await _progress(db, season_id) or {}
+    request = {"command": "AdvanceSeason", "season_id": season_id, "round": report.round_number}
+
+    async def handle(uow: UnitOfWork) -> dict[str, Any]:
+        league_id = await gov_repo.season_league(uow.session, season_id)
+        assert league_id is not None  # the round was just played in it
+        await _log(
+            uow,
+            league_id=league_id,
+            admin_id=admin_id,
+            action_type="season.advance",
+            target_table="season_progress",
+            target_id=season_id,
+            before=before,
+            after={**after, "round_played": report.round_number},
+        )
+        return {"round_number": report.round_number}
+
+    await run_command(db, handle, command_id=command_id, request=request, clock=clock)
+    return report
