@@ -103,11 +103,25 @@ async def season_paused(db: Executor, season_id: str) -> bool:
     return bool(dict((await db.execute(query)).scalar_one_or_none() or {}).get("paused"))
 
 
-async def set_season_paused(db: Executor, season_id: str, paused: bool) -> None:
+async def set_season_paused(
+    db: Executor, season_id: str, paused: bool, *, stalled: str | None = None
+) -> None:
+    """Pause or resume; `stalled` is why the runner paused it itself (cleared on resume)."""
     query = select(seasons.c.config).where(seasons.c.id == season_id)
     config = dict((await db.execute(query)).scalar_one_or_none() or {})
     config["paused"] = paused
+    if paused and stalled is not None:
+        config["stalled"] = stalled[:500]
+    elif not paused:
+        config.pop("stalled", None)
     await db.execute(update(seasons).where(seasons.c.id == season_id).values(config=config))
+
+
+async def season_stalled(db: Executor, season_id: str) -> str | None:
+    """Why the runner paused the season (a round step it cannot get past), if it did."""
+    query = select(seasons.c.config).where(seasons.c.id == season_id)
+    reason = dict((await db.execute(query)).scalar_one_or_none() or {}).get("stalled")
+    return str(reason) if reason else None
 
 
 async def latest_season(db: Executor, league_id: str) -> SeasonInfo | None:
@@ -509,22 +523,44 @@ class OutboxMessage:
     kind: str
     target: str
     payload: dict[str, Any]
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
 
 
 async def unsent(
-    db: Executor, league_id: str | None = None, limit: int = 100
+    db: Executor, league_id: str | None = None, limit: int = 100, after_id: int = 0
 ) -> list[OutboxMessage]:
-    query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(limit)
+    """Unsent rows not parked as failed, in queue order, from after `after_id` (rows waiting
+    to be retried included: the drain holds their target back until then)."""
+    query = (
+        select(outbox)
+        .where(outbox.c.sent_at.is_(None), outbox.c.failed_at.is_(None), outbox.c.id > after_id)
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
     if league_id is not None:
         query = query.where(outbox.c.league_id == league_id)
     return [
-        OutboxMessage(r.id, r.league_id, r.key, r.kind, r.target, dict(r.payload))
+        OutboxMessage(
+            r.id,
+            r.league_id,
+            r.key,
+            r.kind,
+            r.target,
+            dict(r.payload),
+            r.attempts,
+            as_utc(r.next_attempt_at),
+        )
         for r in (await db.execute(query)).all()
     ]
 
 
 async def leagues_with_unsent(db: Executor) -> list[str]:
-    query = select(outbox.c.league_id).where(outbox.c.sent_at.is_(None)).distinct()
+    query = (
+        select(outbox.c.league_id)
+        .where(outbox.c.sent_at.is_(None), outbox.c.failed_at.is_(None))
+        .distinct()
+    )
     return sorted((await db.execute(query)).scalars().all())
 
 
@@ -532,8 +568,62 @@ async def mark_sent(db: Executor, message_id: int, at: datetime) -> None:
     await db.execute(
         update(outbox)
         .where(outbox.c.id == message_id, outbox.c.sent_at.is_(None))
-        .values(sent_at=at)
+        .values(sent_at=at, next_attempt_at=None)
     )
+
+
+async def claim_delivery(db: Executor, message_id: int) -> int:
+    """Count one hand-over to the poster, before it is made; return the attempt's number."""
+    await db.execute(
+        update(outbox).where(outbox.c.id == message_id).values(attempts=outbox.c.attempts + 1)
+    )
+    query = select(outbox.c.attempts).where(outbox.c.id == message_id)
+    return int((await db.execute(query)).scalar_one())
+
+
+async def record_failed_delivery(
+    db: Executor,
+    message_id: int,
+    error: str,
+    *,
+    retry_at: datetime | None,
+    parked_at: datetime | None,
+    uncount: bool = False,
+) -> None:
+    """A hand-over that failed: its error, and when to try again or that it is parked.
+    `uncount`: the poster sent nothing, so the claimed attempt is taken back."""
+    values: dict[str, Any] = {
+        "last_error": error[:500],
+        "next_attempt_at": retry_at,
+        "failed_at": parked_at,
+    }
+    if uncount:
+        values["attempts"] = outbox.c.attempts - 1
+    await db.execute(update(outbox).where(outbox.c.id == message_id).values(**values))
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedMessage:
+    id: int
+    league_id: str
+    key: str
+    target: str
+    attempts: int
+    last_error: str | None
+    failed_at: datetime | None
+
+
+async def parked(db: Executor, league_id: str | None = None) -> list[ParkedMessage]:
+    """Rows the outbox gave up on: never sent, kept for an operator to look at."""
+    query = select(outbox).where(outbox.c.failed_at.is_not(None)).order_by(outbox.c.id)
+    if league_id is not None:
+        query = query.where(outbox.c.league_id == league_id)
+    return [
+        ParkedMessage(
+            r.id, r.league_id, r.key, r.target, r.attempts, r.last_error, as_utc(r.failed_at)
+        )
+        for r in (await db.execute(query)).all()
+    ]
 
 
 # --- Progress -------------------------------------------------------------------------------------
@@ -592,8 +682,8 @@ async def update_progress(db: Executor, season_id: str, values: Mapping[str, Any
 
 async def check_league(db: Executor) -> list[str]:
     """Every scheduled game of a finished round played exactly once, each result on the
-    schedule, stored standings equal to the results, no duplicate outbox keys, lifetime hooper
-    stats equal to the box scores."""
+    schedule, stored standings equal to the results, no duplicate outbox keys, no outbox
+    message parked as undeliverable, lifetime hooper stats equal to the box scores."""
     problems: list[str] = []
     for p in [_progress(r) for r in (await db.execute(select(progress))).all()]:
         slots = (
@@ -645,6 +735,11 @@ async def check_league(db: Executor) -> list[str]:
         )
     ).all()
     problems += [f"outbox key {k} queued more than once" for (k,) in dupes]
+    problems += [
+        f"outbox message {m.key} (to {m.target}) parked unsent after {m.attempts} attempts: "
+        f"{m.last_error}"
+        for m in await parked(db)
+    ]
     sums = (
         await db.execute(
             select(

@@ -628,6 +628,13 @@ class OutboxRow(Base):
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Delivery bookkeeping (migration 0005): each hand-over to the poster is counted before it
+    # is made; a failed one records its error and when to try again; a row that keeps failing
+    # is parked (`failed_at`), never sent, and reported by `pinwheel verify`.
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SeasonProgressRow(Base):

@@ -61,15 +61,20 @@ class Background(commands.Cog):
             await asyncio.sleep(POLL_SECONDS)
 
     async def post_outbox(self) -> int:
+        """Drain each served league's outbox; one league's failure never stops the others
+        (a failing row is retried or parked by the drain itself)."""
         posted = 0
         for guild in self.bot.guilds:
-            league = await discord_repo.guild_league(self.bot.app.db, guild.id)
-            if league is None:
-                continue
-            poster = DiscordPoster(self.bot, league.league_id)
-            posted += await drain(
-                self.bot.app.db, poster, league_id=league.league_id, clock=self.bot.app.clock
-            )
+            try:
+                league = await discord_repo.guild_league(self.bot.app.db, guild.id)
+                if league is None:
+                    continue
+                poster = DiscordPoster(self.bot, league.league_id)
+                posted += await drain(
+                    self.bot.app.db, poster, league_id=league.league_id, clock=self.bot.app.clock
+                )
+            except Exception:
+                log.exception("Posting the outbox of guild %s failed; retried next wake", guild.id)
         return posted
 
 

@@ -1,6 +1,7 @@
 """Posting the outbox to Discord: one poster per league, sending each message to its bound
 channel, or a private mirror by DM to its governor unless they opted out. Mentions are off:
-outbox text quotes players."""
+outbox text quotes players. A channel that is not there yet raises `NotDelivered`, so the row
+stays unsent and is posted once `/admin setup` binds it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.app.league.outbox import NotDelivered
 from bot.cogs import channels
 from bot.ui.embeds import clip
 from bot.ui.replies import NO_MENTIONS
@@ -43,18 +45,22 @@ class DiscordPoster:
             await self._direct(target.removeprefix(DM_PREFIX), text, key)
             return
         channel = await self._channel(target)
-        if channel is None:
-            log.warning(
-                "No channel for %s in league %s; %s not posted", target, self.league_id, key
-            )
-            return
+        # discord.py 2.7 sends a nonce with enforce_nonce: Discord drops a repeat of this key
+        # within its deduplication window (a retry after a crash between post and mark).
         await channel.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce(key))
 
-    async def _channel(self, target: str) -> discord.TextChannel | None:
+    async def _channel(self, target: str) -> discord.TextChannel:
+        """The bound channel; `NotDelivered` (the outbox keeps the row and retries) when the
+        guild is not in the cache or no channel is bound for the target yet."""
         guild_id = await discord_repo.league_guild(self.bot.app.db, self.league_id)
         guild = self.bot.get_guild(guild_id) if guild_id else None
-        bound = channels.find(guild) if guild else None
-        return bound.for_target(target) if bound else None
+        if guild is None:
+            raise NotDelivered(f"league {self.league_id}: its guild is not in the cache")
+        bound = channels.find(guild)
+        channel = bound.for_target(target) if bound else None
+        if channel is None:
+            raise NotDelivered(f"league {self.league_id}: no channel bound for {target}")
+        return channel
 
     async def _direct(self, governor_id: str, text: str, key: str) -> None:
         user_id = await discord_repo.private_mirror_recipient(self.bot.app.db, governor_id)

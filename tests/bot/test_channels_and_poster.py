@@ -3,12 +3,18 @@ to private DMs (respecting opt-outs), through SimCord."""
 
 from __future__ import annotations
 
-import discord
-from sqlalchemy import insert
+from datetime import UTC, datetime
 
+import discord
+import pytest
+from sqlalchemy import insert, select, update
+
+from bot.app.league.offline import JumpClock
+from bot.app.league.outbox import NOT_DELIVERED_RETRY, NotDelivered, drain
 from bot.cogs import channels
 from bot.cogs.poster import DiscordPoster
-from db.tables import GovernorPreferencesRow
+from db import league_repo
+from db.tables import GovernorPreferencesRow, LeagueRow, OutboxRow
 from tests.bot.conftest import World
 from tests.bot.test_governance_cogs import governor, join
 
@@ -75,3 +81,48 @@ async def test_private_mirrors_reach_only_their_governor_and_not_those_who_opted
     assert [m.content for m in world.alice.user.dm_channel.history()] == ["You voted yes 3x."]
     assert world.bob.user.dm_channel.history() == []
     assert world.admin.user.dm_channel.history() == []
+
+
+async def test_a_post_with_no_channel_bound_stays_unsent_and_goes_out_once_bound(
+    world: World,
+) -> None:
+    db, league_id = world.league.db, world.league.seeded.league_id
+    clock = JumpClock(datetime.now(UTC))
+    async with db.sessions() as s, s.begin():
+        await league_repo.enqueue(
+            s,
+            league_id=league_id,
+            key="round:1:results",
+            kind="results",
+            target="results",
+            payload={"text": "Team 0 won"},
+            at=clock(),
+        )
+    poster = DiscordPoster(world.env.bot, league_id)
+
+    assert await drain(db, poster, league_id=league_id, clock=clock) == 0
+    async with db.read_sessions() as s:
+        row = (
+            await s.execute(select(OutboxRow).where(OutboxRow.key == "round:1:results"))
+        ).scalar_one()
+    assert row.sent_at is None and row.failed_at is None and "no channel" in (row.last_error or "")
+
+    await channels.ensure(bot_guild(world), TEAMS)  # /admin setup binds the channels
+    clock.jump_to(clock() + NOT_DELIVERED_RETRY)
+    assert await drain(db, poster, league_id=league_id, clock=clock) >= 1
+    (results,) = [c for c in world.guild.channels.values() if c.name == "results"]
+    assert [m.content for m in results.history()] == ["Team 0 won"]
+
+
+async def test_a_league_whose_guild_is_not_in_the_cache_is_not_delivered(world: World) -> None:
+    await channels.ensure(bot_guild(world), TEAMS)
+    async with world.league.db.sessions() as s, s.begin():
+        await s.execute(
+            update(LeagueRow)
+            .where(LeagueRow.id == world.league.seeded.league_id)
+            .values(guild_id="424242")
+        )
+    poster = DiscordPoster(world.env.bot, world.league.seeded.league_id)
+
+    with pytest.raises(NotDelivered, match="not in the cache"):
+        await poster.post("round:1:results", "results", "results", {"text": "Team 0 won"})

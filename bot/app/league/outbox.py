@@ -1,18 +1,36 @@
 """Draining the outbox through a poster.
 
 Rows are written by the runner's steps in the same transaction as what they report. Draining
-posts each unsent row and then marks it sent. A crash between the post and the mark posts that
-row again on restart, so a poster must be idempotent per key: the console poster remembers the
-keys it printed, the Discord poster sends the key as the message nonce (Discord drops a second
-message with the same nonce).
+hands each unsent row to the poster and then marks it sent. Before the hand-over the row's
+`attempts` is counted in its own commit, so every try is on record even if the process dies.
+
+Delivery is at least once: a crash between a post and its mark hands that row over again on
+restart. A poster must therefore drop a repeat per key as far as it can: the console poster
+remembers the keys it printed (in memory, for the life of the process); the Discord poster
+sends a nonce derived from the key, which discord.py 2.7 sends with `enforce_nonce`, so Discord
+itself drops a repeat within its deduplication window (minutes, not forever).
+
+Failures never block other leagues, nor other channels of the same league:
+
+- `NotDelivered` (the poster knows nothing went out: no channel bound yet, the guild not in the
+  cache) leaves the row unsent, uncounted, and retried after `NOT_DELIVERED_RETRY`.
+- Any other error counts as a failed attempt, backed off exponentially (`RETRY_BASE` doubling
+  up to `RETRY_MAX`); after `MAX_POST_ATTEMPTS` the row is parked: `failed_at` set, never sent,
+  logged as an error and reported by `pinwheel verify`.
+
+A row waiting to be retried holds back the later rows of the same target (channel or DM), so a
+channel never shows a round's mirror before its results; once the row is sent or parked the
+target flows again. Other targets and other leagues keep flowing meanwhile.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from datetime import datetime, timedelta
+from typing import Any, Literal, TextIO
 
 from bot.app.league.locks import advisory_lock
 from bot.app.ports import Poster
@@ -20,11 +38,29 @@ from db import league_repo as repo
 from db.engine import Database
 from db.event_store import Clock, utc_now
 
+logger = logging.getLogger(__name__)
+
 Hook = Callable[[str], None]
+Delivery = Literal["posted", "retry", "parked"]
+
+MAX_POST_ATTEMPTS = 5  # failed hand-overs before a row is parked as undeliverable
+RETRY_BASE = timedelta(seconds=30)  # after the first failure; doubles with each one after
+RETRY_MAX = timedelta(hours=1)
+NOT_DELIVERED_RETRY = timedelta(minutes=1)  # a destination that is not there yet
+
+
+class NotDelivered(Exception):
+    """Raised by a poster that positively sent nothing and expects the destination to appear
+    (no channel bound yet, the guild not in the cache): the row is retried, never parked."""
 
 
 def _no_hook(_: str) -> None:
     return None
+
+
+def retry_delay(failures: int) -> timedelta:
+    """How long to wait after the `failures`-th failed attempt."""
+    return min(RETRY_BASE * (1 << min(max(failures - 1, 0), 16)), RETRY_MAX)
 
 
 async def drain(
@@ -35,18 +71,22 @@ async def drain(
     clock: Clock = utc_now,
     hook: Hook = _no_hook,
 ) -> int:
-    """Post every unsent message in queue order; return how many were posted.
+    """Hand every unsent message to the poster in queue order; return how many were posted.
 
     On PostgreSQL one process drains a league at a time (an advisory lock; a process that
     finds it taken posts nothing), so two bot processes never hand one row to their posters
-    at once. A crash between a post and its mark still hands that row over again.
+    at once. One league's failure never stops the others.
     """
     if league_id is None:
         async with db.read_sessions() as s:
             leagues = await repo.leagues_with_unsent(s)
-        return sum(
-            [await drain(db, poster, league_id=lg, clock=clock, hook=hook) for lg in leagues]
-        )
+        posted = 0
+        for lg in leagues:
+            try:
+                posted += await drain(db, poster, league_id=lg, clock=clock, hook=hook)
+            except Exception:
+                logger.exception("league %s: draining the outbox failed; retried next time", lg)
+        return posted
     async with advisory_lock(db, f"pinwheel-outbox:{league_id}") as held:
         if not held:
             return 0
@@ -54,22 +94,83 @@ async def drain(
 
 
 async def _drain(db: Database, poster: Poster, league_id: str, clock: Clock, hook: Hook) -> int:
-    posted = 0
+    """One pass over the league's unsent rows (a failing row is not retried in this pass)."""
+    posted, after_id = 0, 0
+    held_back: set[str] = set()  # targets with an earlier row still waiting
     while True:
         async with db.read_sessions() as s:
-            batch = await repo.unsent(s, league_id)
+            batch = await repo.unsent(s, league_id, after_id=after_id)
         if not batch:
             return posted
         for message in batch:
-            await poster.post(message.key, message.kind, message.target, message.payload)
-            hook("posting")
-            async with db.sessions() as s, s.begin():
-                await repo.mark_sent(s, message.id, clock())
-            posted += 1
+            after_id = message.id
+            now = clock()
+            if message.target in held_back or (
+                message.next_attempt_at is not None and message.next_attempt_at > now
+            ):
+                held_back.add(message.target)
+                continue
+            result = await _deliver(db, poster, message, now)
+            if result == "posted":
+                hook("posting")
+                async with db.sessions() as s, s.begin():
+                    await repo.mark_sent(s, message.id, clock())
+                posted += 1
+            elif result == "retry":
+                held_back.add(message.target)
+            # "parked": the rows after it on its target go on at once.
+
+
+async def _deliver(
+    db: Database, poster: Poster, message: repo.OutboxMessage, now: datetime
+) -> Delivery:
+    """Claim one attempt and hand the row over; on failure record it."""
+    async with db.sessions() as s, s.begin():
+        attempt = await repo.claim_delivery(s, message.id)
+    try:
+        await poster.post(message.key, message.kind, message.target, message.payload)
+    except NotDelivered as err:
+        logger.info("outbox %s not delivered yet (%s); retrying", message.key, err)
+        async with db.sessions() as s, s.begin():
+            await repo.record_failed_delivery(
+                s,
+                message.id,
+                f"not delivered: {err}",
+                retry_at=now + NOT_DELIVERED_RETRY,
+                parked_at=None,
+                uncount=True,
+            )
+        return "retry"
+    except Exception as err:
+        failed = f"{type(err).__name__}: {err}"
+        parked = attempt >= MAX_POST_ATTEMPTS
+        if parked:
+            logger.error(
+                "outbox %s to %s parked unsent after %s attempts: %s",
+                message.key,
+                message.target,
+                attempt,
+                failed,
+            )
+        else:
+            logger.warning(
+                "outbox %s attempt %s failed (%s); retrying", message.key, attempt, failed
+            )
+        async with db.sessions() as s, s.begin():
+            await repo.record_failed_delivery(
+                s,
+                message.id,
+                failed,
+                retry_at=None if parked else now + retry_delay(attempt),
+                parked_at=now if parked else None,
+            )
+        return "parked" if parked else "retry"
+    return "posted"
 
 
 class ConsolePoster:
-    """Prints each message to a stream (the offline mode's channels), once per key."""
+    """Prints each message to a stream (the offline mode's channels), once per key for the
+    life of the process (a restart after a crash mid-drain may print one message again)."""
 
     def __init__(self, stream: TextIO | None = None, *, as_json: bool = False) -> None:
         self.stream = stream or sys.stdout
