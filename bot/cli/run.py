@@ -42,7 +42,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _offline(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app.league.offline import play
+    from bot.app.league.offline import SeasonStalledError, play
     from bot.app.league.outbox import ConsolePoster
     from bot.cli.db import open_database
     from db.migrate import upgrade
@@ -59,6 +59,9 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
             seasons=1 if args.fast else None,
             round_minutes=None if args.fast else args.round_minutes,
         )
+    except SeasonStalledError as err:
+        print(f"stopped: {err}", file=sys.stderr)
+        return 1
     finally:
         await db.dispose()
     for s in summaries:

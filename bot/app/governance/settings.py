@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.app.governance.commands import SetNotifications, SetSetting
+from bot.app.league.control import CADENCE_KEY, reschedule_league
 from bot.domain.errors import NotFoundError
 from bot.domain.settings import SETTINGS
 from db import governance_repo as repo
@@ -23,6 +24,9 @@ async def set_setting(uow: UnitOfWork, cmd: SetSetting) -> dict[str, Any]:
     await league_repo.set_setting(
         uow.session, cmd.league_id, cmd.key, json.dumps(value), spec.category, spec.description
     )
+    if cmd.key == CADENCE_KEY and value != before:
+        # The next round moves with the cadence (manual stops it; minutes start the clock).
+        await reschedule_league(uow.session, cmd.league_id, uow.clock())
     await repo.log_admin_action(
         uow.session,
         league_id=cmd.league_id,

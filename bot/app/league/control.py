@@ -7,6 +7,7 @@ one interval from now. Setup starts a season at once, so `start` ensures it is n
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.app.governance.commands import ControlSeason
@@ -14,7 +15,10 @@ from bot.app.league.setup import round_interval
 from bot.domain.errors import ConflictError, NotFoundError
 from db import governance_repo as gov_repo
 from db import league_repo as repo
+from db.league_repo import Executor
 from db.uow import UnitOfWork
+
+CADENCE_KEY = "schedule.round_interval_minutes"
 
 
 async def control_season(uow: UnitOfWork, cmd: ControlSeason) -> dict[str, Any]:
@@ -54,3 +58,18 @@ async def control_season(uow: UnitOfWork, cmd: ControlSeason) -> dict[str, Any]:
         at=uow.clock(),
     )
     return {"action": cmd.action, "was_paused": paused, "next_due_at": due}
+
+
+async def reschedule_league(db: Executor, league_id: str, now: datetime) -> list[str]:
+    """After the round interval changed: each unfinished, unpaused season of the league has
+    its next round due one new interval from now, or not at all when rounds are manual.
+    Runs in the transaction that stores the setting. Returns the seasons rescheduled."""
+    interval = round_interval(await gov_repo.league_settings(db, league_id))
+    moved = []
+    for p in await repo.active_progress(db):
+        if p.league_id != league_id or await repo.season_paused(db, p.season_id):
+            continue  # a paused season gets its due time when it is resumed
+        due = now + interval if interval is not None else None
+        await repo.update_progress(db, p.season_id, {"next_due_at": due})
+        moved.append(p.season_id)
+    return moved

@@ -32,6 +32,10 @@ from db.tables import MirrorRow
 OFFLINE_GUILD = "offline"
 
 
+class SeasonStalledError(RuntimeError):
+    """The offline season is paused (a round step was rejected) and nobody can resume it."""
+
+
 class JumpClock:
     """A clock that stands still until told to jump (the `--fast` mode's time)."""
 
@@ -122,11 +126,20 @@ async def play(
             await scripted.act(season_id)
             async with db.read_sessions() as s:
                 progress = await repo.get_progress(s, season_id)
+                paused = await repo.season_paused(s, season_id)
+                stalled = await repo.season_stalled(s, season_id)
             if progress is None or progress.phase == "complete":
                 break
+            if paused:
+                # Offline nobody can resume it: stop rather than wait or spin for ever.
+                raise SeasonStalledError(
+                    f"Season {season_id} cannot go on: "
+                    + (stalled or "it is paused")
+                    + ". Nothing more will be played; see the log above."
+                )
             due = progress.next_due_at
             if due is None:  # manual cadence: offline nobody presses the button; play on
-                await runner.run_round(season_id)
+                await runner.play_round(season_id, due_only=False)
             elif jump is not None:
                 jump.jump_to(due)
                 await runner.tick()
@@ -195,4 +208,12 @@ async def summarize(db: Database, season_id: str) -> SeasonSummary:
     )
 
 
-__all__ = ["CollectingPoster", "JumpClock", "SeasonSummary", "ensure_league", "play", "summarize"]
+__all__ = [
+    "CollectingPoster",
+    "JumpClock",
+    "SeasonStalledError",
+    "SeasonSummary",
+    "ensure_league",
+    "play",
+    "summarize",
+]

@@ -18,14 +18,13 @@ from typing import Any
 
 from bot.app.league.govern import govern_round
 from bot.app.league.locks import advisory_lock
-from bot.app.league.mirror_polish import polish_mirrors
 from bot.app.league.mirrors import MirrorWriter
 from bot.app.league.outbox import drain
 from bot.app.league.phases import advance_round
 from bot.app.league.simulate import simulate_round
 from bot.app.league.steps import StepContext, step_id
 from bot.app.ports import Poster
-from bot.domain.errors import DomainError
+from bot.domain.errors import ConcurrencyError, DomainError
 from db import league_repo as repo
 from db.engine import Database
 from db.event_store import Clock, utc_now
@@ -39,6 +38,14 @@ STEPS = ("simulate", "govern", "advance")
 
 def _no_hook(_: str) -> None:
     return None
+
+
+class StepRejectedError(DomainError):
+    """A round step whose command is recorded as rejected (replaying it rejects it again)."""
+
+    def __init__(self, command_id: str, error: DomainError) -> None:
+        super().__init__(str(error))
+        self.command_id, self.error = command_id, error
 
 
 @dataclass
@@ -84,11 +91,7 @@ class Runner:
         reports = []
         for p in await self.due():
             try:
-                report = await self.run_round(p.season_id)
-            except DomainError:
-                # A step recorded as rejected: retrying cannot change it; an admin must look.
-                logger.exception("season %s: a round step was rejected", p.season_id)
-                continue
+                report = await self.play_round(p.season_id, due_only=True)
             except Exception:
                 # One league's failure must not stop the others; its steps retry next tick.
                 logger.exception("season %s: round failed; it resumes next tick", p.season_id)
@@ -97,10 +100,38 @@ class Runner:
                 reports.append(report)
         return reports
 
-    async def run_round(self, season_id: str) -> RoundReport | None:
-        """Play the season's next round (due or not: manual cadence calls this directly).
+    async def play_round(self, season_id: str, *, due_only: bool) -> RoundReport | None:
+        """`run_round`, except that a step recorded as rejected stalls the season (see
+        `stall`) instead of raising: the background loop and the offline mode call this."""
+        try:
+            return await self.run_round(season_id, due_only=due_only)
+        except StepRejectedError as err:
+            if isinstance(err.error, ConcurrencyError):
+                # Transient (another writer got there first): the next tick tries again.
+                logger.warning("%s lost a race (%s); retried next tick", err.command_id, err)
+                return None
+            await self.stall(season_id, f"{err.command_id} was rejected: {err}")
+            return None
 
-        None when another process holds the league or the season is complete.
+    async def stall(self, season_id: str, reason: str) -> None:
+        """Pause a season whose round cannot go on (a step recorded as rejected replays the
+        same rejection for ever), with the reason kept in its config and logged once. It is
+        no longer due, so no loop retries it; `/admin season resume` makes it due again."""
+        async with self.db.sessions() as s, s.begin():
+            await repo.set_season_paused(s, season_id, True, stalled=reason)
+            await repo.update_progress(s, season_id, {"next_due_at": None})
+        logger.error(
+            "season %s stalled and paused until an admin resumes it: %s", season_id, reason
+        )
+
+    async def run_round(self, season_id: str, *, due_only: bool = False) -> RoundReport | None:
+        """Play the season's next round. `due_only` (the background loop): only if it is due
+        now, decided again under the league lock, so a round another runner just finished
+        does not make this one play the following round early. Without it (an admin's
+        "advance", manual cadence) the round is played whenever asked.
+
+        None when another process holds the league, the round is not due (`due_only`) or the
+        season is complete. Raises `StepRejectedError` when a step is recorded as rejected.
         """
         async with self.db.read_sessions() as s:
             progress = await repo.get_progress(s, season_id)
@@ -113,6 +144,8 @@ class Runner:
                 progress = await repo.get_progress(s, season_id)
             if progress is None or progress.phase == "complete":
                 return None
+            if due_only and (progress.next_due_at is None or progress.next_due_at > self.clock()):
+                return None
             report = RoundReport(season_id, progress.next_round)
             ctx = StepContext(
                 season_id, progress.league_id, progress.next_round, self.hook, self.writer
@@ -124,9 +157,6 @@ class Runner:
             ):
                 await self._step(report, ctx, step, handler)
                 self.hook(after)
-            # Mirror polish (bot/app/league/mirror_polish.py): the steps have committed; an
-            # optional LLM retells their mirrors before the drain. A no-op without an LLM.
-            await polish_mirrors(self.db, progress.league_id, self.clock)
             if self.poster is not None:
                 report.posted = await self.drain(progress.league_id)
             return report
@@ -139,13 +169,16 @@ class Runner:
         handler: Callable[[UnitOfWork, StepContext], Awaitable[dict[str, Any]]],
     ) -> None:
         command_id = step_id(ctx.season_id, ctx.round_number, step)
-        result = await run_command(
-            self.db,
-            lambda uow: handler(uow, ctx),
-            command_id=command_id,
-            request={"step": step, "season_id": ctx.season_id, "round": ctx.round_number},
-            clock=self.clock,
-        )
+        try:
+            result = await run_command(
+                self.db,
+                lambda uow: handler(uow, ctx),
+                command_id=command_id,
+                request={"step": step, "season_id": ctx.season_id, "round": ctx.round_number},
+                clock=self.clock,
+            )
+        except DomainError as err:
+            raise StepRejectedError(command_id, err) from err
         report.outcomes[step] = result.outcome
         if not result.replayed:
             report.ran.append(step)
