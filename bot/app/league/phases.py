@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app.league import awards
-from bot.app.league.govern import open_next_window
+from bot.app.league.govern import close_and_report, open_next_window
 from bot.app.league.mirrors import MirrorSpec, publish
 from bot.app.league.setup import round_interval
 from bot.app.league.steps import (
@@ -17,6 +17,7 @@ from bot.app.league.steps import (
 )
 from bot.app.levers.commands import ExpireEffects
 from bot.app.levers.effects import expire_effects
+from bot.domain.governance import Window
 from bot.domain.playoffs import Bracket, pending_games, record_game, start_bracket
 from bot.domain.rules import RuleSet
 from bot.domain.schedule import ScheduledGame, all_games, round_robin
@@ -260,11 +261,7 @@ async def _crown(uow: UnitOfWork, ctx: StepContext, champion: str) -> dict[str, 
         now,
         ctx.writer,
     )
-    # The window open now (the govern step always opens the next) becomes the offseason's:
-    # governance goes on, with no games, until it closes.
-    if await gov_repo.open_window(s, ctx.season_id) is None:
-        await open_next_window(uow, ctx, ctx.round_number + 1, "offseason")
-    rules = await gov_repo.current_rules(s, ctx.season_id)
+    offseason = await _open_offseason(uow, ctx)
     await publish(
         s,
         MirrorSpec(
@@ -272,13 +269,35 @@ async def _crown(uow: UnitOfWork, ctx: StepContext, champion: str) -> dict[str, 
             f"mirror:offseason:{ctx.season_id}",
             ctx.season_id,
             ctx.league_id,
-            {"season": season.name if season else "the season", "rounds": rules.rounds_per_window},
+            {
+                "season": season.name if season else "the season",
+                "rounds": offseason.closes_after_round - offseason.round_number + 1,
+            },
             round_number=ctx.round_number,
         ),
         now,
         ctx.writer,
     )
     return {"awards": found}
+
+
+async def _open_offseason(uow: UnitOfWork, ctx: StepContext) -> Window:
+    """The offseason's own window: governance only, its rounds all after the crowning.
+
+    A window that spans games already played (the crowning came mid-window) is closed and
+    tallied now, and a fresh one opened from the next round. A window the govern step has
+    just opened for the next round has no games in it: it is the offseason window as it is.
+    """
+    s, first = uow.session, ctx.round_number + 1
+    current = await gov_repo.open_window(s, ctx.season_id)
+    if current is not None and current.round_number < first:
+        await close_and_report(uow, ctx, current.window_id)
+        current = None
+    if current is None:
+        await open_next_window(uow, ctx, first, "offseason")
+        current = await gov_repo.open_window(s, ctx.season_id)
+    assert current is not None
+    return current
 
 
 async def _complete(uow: UnitOfWork, ctx: StepContext) -> None:
