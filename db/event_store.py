@@ -20,6 +20,7 @@ import orjson
 from sqlalchemy import (
     String,
     TypeDecorator,
+    any_,
     bindparam,
     func,
     insert,
@@ -30,12 +31,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.errors import CommandConflictError, ConcurrencyError
 from bot.domain.events import EVENT_TYPES, NewEvent, StoredEvent, payload_class, upcast
-from db.projections import TableBinding, apply_inline, checkpoint_table
+from db.projections import TableBinding, apply_inline, checkpoint_table, checkpoints_at
 from db.tables import CommandLogRow, EventLogHeadRow, GovernanceEventRow, table_of
 
 Clock = Callable[[], datetime]
@@ -105,18 +105,20 @@ class EventStore:
                 await conn.execute(_LOCK)
             self._locked = True
 
-    async def _reserve(self, count: int) -> int:
-        """Advance the head by `count`; return the first sequence number reserved."""
+    async def _reserve(self, count: int) -> tuple[int, int | None]:
+        """Advance the head by `count`; return the first sequence number reserved and, on
+        PostgreSQL, how many projection checkpoints the same statement moved."""
         conn = await self._conn()
-        # On PostgreSQL this UPDATE takes the head's row lock if `lock()` has not already.
+        # SQLite: the transaction's BEGIN IMMEDIATE holds the lock. PostgreSQL: `append` took
+        # the head's row lock before this statement.
         self._locked = True
         if conn.dialect.name == "postgresql":
             # One round trip also moves the projections' checkpoints to the new head.
             params = {"count": count, "ck_names": self._checkpoint_names}
-            new_head = (await conn.execute(_PG_RESERVE, params)).scalar_one()
-        else:
-            new_head = (await conn.execute(_RESERVE, {"count": count})).scalar_one()
-        return int(new_head) - count + 1
+            new_head, moved = (await conn.execute(_PG_RESERVE, params)).one()
+            return int(new_head) - count + 1, int(moved)
+        new_head = (await conn.execute(_RESERVE, {"count": count})).scalar_one()
+        return int(new_head) - count + 1, None
 
     async def recorded(self, command_id: str, req_hash: str) -> CommandRecord | None:
         """The stored outcome of `command_id`, None if new; refuses a different request."""
@@ -180,33 +182,46 @@ class EventStore:
             return []
         now = self._clock()
         conn = await self._conn()
-        if len(events) == 1 and self._locked and conn.dialect.name == "postgresql":
-            stored = [await self._reserve_and_insert_one(conn, events[0], command_id, now)]
+        moved: int | None
+        if conn.dialect.name == "postgresql":
+            # The lock in a statement of its own: every statement after it reads all that was
+            # committed before it got the lock. A statement that waited for the lock itself
+            # would read versions and checkpoints from the snapshot it took before the wait.
+            await self.lock()
+        if len(events) == 1 and conn.dialect.name == "postgresql":
+            stored_one, moved = await self._reserve_and_insert_one(conn, events[0], command_id, now)
+            stored = [stored_one]
         elif len(events) == 1:
-            first = await self._reserve(1)
+            first, moved = await self._reserve(1)
             stored = [await self._insert_one(conn, events[0], first, command_id, now)]
         else:
-            first = await self._reserve(len(events))
+            first, moved = await self._reserve(len(events))
             stored = await self._insert_batch(conn, events, first, command_id, now)
-        await apply_inline(
-            conn, self._projections, stored, checkpoints_written=conn.dialect.name == "postgresql"
-        )
+        advanced: set[str] | None = None
+        if moved is not None:  # PostgreSQL moved the checkpoints while reserving
+            names = self._checkpoint_names
+            first_seq, last_seq = stored[0].sequence_number, stored[-1].sequence_number
+            advanced = (
+                set(names)
+                if moved == len(names)
+                else await checkpoints_at(conn, names, first_seq, last_seq)
+            )
+        await apply_inline(conn, self._projections, stored, advanced=advanced)
         return stored
 
     async def _reserve_and_insert_one(
         self, conn: AsyncConnection, new: NewEvent, command_id: str | None, now: datetime
-    ) -> StoredEvent:
+    ) -> tuple[StoredEvent, int]:
         # PostgreSQL, with the head already locked by `lock()`: reserve the sequence number,
-        # take the aggregate version and insert in one statement (a round trip is most of its
-        # cost). Only under the lock: a statement that waited for the lock itself would still
-        # read versions from the snapshot taken before the wait, and miss a concurrent commit.
+        # take the aggregate version, insert and move the checkpoints in one statement (a round
+        # trip is most of its cost). Only under the lock (see `append`).
         draft = _stored(new, 0, 0, command_id, now)
         values = {f"e_{k}": v for k, v in _row(draft).items() if k not in _ASSIGNED}
         values["v_type"], values["v_id"] = new.aggregate_type, new.aggregate_id
         values["ck_names"] = self._checkpoint_names
-        sequence, version = (await conn.execute(_RESERVE_AND_INSERT_ONE, values)).one()
+        sequence, version, moved = (await conn.execute(_RESERVE_AND_INSERT_ONE, values)).one()
         _check_version(new, version - 1)
-        return draft._replace(sequence_number=sequence, aggregate_version=version)
+        return draft._replace(sequence_number=sequence, aggregate_version=version), int(moved)
 
     async def _insert_one(
         self,
@@ -298,22 +313,30 @@ def _reserved(count: Any) -> Any:
     )
 
 
-def _checkpoints_to(reserved: Any) -> Any:
-    """CTE (PostgreSQL): move the checkpoints named in `ck_names` to the reserved head, in the
-    same transaction as the projections they describe."""
-    names = select(
-        func.unnest(bindparam("ck_names", type_=ARRAY(String))).label("name"),
-        reserved.c.last_sequence,
+def _checkpoints_to(reserved: Any, count: Any) -> Any:
+    """CTE (PostgreSQL): move to the reserved head those checkpoints named in `ck_names` that
+    stood just before the reserved numbers (`db.projections`: a lagging one is never skipped
+    forward), in the same transaction as the projections they describe."""
+    ck = checkpoint_table.c
+    return (
+        update(checkpoint_table)
+        .where(
+            ck.name == any_(bindparam("ck_names", type_=ARRAY(String))),
+            ck.last_sequence == reserved.c.last_sequence - count,
+        )
+        .values(last_sequence=reserved.c.last_sequence)
+        .returning(ck.name)
+        .cte("checkpoints")
     )
-    stmt = pg_insert(checkpoint_table).from_select(["name", "last_sequence"], names)
-    return stmt.on_conflict_do_update(
-        index_elements=["name"], set_={"last_sequence": stmt.excluded.last_sequence}
-    ).cte("checkpoints")
+
+
+def _moved(checkpoints: Any) -> Any:
+    return select(func.count()).select_from(checkpoints).scalar_subquery()
 
 
 def _pg_reserve_statement() -> Any:
     reserved = _reserved(bindparam("count"))
-    return select(reserved.c.last_sequence).add_cte(_checkpoints_to(reserved))
+    return select(reserved.c.last_sequence, _moved(_checkpoints_to(reserved, bindparam("count"))))
 
 
 _PG_RESERVE = _pg_reserve_statement()
@@ -329,12 +352,14 @@ def _reserve_and_insert_statement() -> Any:
         _NEXT_VERSION,
     ).select_from(reserved)
     names = [c.name for c in given] + list(_ASSIGNED)
-    return (
+    appended = (
         insert(events_table)
         .from_select(names, source)
         .returning(events_table.c.sequence_number, events_table.c.aggregate_version)
-        .add_cte(_checkpoints_to(reserved))
+        .cte("appended")
     )
+    checkpoints = _checkpoints_to(reserved, literal_column("1"))
+    return select(appended.c.sequence_number, appended.c.aggregate_version, _moved(checkpoints))
 
 
 _RESERVE_AND_INSERT_ONE = _reserve_and_insert_statement()

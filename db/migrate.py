@@ -53,3 +53,18 @@ async def current_revision(url: str) -> str | None:
             )
     finally:
         await db.dispose()
+
+
+async def upgrade_and_catch_up(url: str, revision: str = "head") -> int:
+    """What a process runs before it appends: migrate, then fold into every projection the
+    events it has not seen yet (one new in this release, say), under the append lock. Returns
+    the number of events folded."""
+    from db.verify import catch_up  # verify imports the repositories; keep this module light
+
+    await upgrade(url, revision)
+    db = create_null_pool_database(url)
+    try:
+        async with db.sessions() as session, session.begin():
+            return await catch_up(session)
+    finally:
+        await db.dispose()

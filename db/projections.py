@@ -2,18 +2,22 @@
 
 `apply_inline` runs inside the append transaction: it loads only the rows the new events touch,
 folds the events, upserts the changed rows and moves each projection's checkpoint to the new head.
+A checkpoint only ever moves forward over events its projection folded: one that does not stand
+just before the new events (a projection new in this release, or one an older release's appends
+left behind) is lagging, and is left for `catch_up` rather than skipped forward.
 `rebuild` and `verify` replay the whole log through the same folds.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, bindparam, delete, insert, select, tuple_
+from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -56,6 +60,7 @@ from db.tables import (
     table_of,
 )
 
+logger = logging.getLogger(__name__)
 K = TypeVar("K", bound=Hashable)
 S = TypeVar("S")
 Executor = AsyncSession | AsyncConnection
@@ -129,18 +134,74 @@ async def _write(db: Executor, binding: TableBinding[K, S], changed: Mapping[K, 
         await db.execute(upsert(db, binding.table, binding.key_columns), rows)
 
 
+_ADVANCE = (
+    update(checkpoint_table)
+    .where(
+        checkpoint_table.c.name.in_(bindparam("names", expanding=True)),
+        checkpoint_table.c.last_sequence == bindparam("before"),
+    )
+    .values(last_sequence=bindparam("last"))
+    .returning(checkpoint_table.c.name)
+)
+_AT = select(checkpoint_table.c.name).where(
+    checkpoint_table.c.name.in_(bindparam("names", expanding=True)),
+    checkpoint_table.c.last_sequence == bindparam("last"),
+)
+_warned_lagging: set[str] = set()
+
+
+async def advance_checkpoints(
+    db: Executor, names: Sequence[str], first: int, last: int
+) -> set[str]:
+    """Move to `last` the checkpoints that stand at `first - 1`; the names that moved."""
+    params = {"names": list(names), "before": first - 1, "last": last}
+    moved = set((await db.execute(_ADVANCE, params)).scalars())
+    return moved | await _start_checkpoints(db, [n for n in names if n not in moved], first, last)
+
+
+async def checkpoints_at(db: Executor, names: Sequence[str], first: int, last: int) -> set[str]:
+    """Which of `names` the append of `first..last` moved (PostgreSQL moves them in its
+    reserving statement and only counts them; this names them when the count falls short)."""
+    at = set((await db.execute(_AT, {"names": list(names), "last": last})).scalars())
+    return at | await _start_checkpoints(db, [n for n in names if n not in at], first, last)
+
+
+async def _start_checkpoints(db: Executor, names: Sequence[str], first: int, last: int) -> set[str]:
+    # No row: the projection has folded nothing, so it may start only with the log's first event.
+    if not names or first != 1:
+        return set()
+    make = pg_insert if dialect_name(db) == "postgresql" else sqlite_insert
+    stmt = make(checkpoint_table).on_conflict_do_nothing(index_elements=["name"])
+    rows = [{"name": n, "last_sequence": last} for n in names]
+    started = set()
+    for row in rows:  # a handful, once per projection in the life of a database
+        started |= set((await db.execute(stmt.returning(checkpoint_table.c.name), row)).scalars())
+    return started
+
+
 async def apply_inline(
     db: Executor,
     bindings: Sequence[TableBinding[Any, Any]],
     events: Sequence[StoredEvent],
     *,
-    checkpoints_written: bool = False,
+    advanced: set[str] | None = None,
 ) -> None:
-    """Fold freshly appended `events` into every bound table and move the checkpoints
-    (unless the caller already moved them in the same transaction: `checkpoints_written`)."""
+    """Fold freshly appended `events` (contiguous in the log) into every bound table whose
+    checkpoint stood just before them, and move those checkpoints (`advanced`: the caller
+    already moved them in the same transaction, and these are the names that moved)."""
     if not events or not bindings:
         return
+    names = [b.name for b in bindings]
+    first, last = events[0].sequence_number, events[-1].sequence_number
+    if advanced is None:
+        advanced = await advance_checkpoints(db, names, first, last)
+    lagging = [n for n in names if n not in advanced and n not in _warned_lagging]
+    if lagging:
+        _warned_lagging.update(lagging)
+        logger.warning("projections %s lag behind the event log; catch_up folds them", lagging)
     for binding in bindings:
+        if binding.name not in advanced:
+            continue
         proj = binding.projection
         relevant = [e for e in events if e.event_type in proj.event_types]
         if not relevant:
@@ -152,11 +213,6 @@ async def apply_inline(
             state.update(step)
             changed.update(step)
         await _write(db, binding, changed)
-    if checkpoints_written:
-        return
-    last = events[-1].sequence_number
-    rows = [{"name": b.name, "last_sequence": last} for b in bindings]
-    await db.execute(upsert(db, checkpoint_table, ("name",)), rows)
 
 
 async def table_state(db: Executor, binding: TableBinding[K, S]) -> dict[K, S]:

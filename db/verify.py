@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.events import StoredEvent
-from db.event_store import _COLUMNS, _from_row, events_table, head
+from db.event_store import _COLUMNS, EventStore, _from_row, events_table, head
 from db.governance_repo import check_current_rulesets, rebuild_current_rulesets
 from db.league_repo import check_league
 from db.projections import (
@@ -190,7 +190,9 @@ async def rebuild(
 async def catch_up(
     session: AsyncSession, bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS
 ) -> int:
-    """Fold events a projection has not seen yet (e.g. one added by a new release)."""
+    """Fold events a projection has not seen yet (one added by a new release, or one an older
+    release's appends left behind), under the append lock so no append runs meanwhile."""
+    await EventStore(session).lock()
     checkpoints = {r[0]: r[1] for r in (await session.execute(select(checkpoint_table))).all()}
     applied = 0
     for binding in bindings:

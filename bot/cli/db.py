@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.config import Settings
 from db.engine import Database, create_database
-from db.migrate import current_revision, downgrade, upgrade
-from db.verify import catch_up, rebuild, verify
+from db.migrate import current_revision, downgrade, upgrade_and_catch_up
+from db.verify import rebuild, verify
 
 
 def open_database(settings: Settings) -> Database:
@@ -42,14 +42,7 @@ def register(sub: Any) -> None:
 
 
 async def _upgrade(revision: str) -> int:
-    settings = Settings()
-    await upgrade(settings.database_url, revision)
-    db = open_database(settings)
-    try:
-        async with db.sessions() as session, session.begin():
-            applied = await catch_up(session)
-    finally:
-        await db.dispose()
+    applied = await upgrade_and_catch_up(Settings().database_url, revision)
     print(f"database at {revision}; projections caught up ({applied} events folded)")
     return 0
 

@@ -8,17 +8,18 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.domain.errors import CommandConflictError, ConcurrencyError, InsufficientTokensError
 from bot.domain.events import NewEvent, TokenSpent
 from db.engine import Database
 from db.event_store import EventStore, head, read_aggregate, read_by_type, read_from
+from db.migrate import upgrade_and_catch_up
 from db.projections import ALL_BINDINGS, TOKEN_BALANCES
-from db.tables import CommandLogRow, TokenBalanceRow
+from db.tables import CommandLogRow, ProjectionCheckpointRow, TokenBalanceRow
 from db.uow import UnitOfWork, run_command
-from db.verify import MAX_REPORTED_PER_TABLE, verify
+from db.verify import MAX_REPORTED_PER_TABLE, catch_up, verify
 from tests.factories import Seeded, grant, seed_league, spend
 
 
@@ -369,6 +370,59 @@ async def test_verify_compares_every_row_of_a_large_projection(database: Databas
     assert report.problems[-1] == (
         f"token_balances: {12_000 - MAX_REPORTED_PER_TABLE} more rows differ"
     )
+
+
+async def test_a_projection_left_behind_is_caught_up_never_skipped_forward(
+    database: Database,
+) -> None:
+    # An older release (that does not know token_balances) appends while a newer one runs: the
+    # newer release's next append must not jump the lagging checkpoint over the missed event.
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 2)])
+    older_release = [b for b in ALL_BINDINGS if b is not TOKEN_BALANCES]
+    async with database.sessions() as s, s.begin():
+        await EventStore(s, projections=older_release).append([grant(seeded.season_id, gov, 3)])
+    await append(database, [grant(seeded.season_id, gov, 4)])
+    await append(database, [grant(seeded.season_id, gov, 5), grant(seeded.season_id, gov, 6)])
+
+    async with database.read_sessions() as s:
+        report = await verify(s)
+        checkpoint = (
+            await s.execute(
+                select(ProjectionCheckpointRow.last_sequence).where(
+                    ProjectionCheckpointRow.name == "token_balances"
+                )
+            )
+        ).scalar_one()
+    assert checkpoint == 1  # still just after the last event it folded
+    assert await balance(database, seeded.season_id, gov) == 2
+    assert "token_balances checkpoint at 1, log head at 5" in report.problems
+
+    async with database.sessions() as s, s.begin():
+        assert await catch_up(s) == 4
+    assert await balance(database, seeded.season_id, gov) == 20
+    await assert_log_consistent(database, 5)
+
+
+async def test_a_projection_new_in_a_release_starts_from_the_log_not_the_head(
+    database: Database,
+) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 2)])
+    # As if token_balances had just been added: no checkpoint row, an empty table.
+    async with database.sessions() as s, s.begin():
+        await s.execute(delete(TOKEN_BALANCES.table))
+        await s.execute(
+            delete(ProjectionCheckpointRow).where(ProjectionCheckpointRow.name == "token_balances")
+        )
+    await append(database, [grant(seeded.season_id, gov, 3)])
+    assert await balance(database, seeded.season_id, gov) == 0  # not folded from the middle
+    # What `pinwheel run` and `pinwheel db upgrade` do before anything appends.
+    assert await upgrade_and_catch_up(database.url) == 2
+    assert await balance(database, seeded.season_id, gov) == 5
+    await assert_log_consistent(database, 2)
 
 
 async def test_balances_table_refuses_negative_values(database: Database) -> None:
