@@ -182,6 +182,12 @@ async def private_mirror_recipient(db: Database, governor_id: str) -> int | None
     return int(row[0])
 
 
+async def notification_choices(db: Database, governor_id: str) -> dict[str, bool]:
+    """A governor's DM and mention choices (all on until they opt out)."""
+    async with db.read_sessions() as s:
+        return await league_repo.governor_preferences(s, governor_id)
+
+
 async def season_hoopers(db: Database, season_id: str) -> list[tuple[str, str, str]]:
     """(hooper id, name, team id) of a season's hoopers, by name, trades applied."""
     async with db.read_sessions() as s:

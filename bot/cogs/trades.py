@@ -12,8 +12,8 @@ from bot.app.levers.commands import OfferTrade
 from bot.domain.errors import NotFoundError, ValidationError
 from bot.ui.embeds import pages
 from bot.ui.pagination import send_pages
-from bot.ui.replies import command_id
-from bot.ui.trades import offer_embed, terms, trade_view
+from bot.ui.replies import NO_MENTIONS, command_id, send_dm
+from bot.ui.trades import offer_embed, offer_notice, terms, trade_view
 from db import discord_repo
 
 if TYPE_CHECKING:
@@ -58,13 +58,26 @@ class Trades(commands.Cog):
             command_id=command_id(interaction),
         )
         offer = await self.bot.app.trade_offer(out["trade_id"])
+        choices = await discord_repo.notification_choices(self.bot.app.db, target)
         await interaction.response.send_message(
             f"{member.mention}, you have a trade offer.",
             embed=offer_embed(offer, interaction.user.display_name, member.display_name),
             view=trade_view(out["trade_id"]),
-            # Ping the one person the offer is for, nobody else.
-            allowed_mentions=discord.AllowedMentions(users=[member], everyone=False, roles=False),
+            # Ping the one person the offer is for, nobody else, unless they opted out.
+            allowed_mentions=(
+                discord.AllowedMentions(users=[member], everyone=False, roles=False)
+                if choices["mention_on_results"]
+                else NO_MENTIONS
+            ),
         )
+        if choices["dm_trade_offers"]:
+            # After the reply: a slow or refused DM never delays or fails the command.
+            posted = await interaction.original_response()
+            server = interaction.guild.name if interaction.guild else "Pinwheel"
+            await send_dm(
+                member,
+                offer_notice(offer, interaction.user.display_name, server, posted.jump_url),
+            )
 
     @app_commands.command(name="trades")
     @app_commands.guild_only()

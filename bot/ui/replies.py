@@ -3,9 +3,12 @@ when the interaction was already answered or deferred."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
+
+log = logging.getLogger(__name__)
 
 # Player text may contain @everyone or role mentions; nothing the bot posts pings anyone.
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -40,3 +43,14 @@ async def reply(
         await interaction.followup.send(**kwargs)
     else:
         await interaction.response.send_message(**kwargs)
+
+
+async def send_dm(user: discord.abc.User, content: str) -> bool:
+    """DM a user with mentions off; False (logged, never raised) when the DM cannot be sent,
+    e.g. they do not accept DMs from server members."""
+    try:
+        await user.send(content, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as error:
+        log.info("Could not DM user %s: %s", user.id, error)
+        return False
+    return True

@@ -28,6 +28,14 @@ def offer_embed(offer: Mapping[str, Any], offerer: str, target: str) -> discord.
     return result
 
 
+def offer_notice(offer: Mapping[str, Any], offerer: str, server: str, link: str) -> str:
+    """The short DM telling a governor about an offer made to them (sent with mentions off)."""
+    return (
+        f"**{offerer}** offered you a token trade in **{server}**: {terms(offer)}. "
+        f"Accept or reject it on the offer: {link}"
+    )
+
+
 class TradeButton(
     ActionButton, template=rf"pw:trade:(?P<action>accept|reject|cancel):(?P<id>{UUID})"
 ):

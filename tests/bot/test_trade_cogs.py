@@ -26,6 +26,12 @@ async def offer(world: World) -> Any:
     return result.response
 
 
+def pinged(world: World, message: Any) -> list[int]:
+    """Who Discord notified for a message (a rendered mention may notify nobody)."""
+    stored = world.env.backend.get_message(message.channel_id, message.id)
+    return list(stored.ping_user_ids)
+
+
 async def balances(world: World, who: str) -> dict[str, int]:
     return await world.league.app.balances(world.league.season, await governor(world, who))
 
@@ -40,6 +46,7 @@ async def test_trade_posts_an_offer_with_accept_and_reject_that_pings_only_the_t
     labels = [c["label"] for row in message.components for c in row["components"]]
     assert labels == ["Accept", "Reject", "Withdraw"]
     assert [m.id for m in message.message.mentions] == [world.bob.id]
+    assert pinged(world, message) == [world.bob.id]
 
 
 async def test_only_the_target_can_accept_a_trade(world: World) -> None:
@@ -127,3 +134,69 @@ async def test_only_the_offerer_can_withdraw_an_offer(world: World) -> None:
     )
     assert "alice withdrew the trade" in withdrawn.response.content
     assert (await world.league.app.trade_offer(_trade_id(message)))["status"] == "cancelled"
+
+
+async def notifications(world: World, who: str, **choices: bool) -> None:
+    result = await getattr(world, who).slash(world.channel, "notifications", **choices)
+    assert result.response.embeds[0].title == "Notifications updated"
+
+
+async def test_the_target_of_an_offer_gets_a_short_dm_with_mentions_off(world: World) -> None:
+    await join(world, "bob", team=1)
+    carol = world.guild.add_member(world.env.create_user("carol"), nick="@everyone carol")
+    await carol.slash(world.channel, "join", team=world.league.seeded.team_ids[0])
+
+    result = await carol.slash(
+        world.channel,
+        "trade",
+        member=world.bob,
+        give="boost",
+        give_amount=1,
+        want="amend",
+        want_amount=1,
+    )
+
+    (dm,) = world.bob.user.dm_channel.history()
+    assert dm.content.startswith("**@everyone carol** offered you a token trade in **Pinwheel")
+    assert "1 boost for 1 amend" in dm.content and str(result.response.id) in dm.content
+    assert not dm.mention_everyone and dm.mentions == []
+
+
+async def test_no_dm_for_a_target_who_opted_out_of_trade_offer_dms(world: World) -> None:
+    await join(world, "bob", team=1)
+    await notifications(world, "bob", dm_trade_offers=False)
+
+    message = await offer(world)
+
+    assert world.bob.user.dm_channel.history() == []
+    assert pinged(world, message) == [world.bob.id]  # the ping is a separate choice
+
+
+async def test_no_ping_for_a_target_who_opted_out_of_mentions(world: World) -> None:
+    await join(world, "bob", team=1)
+    await notifications(world, "bob", mention_on_results=False)
+
+    message = await offer(world)
+
+    assert message.content == f"{world.bob.mention}, you have a trade offer."
+    assert pinged(world, message) == []
+    assert len(world.bob.user.dm_channel.history()) == 1  # the DM is a separate choice
+
+
+async def test_an_offer_is_made_even_when_the_target_accepts_no_dms(world: World) -> None:
+    await join(world, "bob", team=1)
+    dm_channel = world.bob.user.dm_channel.id
+    world.env.inject_error(
+        "POST",
+        f"/channels/{dm_channel}/messages",
+        status=403,
+        code=50007,
+        message="Cannot send messages to this user",
+    )
+
+    message = await offer(world)
+
+    assert "offers **bob** 1 boost for 1 amend" in message.embeds[0].description
+    assert (await world.league.app.trade_offer(_trade_id(message)))["status"] == "open"
+    assert world.bob.user.dm_channel.history() == []
+    assert world.env.errors == []
