@@ -5,8 +5,13 @@ Per-league tuning (cadence, voting period, ...) is data in the `settings` table,
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+AIProvider = Literal["builtin", "anthropic", "openai"]
+OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 
 class Settings(BaseSettings):
@@ -29,3 +34,48 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         30_000, ge=0, validation_alias="PINWHEEL_SQLITE_BUSY_TIMEOUT_MS"
     )
+    # The optional LLM behind the AI port: it interprets proposals (the built-in parser
+    # answers whenever it fails) and retells mirrors (the built-in text stands when it fails).
+    ai_provider: AIProvider = Field(
+        "builtin",
+        validation_alias="PINWHEEL_AI_PROVIDER",
+        description="builtin (no network), anthropic, or openai (any OpenAI-compatible server).",
+    )
+    ai_api_key: SecretStr | None = Field(None, validation_alias="PINWHEEL_AI_API_KEY")
+    ai_base_url: str | None = Field(None, validation_alias="PINWHEEL_AI_BASE_URL")
+    ai_model: str | None = Field(None, validation_alias="PINWHEEL_AI_MODEL")
+    ai_timeout_s: float = Field(20.0, gt=0, le=300, validation_alias="PINWHEEL_AI_TIMEOUT_S")
+
+    @field_validator("ai_provider", mode="before")
+    @classmethod
+    def _provider_name(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("ai_api_key", "ai_base_url", "ai_model", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _llm_is_complete(self) -> Settings:
+        if self.ai_provider == "builtin":
+            return self
+        missing = [] if self.ai_model else ["PINWHEEL_AI_MODEL"]
+        if self.ai_provider == "anthropic" and not self.ai_api_key:
+            missing.append("PINWHEEL_AI_API_KEY")  # a local OpenAI-compatible server needs none
+        if missing:
+            raise ValueError(
+                f"PINWHEEL_AI_PROVIDER={self.ai_provider} also needs {' and '.join(missing)}"
+            )
+        if self.ai_base_url and not self.ai_base_url.startswith(("http://", "https://")):
+            raise ValueError(f"PINWHEEL_AI_BASE_URL must be an http(s) URL: {self.ai_base_url!r}")
+        return self
+
+    @property
+    def ai_endpoint(self) -> str | None:
+        """The base URL the LLM is reached at (None for the built-in provider)."""
+        if self.ai_provider == "anthropic":
+            return self.ai_base_url or "https://api.anthropic.com"
+        if self.ai_provider == "openai":
+            return self.ai_base_url or OPENAI_BASE_URL
+        return None

@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.domain.errors import DomainError, NotFoundError
 from bot.ui.errors import send_error
 from bot.ui.items import DYNAMIC_ITEMS
-from bot.wiring import logged_interpreter
+from bot.wiring import wire_ai
 from db import discord_repo
 from db.discord_repo import GuildLeague
 
@@ -136,7 +136,8 @@ async def run_discord(settings: Settings) -> int:
         pool_size=settings.db_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
-    bot = build_bot(Pinwheel(db, logged_interpreter(db)), extensions=(*EXTENSIONS, BACKGROUND))
+    ai = wire_ai(db, settings)  # PINWHEEL_AI_*: the interpreter; with an LLM, mirror polish
+    bot = build_bot(Pinwheel(db, ai.interpreter), extensions=(*EXTENSIONS, BACKGROUND))
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -160,5 +161,6 @@ async def run_discord(settings: Settings) -> int:
         log.error("Discord refused the token")
         return 1
     finally:
+        await ai.close()
         await db.dispose()
     return 0

@@ -45,10 +45,12 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app.league.offline import SeasonStalledError, play
     from bot.app.league.outbox import ConsolePoster
     from bot.cli.db import open_database
+    from bot.wiring import wire_ai
     from db.migrate import upgrade
 
     await upgrade(settings.database_url)
     db = open_database(settings)
+    ai = wire_ai(db, settings)  # PINWHEEL_AI_*: with an LLM it interprets and retells mirrors
     try:
         summaries = await play(
             db,
@@ -58,11 +60,13 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
             governors=args.governors,
             seasons=1 if args.fast else None,
             round_minutes=None if args.fast else args.round_minutes,
+            interpreter=ai.interpreter if ai.uses_llm else None,
         )
     except SeasonStalledError as err:
         print(f"stopped: {err}", file=sys.stderr)
         return 1
     finally:
+        await ai.close()
         await db.dispose()
     for s in summaries:
         print(f"season over: champion {s.champion}, {s.games} games, {s.passed} rules passed")

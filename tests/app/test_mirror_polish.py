@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.ai.llm import AnthropicDialect, LLMClient, TransportError
@@ -21,6 +22,8 @@ from bot.app.league.mirror_polish import (
 )
 from bot.app.league.offline import JumpClock
 from bot.app.league.runner import Runner
+from bot.config import Settings
+from bot.wiring import wire_ai
 from db.engine import Database
 from db.league_repo import stable_id
 from db.tables import AICallRow, MirrorRow, OutboxRow
@@ -232,3 +235,33 @@ async def test_the_runner_polishes_its_mirrors_after_the_steps_when_installed(
     assert len(transport.drafts) == len(found)
     assert all(m.content.startswith("What a stretch") for _, m in found)
     assert all(p.payload["text"] == m.content for p, m in found)
+
+
+async def test_the_ai_setting_wires_the_llm_for_proposals_and_mirrors(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PINWHEEL_AI_PROVIDER", "anthropic")
+    monkeypatch.setenv("PINWHEEL_AI_API_KEY", "sk-test")
+    monkeypatch.setenv("PINWHEEL_AI_MODEL", "claude-test")
+    transport = FakeTransport(voiced)
+    ai = wire_ai(database, Settings(_env_file=None), transport=transport)
+    try:
+        assert ai.uses_llm and ai.interpreter.name == "anthropic|builtin"
+        await one_round(database)
+    finally:
+        await ai.close()
+    assert transport.drafts and all(
+        m.content.startswith("What a stretch") for _, m in await waiting_mirrors(database)
+    )
+    assert await polish_mirrors(database, "any league") == 0  # closed: nothing installed
+
+
+async def test_the_default_ai_setting_wires_the_built_in_interpreter_and_no_polish(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PINWHEEL_AI_PROVIDER", raising=False)
+    ai = wire_ai(database, Settings(_env_file=None))
+    assert not ai.uses_llm and ai.interpreter.name == "builtin"
+    await one_round(database)
+    assert await polish_calls(database) == []
+    await ai.close()

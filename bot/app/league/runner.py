@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.app.league.govern import govern_round
 from bot.app.league.locks import advisory_lock
+from bot.app.league.mirror_polish import polish_mirrors
 from bot.app.league.mirrors import MirrorWriter
 from bot.app.league.outbox import drain
 from bot.app.league.phases import advance_round
@@ -157,6 +158,9 @@ class Runner:
             ):
                 await self._step(report, ctx, step, handler)
                 self.hook(after)
+            # Mirror polish (bot/app/league/mirror_polish.py): the steps have committed; an
+            # optional LLM retells their mirrors before the drain. A no-op without an LLM.
+            await polish_mirrors(self.db, progress.league_id, self.clock)
             if self.poster is not None:
                 report.posted = await self.drain(progress.league_id)
             return report
