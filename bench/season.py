@@ -4,8 +4,8 @@ through the handlers, every round's three steps and the outbox drain, on a fresh
     python bench/season.py [--backend sqlite|postgres] [--seed S] [--governors N]
 
 Prints JSON: `season_seconds` (setup to champion and the offseason, governors included) and
-`round_ms_p50` / `round_ms_p95` (one round: simulate, govern, advance, drain). Targets: a season
-under 20 s and a round under 250 ms on SQLite.
+`round_ms_p50` / `round_ms_p95` (one round: simulate, govern, advance, drain), and whether the
+targets were met (`season_target_met`: under 20 s; `round_p50_target_met`: p50 under 250 ms).
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from bot.app.league.scripted import ScriptedGovernors
 from bot.app.ports import BuiltinInterpreter
 from bot.app.service import Pinwheel
 from db import league_repo as repo
+
+SEASON_TARGET_SECONDS = 20.0  # setup to the end of the offseason
+ROUND_P50_TARGET_MS = 250.0  # one round: simulate, govern, advance, drain
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
@@ -58,11 +61,14 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             round_ms.append((time.perf_counter() - t) * 1000)
         season_seconds = time.perf_counter() - started
         summary = await summarize(db, season)
+    p50 = percentile(round_ms, 0.5)
     return {
         "backend": args.backend,
         "season_seconds": round(season_seconds, 3),
-        "round_ms_p50": round(percentile(round_ms, 0.5), 1),
+        "round_ms_p50": round(p50, 1),
         "round_ms_p95": round(percentile(round_ms, 0.95), 1),
+        "season_target_met": season_seconds < SEASON_TARGET_SECONDS,
+        "round_p50_target_met": p50 < ROUND_P50_TARGET_MS,
         "rounds": len(round_ms),
         "governor_actions_ms_total": round(governance_ms, 1),
         "games": summary.games,
