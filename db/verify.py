@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from bot.domain.events import StoredEvent
-from db.event_store import _COLUMNS, EventStore, _from_row, events_table, head
+from bot.domain.events import FoldEvent, StoredEvent
+from db.event_store import (
+    _COLUMNS,
+    FOLD_COLUMNS,
+    EventStore,
+    _from_row,
+    events_table,
+    fold_events,
+    head,
+)
 from db.governance_repo import check_current_rulesets, rebuild_current_rulesets
 from db.league_repo import check_league
 from db.projections import (
@@ -54,7 +62,46 @@ async def _page(db: Executor, after: int, event_types: frozenset[str] | None) ->
     return [_from_row(r) for r in rows]
 
 
-async def iter_log(
+_FOLD_PAGE = (
+    select(*FOLD_COLUMNS)
+    .where(events_table.c.sequence_number > bindparam("after"))
+    .order_by(events_table.c.sequence_number)
+    .limit(PAGE)
+)
+
+
+async def _fold_page(
+    db: Executor, after: int, event_types: frozenset[str] | None
+) -> list[FoldEvent]:
+    return fold_events((await db.execute(_FOLD_PAGE, {"after": after})).all())
+
+
+E = TypeVar("E", StoredEvent, FoldEvent)
+
+
+async def _pages(
+    read: Callable[[Executor, int, frozenset[str] | None], Awaitable[list[E]]],
+    db: Executor,
+    after: int,
+    event_types: frozenset[str] | None,
+    prefetch: bool,
+) -> AsyncIterator[list[E]]:
+    pending = asyncio.ensure_future(read(db, after, event_types))
+    try:
+        while page := await pending:
+            after = page[-1].sequence_number
+            if prefetch:
+                pending = asyncio.ensure_future(read(db, after, event_types))
+                yield page
+            else:
+                yield page
+                pending = asyncio.ensure_future(read(db, after, event_types))
+    finally:
+        if not pending.done():
+            pending.cancel()
+
+
+def iter_log(
     db: Executor,
     *,
     after: int = 0,
@@ -66,25 +113,15 @@ async def iter_log(
     With `prefetch`, the next page is read while the caller works on the current one; only for
     callers that do not use `db` themselves while iterating.
     """
-    pending = asyncio.ensure_future(_page(db, after, event_types))
-    try:
-        while page := await pending:
-            after = page[-1].sequence_number
-            if prefetch:
-                pending = asyncio.ensure_future(_page(db, after, event_types))
-                yield page
-            else:
-                yield page
-                pending = asyncio.ensure_future(_page(db, after, event_types))
-    finally:
-        if not pending.done():
-            pending.cancel()
+    return _pages(_page, db, after, event_types, prefetch)
 
 
 async def replay(
     db: Executor, bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS
 ) -> tuple[int, dict[str, dict[Any, Any]]]:
-    """Fold the whole log through every binding's projection; (events read, states by name)."""
+    """Fold the whole log through every binding's projection; (events read, states by name).
+
+    Reads only what folds may read (`FoldEvent`), the next page while folding this one."""
     states: dict[str, dict[Any, Any]] = {b.name: {} for b in bindings}
     # Event type -> the (fold, state) pairs that read it, so each event meets only its folds.
     routes: dict[str, list[tuple[Any, dict[Any, Any]]]] = {}
@@ -93,7 +130,7 @@ async def replay(
             routes.setdefault(kind, []).append((b.projection.apply, states[b.name]))
     count = 0
     with _collector_paused():
-        async for page in iter_log(db, prefetch=True):
+        async for page in _pages(_fold_page, db, 0, None, prefetch=True):
             count += len(page)
             for event in page:
                 for apply, state in routes.get(event.event_type, ()):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
@@ -128,6 +128,36 @@ class NewEvent:
     @property
     def aggregate_id(self) -> str:
         return self.payload.aggregate_id()
+
+
+class Recorded(Protocol):
+    """What a projection's fold may read of an event. `pinwheel verify` replays the log
+    reading only these columns (a `FoldEvent`), so a fold that reached for another field of
+    `StoredEvent` would be caught by the type checker, not by a slower replay."""
+
+    @property
+    def sequence_number(self) -> int: ...
+    @property
+    def event_type(self) -> str: ...
+    @property
+    def season_id(self) -> str: ...
+    @property
+    def round_number(self) -> int | None: ...
+    @property
+    def payload(self) -> JsonDict: ...
+    @property
+    def created_at(self) -> datetime | None: ...
+
+
+class FoldEvent(NamedTuple):
+    """An event as a replay reads it: the `Recorded` fields only, payload upcast."""
+
+    sequence_number: int
+    event_type: str
+    season_id: str
+    round_number: int | None
+    payload: JsonDict
+    created_at: datetime | None
 
 
 class StoredEvent(NamedTuple):

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from bot.domain.errors import InsufficientTokensError
-from bot.domain.events import StoredEvent
+from bot.domain.events import Recorded
 
 K = TypeVar("K", bound=Hashable)
 S = TypeVar("S")
@@ -23,12 +23,12 @@ class Projection(Protocol, Generic[K, S]):
     name: str
     event_types: frozenset[str]
 
-    def keys(self, event: StoredEvent) -> Iterable[K]: ...
+    def keys(self, event: Recorded) -> Iterable[K]: ...
 
-    def apply(self, state: Mapping[K, S], event: StoredEvent) -> dict[K, S]: ...
+    def apply(self, state: Mapping[K, S], event: Recorded) -> dict[K, S]: ...
 
 
-def fold(projection: Projection[K, S], events: Iterable[StoredEvent]) -> dict[K, S]:
+def fold(projection: Projection[K, S], events: Iterable[Recorded]) -> dict[K, S]:
     """Replay `events` through `projection` from empty state."""
     state: dict[K, S] = {}
     types = projection.event_types
@@ -56,7 +56,7 @@ class TokenBalances:
         frozenset({"token.spent", "trade.offered", "trade.accepted"}) | _CREDITS | (_ESCROW_RETURNS)
     )
 
-    def keys(self, event: StoredEvent) -> list[BalanceKey]:
+    def keys(self, event: Recorded) -> list[BalanceKey]:
         p, s = event.payload, event.season_id
         if event.event_type.startswith("token."):
             return [(s, p["governor_id"], p["token_type"])]
@@ -70,7 +70,7 @@ class TokenBalances:
             ]
         return [offer]
 
-    def apply(self, state: Mapping[BalanceKey, int], event: StoredEvent) -> dict[BalanceKey, int]:
+    def apply(self, state: Mapping[BalanceKey, int], event: Recorded) -> dict[BalanceKey, int]:
         p, s, kind = event.payload, event.season_id, event.event_type
         changes: dict[BalanceKey, int] = {}
 
@@ -133,11 +133,11 @@ class Enrollments:
     name = "enrollments"
     event_types = frozenset({"enrollment.joined", "enrollment.left"})
 
-    def keys(self, event: StoredEvent) -> list[EnrollmentKey]:
+    def keys(self, event: Recorded) -> list[EnrollmentKey]:
         return [(event.season_id, event.payload["governor_id"])]
 
     def apply(
-        self, state: Mapping[EnrollmentKey, Row], event: StoredEvent
+        self, state: Mapping[EnrollmentKey, Row], event: Recorded
     ) -> dict[EnrollmentKey, Row]:
         key = (event.season_id, event.payload["governor_id"])
         if event.event_type == "enrollment.joined":
@@ -160,10 +160,10 @@ class Windows:
     name = "governance_windows"
     event_types = frozenset({"window.opened", "window.closed"})
 
-    def keys(self, event: StoredEvent) -> list[str]:
+    def keys(self, event: Recorded) -> list[str]:
         return [event.payload["window_id"]]
 
-    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+    def apply(self, state: Mapping[str, Row], event: Recorded) -> dict[str, Row]:
         p = event.payload
         if event.event_type == "window.opened":
             row: Row = {
@@ -198,10 +198,10 @@ class Proposals:
     name = "proposals"
     event_types = frozenset({"proposal.submitted", "proposal.amended"} | set(_PROPOSAL_STATUS))
 
-    def keys(self, event: StoredEvent) -> list[str]:
+    def keys(self, event: Recorded) -> list[str]:
         return [event.payload["proposal_id"]]
 
-    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+    def apply(self, state: Mapping[str, Row], event: Recorded) -> dict[str, Row]:
         p, kind, pid = event.payload, event.event_type, event.payload["proposal_id"]
         if kind == "proposal.submitted":
             row: Row = {
@@ -251,7 +251,7 @@ class Votes:
     name = "votes"
     event_types = frozenset({"vote.cast", "proposal.amended"})
 
-    def keys(self, event: StoredEvent) -> list[VoteKey]:
+    def keys(self, event: Recorded) -> list[VoteKey]:
         # The rows whose current state `apply` reads. A cast vote replaces its row outright, so
         # it reads none, and the inline projection of a vote (the hottest write) loads nothing.
         p = event.payload
@@ -259,7 +259,7 @@ class Votes:
             return []
         return [(p["proposal_id"], g) for g in p["cleared_voter_ids"]]
 
-    def apply(self, state: Mapping[VoteKey, Row], event: StoredEvent) -> dict[VoteKey, Row]:
+    def apply(self, state: Mapping[VoteKey, Row], event: Recorded) -> dict[VoteKey, Row]:
         p = event.payload
         if event.event_type == "vote.cast":
             row = {
@@ -279,10 +279,10 @@ class VoteTallies:
     name = "vote_tallies"
     event_types = frozenset({"vote.revealed"})
 
-    def keys(self, event: StoredEvent) -> list[str]:
+    def keys(self, event: Recorded) -> list[str]:
         return [event.payload["proposal_id"]]
 
-    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+    def apply(self, state: Mapping[str, Row], event: Recorded) -> dict[str, Row]:
         votes = event.payload["votes"]
         yes = [v for v in votes if v["vote"] == "yes"]
         no = [v for v in votes if v["vote"] == "no"]
@@ -312,10 +312,10 @@ class TradeOffers:
     name = "trade_offers"
     event_types = frozenset({"trade.offered"} | set(_OFFER_ENDS))
 
-    def keys(self, event: StoredEvent) -> list[str]:
+    def keys(self, event: Recorded) -> list[str]:
         return [event.payload["trade_id"]]
 
-    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+    def apply(self, state: Mapping[str, Row], event: Recorded) -> dict[str, Row]:
         p, tid = event.payload, event.payload["trade_id"]
         if event.event_type == "trade.offered":
             row: Row = {
@@ -359,10 +359,10 @@ class HooperTrades:
     name = "hooper_trades"
     event_types = frozenset({"hooper_trade.proposed"} | set(_HOOPER_TRADE_ENDS))
 
-    def keys(self, event: StoredEvent) -> list[str]:
+    def keys(self, event: Recorded) -> list[str]:
         return [event.payload["trade_id"]]
 
-    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+    def apply(self, state: Mapping[str, Row], event: Recorded) -> dict[str, Row]:
         p, tid = event.payload, event.payload["trade_id"]
         if event.event_type == "hooper_trade.proposed":
             row: Row = {
@@ -389,11 +389,11 @@ class HooperTradeVotes:
     name = "hooper_trade_votes"
     event_types = frozenset({"hooper_trade.voted"})
 
-    def keys(self, event: StoredEvent) -> list[tuple[str, str]]:
+    def keys(self, event: Recorded) -> list[tuple[str, str]]:
         return []  # a vote replaces its row outright
 
     def apply(
-        self, state: Mapping[tuple[str, str], Row], event: StoredEvent
+        self, state: Mapping[tuple[str, str], Row], event: Recorded
     ) -> dict[tuple[str, str], Row]:
         p = event.payload
         return {
@@ -407,11 +407,11 @@ class HooperMoves:
     name = "hooper_moves"
     event_types = frozenset({"hooper_trade.executed"})
 
-    def keys(self, event: StoredEvent) -> list[tuple[str, str]]:
+    def keys(self, event: Recorded) -> list[tuple[str, str]]:
         return []
 
     def apply(
-        self, state: Mapping[tuple[str, str], Row], event: StoredEvent
+        self, state: Mapping[tuple[str, str], Row], event: Recorded
     ) -> dict[tuple[str, str], Row]:
         p = event.payload
         effective = p.get("effective_round") or event.round_number or 0
@@ -441,11 +441,11 @@ class TeamStrategies:
     name = "team_strategies"
     event_types = frozenset({"strategy.interpreted"})
 
-    def keys(self, event: StoredEvent) -> list[tuple[str, int]]:
+    def keys(self, event: Recorded) -> list[tuple[str, int]]:
         return []
 
     def apply(
-        self, state: Mapping[tuple[str, int], Row], event: StoredEvent
+        self, state: Mapping[tuple[str, int], Row], event: Recorded
     ) -> dict[tuple[str, int], Row]:
         p = event.payload
         effective = p.get("effective_round") or 0
@@ -466,10 +466,10 @@ class HooperBios:
     name = "hooper_bios"
     event_types = frozenset({"hooper.bio_updated"})
 
-    def keys(self, event: StoredEvent) -> list[str]:
+    def keys(self, event: Recorded) -> list[str]:
         return []
 
-    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+    def apply(self, state: Mapping[str, Row], event: Recorded) -> dict[str, Row]:
         p = event.payload
         row: Row = {
             "season_id": event.season_id,
@@ -500,10 +500,10 @@ class Effects:
     name = "effects"
     event_types = frozenset({"effect.registered", "effect.expired", "effect.repealed"})
 
-    def keys(self, event: StoredEvent) -> list[str]:
+    def keys(self, event: Recorded) -> list[str]:
         return [event.payload["effect_id"]]
 
-    def apply(self, state: Mapping[str, Row], event: StoredEvent) -> dict[str, Row]:
+    def apply(self, state: Mapping[str, Row], event: Recorded) -> dict[str, Row]:
         p, eid = event.payload, event.payload["effect_id"]
         if event.event_type == "effect.registered":
             row: Row = {
