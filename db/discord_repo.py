@@ -131,6 +131,13 @@ async def flagged_proposals(db: Database, season_id: str) -> list[dict[str, Any]
         return [{"proposal_id": r[0], "governor_id": r[1], "text": r[2]} for r in rows.all()]
 
 
+async def draft_status(db: Database, draft_id: str) -> str | None:
+    """pending, confirmed or discarded; None for an unknown draft."""
+    async with db.read_sessions() as s:
+        found = await governance_repo.draft(s, draft_id)
+    return found.status if found else None
+
+
 async def recent_admin_log(db: Database, league_id: str, limit: int = 25) -> list[AdminLogEntry]:
     async with db.read_sessions() as s:
         rows = await s.execute(

@@ -21,6 +21,11 @@ from bot.ui.presses import UUID, bot_of, presser_governor_id
 from bot.ui.replies import command_id, reply
 from bot.ui.review import ReviewButton, ReviewPageButton
 from bot.ui.trades import TradeButton
+from db import discord_repo
+
+ALREADY_CONFIRMED = (
+    "That proposal is already confirmed and open for votes; change its wording with /amend instead."
+)
 
 
 class ProposalDraftButton(
@@ -41,12 +46,15 @@ class ProposalDraftButton(
     }
 
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        app = bot_of(interaction).app
         if self.action == "revise":
+            if await discord_repo.draft_status(app.db, self.target_id) == "confirmed":
+                await reply(interaction, ALREADY_CONFIRMED)
+                return
             # The old draft is dismissed only when the new wording is submitted.
             old = interaction.message.embeds[0].description if interaction.message else ""
             await interaction.response.send_modal(ReviseModal(self.target_id, old or ""))
             return
-        app = bot_of(interaction).app
         governor_id = await presser_governor_id(interaction)
         if self.action == "discard":
             out = await app.handle(
@@ -95,10 +103,13 @@ class ReviseModal(discord.ui.Modal, title="Revise your proposal"):
         bot = bot_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         seat = await bot.seat(interaction)
-        await bot.app.handle(
+        dropped = await bot.app.handle(
             DiscardDraft(self.draft_id, seat.governor_id),
             command_id=f"{command_id(interaction)}:discard",
         )
+        if dropped.get("draft_status") == "confirmed":  # confirmed while the form was open
+            await reply(interaction, ALREADY_CONFIRMED)
+            return
         out = await bot.app.handle(
             SubmitProposal(seat.season_id, seat.governor_id, self.text.value),
             command_id=command_id(interaction),

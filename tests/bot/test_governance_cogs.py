@@ -328,3 +328,32 @@ async def test_revising_dismisses_the_old_draft_only_once_the_new_wording_is_in(
 
     assert shown.modal is not None
     assert still_open.response.embeds[0].title == "Proposal by alice"
+
+
+async def test_revise_after_confirm_says_it_is_already_confirmed(world: World) -> None:
+    await join(world)
+    draft = await propose(world)
+    await world.alice.click(draft, label="Confirm")
+
+    pressed = await world.alice.click(draft, label="Revise")
+
+    assert pressed.modal is None
+    assert pressed.ephemeral and "already confirmed" in pressed.response.content
+    (still,) = await world.league.app.open_proposals(world.league.season)
+    assert still["text"] == "three_point_value=4"
+
+
+async def test_a_revision_submitted_after_the_draft_was_confirmed_is_refused(
+    world: World,
+) -> None:
+    await join(world)
+    draft = await propose(world)
+    shown = await world.alice.click(draft, label="Revise")
+    await world.alice.click(draft, label="Confirm")  # while the form is open
+
+    revised = await world.alice.submit_modal(shown, {"text": "three_point_value=5"})
+
+    assert "already confirmed" in revised.response.content
+    assert not revised.response.embeds and not revised.response.components
+    (still,) = await world.league.app.open_proposals(world.league.season)
+    assert still["text"] == "three_point_value=4"
