@@ -4,6 +4,7 @@ to private DMs (respecting opt-outs), through SimCord."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import insert, select, update
 from bot.app.league.offline import JumpClock
 from bot.app.league.outbox import NOT_DELIVERED_RETRY, NotDelivered, drain
 from bot.cogs import channels
-from bot.cogs.poster import DiscordPoster
+from bot.cogs.poster import DiscordPoster, nonce
 from db import league_repo
 from db.tables import GovernorPreferencesRow, LeagueRow, OutboxRow
 from tests.bot.conftest import World
@@ -126,3 +127,31 @@ async def test_a_league_whose_guild_is_not_in_the_cache_is_not_delivered(world: 
 
     with pytest.raises(NotDelivered, match="not in the cache"):
         await poster.post("round:1:results", "results", "results", {"text": "Team 0 won"})
+
+
+async def test_a_repeated_post_of_one_key_carries_the_same_enforced_nonce(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Discord drops a second message with the same enforced nonce (within its dedup window),
+    # so a retry after a crash between post and mark is not shown twice. SimCord ignores
+    # nonces: check what discord.py puts on the wire instead.
+    real = discord.abc.handle_message_parameters
+    sent: list[dict[str, Any]] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        params = real(*args, **kwargs)
+        sent.append(dict(params.payload or {}))
+        return params
+
+    monkeypatch.setattr(discord.abc, "handle_message_parameters", spy)
+    await channels.ensure(bot_guild(world), TEAMS)
+    poster = DiscordPoster(world.env.bot, world.league.seeded.league_id)
+
+    for _ in range(2):
+        await poster.post("round:1:results", "results", "results", {"text": "Team 0 won"})
+
+    assert [(p["nonce"], p["enforce_nonce"]) for p in sent] == [
+        (nonce("round:1:results"), True)
+    ] * 2
+    assert nonce("round:1:results") != nonce("round:2:results")
+    assert len(nonce("round:1:results")) <= 25
