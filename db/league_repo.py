@@ -683,7 +683,8 @@ async def update_progress(db: Executor, season_id: str, values: Mapping[str, Any
 async def check_league(db: Executor) -> list[str]:
     """Every scheduled game of a finished round played exactly once, each result on the
     schedule, stored standings equal to the results, no duplicate outbox keys, no outbox
-    message parked as undeliverable, lifetime hooper stats equal to the box scores."""
+    message parked as undeliverable, no season stalled by a rejected round step, lifetime
+    hooper stats equal to the box scores."""
     problems: list[str] = []
     for p in [_progress(r) for r in (await db.execute(select(progress))).all()]:
         slots = (
@@ -740,6 +741,9 @@ async def check_league(db: Executor) -> list[str]:
         f"{m.last_error}"
         for m in await parked(db)
     ]
+    for season_id, config in (await db.execute(select(seasons.c.id, seasons.c.config))).all():
+        if dict(config or {}).get("stalled"):
+            problems.append(f"season {season_id} is stalled: {dict(config)['stalled']}")
     sums = (
         await db.execute(
             select(

@@ -22,6 +22,7 @@ from bot.domain.errors import ConflictError
 from db import league_repo as repo
 from db.engine import Database
 from db.tables import GameResultRow
+from db.verify import verify
 from tests.app.league_kit import SHORT_RULES, setup_short_league
 
 CADENCE = "schedule.round_interval_minutes"
@@ -120,6 +121,9 @@ async def test_a_rejected_step_pauses_its_season_once_with_the_reason(
         assert await repo.season_paused(s, season)
         reason = await repo.season_stalled(s, season)
     assert reason is not None and "inconsistent" in reason
+    async with database.read_sessions() as s:
+        report = await verify(s)
+    assert any(f"season {season} is stalled" in p for p in report.problems)
 
 
 async def test_offline_play_stops_with_a_clear_message_when_a_step_is_rejected(
