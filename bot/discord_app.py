@@ -13,7 +13,7 @@ import logging
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord.ext import commands
@@ -117,6 +117,46 @@ async def command_payload(bot: PinwheelBot) -> list[dict[str, Any]]:
             await bot.load_extension(name)
     payload = [c.to_dict(bot.tree) for c in bot.tree.get_commands()]
     return sorted(payload, key=lambda c: (c.get("type", 1), c["name"]))
+
+
+SyncScope = Literal["global", "guild", "clear"]
+
+
+class SyncRefusedError(DomainError):
+    """A sync that would make a server show every command twice."""
+
+
+async def sync_commands(
+    bot: PinwheelBot, scope: SyncScope, guild: discord.abc.Snowflake | None = None
+) -> int:
+    """Sync the command tree deliberately, so that no server shows a command twice (Discord
+    lists a server's own copy and the global set side by side). Returns how many commands the
+    scope now serves.
+
+    - `global`: publish everywhere (takes effect within the hour); the server copy of `guild`,
+      if given, is removed, since that server gets the global set.
+    - `guild`: copy the tree to that one server (immediate; for trying a change out). Refused
+      while the global set is published, which that server already shows.
+    - `clear`: remove that server's copy.
+    """
+    if scope == "global":
+        synced = await bot.tree.sync()
+        if guild is not None:
+            bot.tree.clear_commands(guild=guild)
+            await bot.tree.sync(guild=guild)
+        return len(synced)
+    if guild is None:
+        raise SyncRefusedError("Name the server to sync: this one, or --guild ID.")
+    if scope == "guild":
+        if await bot.tree.fetch_commands():
+            raise SyncRefusedError(
+                "The commands are published globally, so this server already has them; a "
+                "server copy would show each twice. Sync globally to update them instead."
+            )
+        bot.tree.copy_global_to(guild=guild)
+    else:
+        bot.tree.clear_commands(guild=guild)
+    return len(await bot.tree.sync(guild=guild))
 
 
 async def run_discord(settings: Settings) -> int:

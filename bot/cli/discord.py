@@ -1,5 +1,6 @@
 """`pinwheel commands --json` (the slash-command tree as Discord receives it) and
-`pinwheel sync-commands [--guild ID]` (the deliberate sync; never done on start)."""
+`pinwheel sync-commands [--guild ID | --clear-guild ID]` (the deliberate sync; never done on
+start, and refused where it would list a command twice)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ def register(sub: Any) -> None:
     cmds.add_argument("--json", action="store_true", help="print Discord's JSON payload")
     cmds.set_defaults(func=lambda a: asyncio.run(_commands(a)))
     sync = sub.add_parser("sync-commands", help="sync the slash commands with Discord")
-    sync.add_argument("--guild", type=int, help="sync to one server only (immediate)")
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--guild", type=int, help="copy the commands to one server only (immediate)")
+    where.add_argument("--clear-guild", type=int, help="remove one server's copy")
     sync.set_defaults(func=lambda a: asyncio.run(_sync(a)))
 
 
@@ -51,22 +54,30 @@ async def _commands(args: argparse.Namespace) -> int:
 async def _sync(args: argparse.Namespace) -> int:
     import discord
 
+    from bot.discord_app import SyncRefusedError, SyncScope, sync_commands
+
     settings = Settings()
     if not settings.discord_token:
         print("DISCORD_TOKEN is not set", file=sys.stderr)
         return 2
+    server = args.guild or args.clear_guild
+    scope: SyncScope = "guild" if args.guild else "clear" if args.clear_guild else "global"
     bot, db = _offline_bot()
     try:
         async with bot:
             await bot.login(settings.discord_token)  # runs setup_hook: the tree is built
-            if args.guild:
-                guild = discord.Object(id=args.guild)
-                bot.tree.copy_global_to(guild=guild)
-                synced = await bot.tree.sync(guild=guild)
-            else:
-                synced = await bot.tree.sync()
+            count = await sync_commands(bot, scope, discord.Object(id=server) if server else None)
+    except SyncRefusedError as refused:
+        print(refused, file=sys.stderr)
+        return 1
     finally:
         await db.dispose()
-    where = f"server {args.guild}" if args.guild else "all servers (may take up to an hour)"
-    print(f"Synced {len(synced)} commands to {where}.")
+    if scope == "global":
+        print(
+            f"Synced {count} commands to all servers (may take up to an hour). A server "
+            "given a copy with --guild shows them twice until you run --clear-guild ID."
+        )
+    else:
+        verb = "to" if scope == "guild" else "removed from"
+        print(f"Synced {count} commands {verb} server {server}.")
     return 0

@@ -45,7 +45,7 @@ async def reply(
         await interaction.response.send_message(**kwargs)
 
 
-async def send_dm(user: discord.abc.User, content: str) -> bool:
+async def send_dm(user: discord.User | discord.Member, content: str) -> bool:
     """DM a user with mentions off; False (logged, never raised) when the DM cannot be sent,
     e.g. they do not accept DMs from server members."""
     try:
