@@ -265,3 +265,21 @@ async def test_the_default_ai_setting_wires_the_built_in_interpreter_and_no_poli
     await one_round(database)
     assert await polish_calls(database) == []
     await ai.close()
+
+
+async def test_a_bug_in_the_writer_keeps_the_built_in_text_and_is_logged(
+    database: Database,
+) -> None:
+    class Broken:
+        name, model = "broken", "v0"
+
+        async def write(self, *args: Any, **kwargs: Any) -> str:
+            raise ZeroDivisionError("oops")
+
+    league_id, _ = await one_round(database)
+    before = [(p.payload, m.content) for p, m in await waiting_mirrors(database)]
+    assert await MirrorPolisher(database, Broken()).polish(league_id) == 0
+    assert [(p.payload, m.content) for p, m in await waiting_mirrors(database)] == before
+    calls = await polish_calls(database)
+    assert len(calls) == len(before)
+    assert all(not c.ok and "ZeroDivisionError" in (c.error or "") for c in calls)

@@ -129,9 +129,10 @@ class MirrorPolisher:
             logger.info("mirror %s keeps its built-in text: %s", c.key, exc)
         except Exception as exc:  # a bug in the writer must not cost the round its mirror
             logger.exception("mirror writer raised on %s; the built-in text stands", c.key)
-            log.calls.append(self._failure(c, start, f"unexpected error: {exc!r}"))
+            log.calls.append(self._own_record(c, start, f"unexpected error: {exc!r}"))
         if not log.calls:  # a writer that recorded nothing still leaves its mark
-            log.calls.append(self._failure(c, start, "the writer recorded no call"))
+            error = None if text is not None else "the writer recorded no call"
+            log.calls.append(self._own_record(c, start, error))
         try:
             async with self.db.sessions() as s, s.begin():
                 return await apply(s, league_id, c, text, log.calls, clock())
@@ -139,7 +140,8 @@ class MirrorPolisher:
             logger.info("mirror %s was polished by another process", c.key)
             return False
 
-    def _failure(self, c: Candidate, start: float, error: str) -> AICallRecord:
+    def _own_record(self, c: Candidate, start: float, error: str | None) -> AICallRecord:
+        """A record the writer could not make itself (ok only when there is no error)."""
         return AICallRecord(
             purpose=purpose(c.mirror_type),
             provider=self.writer.name,
@@ -147,7 +149,7 @@ class MirrorPolisher:
             prompt=c.draft,
             response="",
             latency_ms=elapsed_ms(start, self._monotonic()),
-            ok=False,
+            ok=error is None,
             error=error,
         )
 
