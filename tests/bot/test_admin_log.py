@@ -3,15 +3,26 @@ starting a new season and playing a round by hand included; refusals write nothi
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.domain.errors import ConflictError
 from db import discord_repo
+from db.engine import Database, create_database
 from db.tables import AdminLogRow
 from tests.bot.conftest import World
 from tests.bot.test_league_admin_cogs import NewServer, new_server
+
+
+@pytest.fixture
+async def bot_db(db_url: str) -> AsyncIterator[Database]:
+    """This module runs on both engines (the `db_url` fixture is parametrised over them)."""
+    db = create_database(db_url)
+    yield db
+    await db.dispose()
 
 
 async def logged(world: World, server: NewServer) -> list[dict[str, Any]]:

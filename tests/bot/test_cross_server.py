@@ -4,6 +4,7 @@ changes (no event, no admin_log row)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import discord
@@ -14,6 +15,7 @@ from bot.domain.errors import DomainError, NotFoundError
 from bot.ui.hooper_trades import hooper_trade_view
 from bot.ui.review import ReviewButton
 from bot.ui.trades import trade_view
+from db.engine import Database, create_database
 from db.tables import AdminLogRow, GovernanceEventRow
 from tests.bot.conftest import World
 from tests.bot.test_admin_and_reading_cogs import flagged
@@ -21,6 +23,14 @@ from tests.bot.test_governance_cogs import join, open_proposal
 from tests.bot.test_league_admin_cogs import NewServer, new_server
 from tests.bot.test_lever_cogs import add_hoopers
 from tests.bot.test_trade_cogs import offer
+
+
+@pytest.fixture
+async def bot_db(db_url: str) -> AsyncIterator[Database]:
+    """This module runs on both engines (the `db_url` fixture is parametrised over them)."""
+    db = create_database(db_url)
+    yield db
+    await db.dispose()
 
 
 async def counts(world: World) -> tuple[int, int]:
