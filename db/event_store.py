@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
+    Integer,
     String,
     Text,
     TypeDecorator,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     func,
     insert,
     literal_column,
+    or_,
     select,
     tuple_,
     type_coerce,
@@ -186,7 +188,9 @@ class EventStore:
     async def append(
         self, events: Sequence[NewEvent], *, command_id: str | None = None
     ) -> list[StoredEvent]:
-        """Append `events` atomically after checking their expected aggregate versions."""
+        """Append `events` atomically after checking their expected aggregate versions. A
+        conflict raises `ConcurrencyError` before anything is written: no event, no head move,
+        even for a caller that catches it and commits."""
         if not events:
             return []
         now = self._clock()
@@ -201,11 +205,14 @@ class EventStore:
             stored_one, moved = await self._reserve_and_insert_one(conn, events[0], command_id, now)
             stored = [stored_one]
         elif len(events) == 1:
+            if events[0].expected_version is not None:
+                await self._check_versions(events)
             first, moved = await self._reserve(1)
             stored = [await self._insert_one(conn, events[0], first, command_id, now)]
         else:
+            versions = await self._check_versions(events)
             first, moved = await self._reserve(len(events))
-            stored = await self._insert_batch(conn, events, first, command_id, now)
+            stored = await self._insert_batch(conn, events, versions, first, command_id, now)
         advanced: set[str] | None = None
         if moved is not None:  # PostgreSQL moved the checkpoints while reserving
             names = self._checkpoint_names
@@ -228,8 +235,11 @@ class EventStore:
         values = {f"e_{k}": v for k, v in _row(draft).items() if k not in _ASSIGNED}
         values["v_type"], values["v_id"] = new.aggregate_type, new.aggregate_id
         values["ck_names"] = self._checkpoint_names
-        sequence, version, moved = (await conn.execute(_RESERVE_AND_INSERT_ONE, values)).one()
-        _check_version(new, version - 1)
+        values["v_expected"] = new.expected_version
+        row = (await conn.execute(_RESERVE_AND_INSERT_ONE, values)).one_or_none()
+        if row is None:  # the statement's version condition failed: it wrote nothing
+            raise ConcurrencyError(_CONFLICT)
+        sequence, version, moved = row
         return draft._replace(sequence_number=sequence, aggregate_version=version), int(moved)
 
     async def _insert_one(
@@ -240,29 +250,38 @@ class EventStore:
         command_id: str | None,
         now: datetime,
     ) -> StoredEvent:
-        # The version is taken inside the INSERT (one statement instead of two); the
-        # expected-version check then reads it back.
+        # The version is taken inside the INSERT (one statement instead of two); an expected
+        # version was checked before the head moved (under SQLite's write lock, it holds).
         draft = _stored(new, seq, 0, command_id, now)
         values = _row(draft)
         del values["aggregate_version"]
         values["v_type"], values["v_id"] = new.aggregate_type, new.aggregate_id
         version = int((await conn.execute(_INSERT_ONE, values)).scalar_one())
-        _check_version(new, version - 1)
         return draft._replace(aggregate_version=version)
+
+    async def _check_versions(self, events: Sequence[NewEvent]) -> dict[tuple[str, str], int]:
+        """Each aggregate's version now, having checked every event's expectation in order."""
+        versions = await self.aggregate_versions((e.aggregate_type, e.aggregate_id) for e in events)
+        running = dict(versions)
+        for new in events:
+            aggregate = (new.aggregate_type, new.aggregate_id)
+            _check_version(new, running[aggregate])
+            running[aggregate] += 1
+        return versions
 
     async def _insert_batch(
         self,
         conn: AsyncConnection,
         events: Sequence[NewEvent],
+        versions: dict[tuple[str, str], int],
         first: int,
         command_id: str | None,
         now: datetime,
     ) -> list[StoredEvent]:
-        versions = await self.aggregate_versions((e.aggregate_type, e.aggregate_id) for e in events)
+        versions = dict(versions)
         stored: list[StoredEvent] = []
         for offset, new in enumerate(events):
             aggregate = (new.aggregate_type, new.aggregate_id)
-            _check_version(new, versions[aggregate])
             versions[aggregate] += 1
             stored.append(_stored(new, first + offset, versions[aggregate], command_id, now))
         await conn.execute(insert(events_table), [_row(e) for e in stored])
@@ -311,11 +330,11 @@ _INSERT_ONE = (
 _ASSIGNED = ("sequence_number", "aggregate_version")
 
 
-def _reserved(count: Any) -> Any:
-    """CTE: advance the head by `count`, returning the new head."""
+def _reserved(count: Any, *conditions: Any) -> Any:
+    """CTE: advance the head by `count` (if `conditions` hold), returning the new head."""
     return (
         update(head_table)
-        .where(head_table.c.id == literal_column("1"))
+        .where(head_table.c.id == literal_column("1"), *conditions)
         .values(last_sequence=head_table.c.last_sequence + count)
         .returning(head_table.c.last_sequence)
         .cte("reserved")
@@ -352,7 +371,18 @@ _PG_RESERVE = _pg_reserve_statement()
 
 
 def _reserve_and_insert_statement() -> Any:
-    reserved = _reserved(literal_column("1"))
+    # The head moves only when the aggregate is at the expected version (or none is given);
+    # otherwise the statement writes nothing and returns no row.
+    current = (
+        select(func.coalesce(func.max(events_table.c.aggregate_version), 0))
+        .where(
+            events_table.c.aggregate_type == bindparam("v_type"),
+            events_table.c.aggregate_id == bindparam("v_id"),
+        )
+        .scalar_subquery()
+    )
+    expected = bindparam("v_expected", type_=Integer)
+    reserved = _reserved(literal_column("1"), or_(expected.is_(None), current == expected))
     given = [c for c in events_table.columns if c.name not in _ASSIGNED]
     source = select(
         # Prefixed names: an unprefixed `id` would also bind to the head table's column.
@@ -374,9 +404,12 @@ def _reserve_and_insert_statement() -> Any:
 _RESERVE_AND_INSERT_ONE = _reserve_and_insert_statement()
 
 
+_CONFLICT = "Someone else changed this at the same moment; please try again."
+
+
 def _check_version(new: NewEvent, current: int) -> None:
     if new.expected_version is not None and new.expected_version != current:
-        raise ConcurrencyError("Someone else changed this at the same moment; please try again.")
+        raise ConcurrencyError(_CONFLICT)
 
 
 def _stored(

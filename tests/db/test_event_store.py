@@ -195,6 +195,26 @@ async def test_rejected_command_is_logged_and_its_retry_is_rejected_again(
     assert await balance(database, seeded.season_id, gov) == 3
 
 
+@pytest.mark.parametrize("batch", [False, True], ids=["single", "batch"])
+async def test_a_version_conflict_writes_nothing_even_if_the_caller_commits(
+    database: Database, batch: bool
+) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    await append(database, [grant(seeded.season_id, gov, 2)])
+    stale = [spend(seeded.season_id, gov, expected_version=0)]
+    if batch:
+        stale.insert(0, grant(seeded.season_id, seeded.governor_ids[1], 1))
+    async with database.sessions() as s, s.begin():
+        store = EventStore(s, projections=ALL_BINDINGS)
+        await store.lock()
+        with pytest.raises(ConcurrencyError):
+            await store.append(stale)
+        # A careless caller carries on and commits: the refused append left no trace.
+    await assert_log_consistent(database, 1)
+    assert await balance(database, seeded.season_id, gov) == 2
+
+
 def versioned_spend(seeded: Seeded, governor_id: str, expected_version: int) -> Any:
     """A handler whose decision rests on the aggregate being at `expected_version`."""
 
