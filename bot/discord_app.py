@@ -165,12 +165,13 @@ async def run_discord(settings: Settings) -> int:
     Commands are not synced here: use `pinwheel sync-commands` or the owner's `sync`.
     """
     from db.engine import create_database
-    from db.migrate import upgrade
+    from db.migrate import upgrade_and_catch_up
 
     if not settings.discord_token:
         log.error("DISCORD_TOKEN is not set")
         return 2
-    await upgrade(settings.database_url)  # a fresh machine gets its tables, as offline does
+    # A fresh machine gets its tables, and projections catch up, as offline does.
+    await upgrade_and_catch_up(settings.database_url)
     db = create_database(
         settings.database_url,
         pool_size=settings.db_pool_size,

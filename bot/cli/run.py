@@ -46,9 +46,9 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app.league.outbox import ConsolePoster
     from bot.cli.db import open_database
     from bot.wiring import wire_ai
-    from db.migrate import upgrade
+    from db.migrate import upgrade_and_catch_up
 
-    await upgrade(settings.database_url)
+    await upgrade_and_catch_up(settings.database_url)
     db = open_database(settings)
     ai = wire_ai(db, settings)  # PINWHEEL_AI_*: with an LLM it interprets and retells mirrors
     try:
