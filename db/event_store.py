@@ -8,6 +8,7 @@ Commands are idempotent through `command_log`, written in the same transaction a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -46,7 +47,14 @@ from bot.domain.events import (
     payload_class,
     upcast,
 )
-from db.projections import TableBinding, apply_inline, checkpoint_table, checkpoints_at
+from db.projections import (
+    TableBinding,
+    apply_inline,
+    checkpoint_table,
+    checkpoints_at,
+    preload_query,
+    preloaded_state,
+)
 from db.tables import CommandLogRow, EventLogHeadRow, GovernanceEventRow, table_of
 
 Clock = Callable[[], datetime]
@@ -201,9 +209,12 @@ class EventStore:
             # committed before it got the lock. A statement that waited for the lock itself
             # would read versions and checkpoints from the snapshot it took before the wait.
             await self.lock()
+        preloaded: dict[str, dict[Any, Any]] | None = None
         if len(events) == 1 and conn.dialect.name == "postgresql":
-            stored_one, moved = await self._reserve_and_insert_one(conn, events[0], command_id, now)
-            stored = [stored_one]
+            one, moved, preloaded = await self._reserve_and_insert_one(
+                conn, events[0], command_id, now
+            )
+            stored = [one]
         elif len(events) == 1:
             if events[0].expected_version is not None:
                 await self._check_versions(events)
@@ -222,25 +233,33 @@ class EventStore:
                 if moved == len(names)
                 else await checkpoints_at(conn, names, first_seq, last_seq)
             )
-        await apply_inline(conn, self._projections, stored, advanced=advanced)
+        await apply_inline(conn, self._projections, stored, advanced=advanced, preloaded=preloaded)
         return stored
 
     async def _reserve_and_insert_one(
         self, conn: AsyncConnection, new: NewEvent, command_id: str | None, now: datetime
-    ) -> tuple[StoredEvent, int]:
+    ) -> tuple[StoredEvent, int, dict[str, dict[Any, Any]]]:
         # PostgreSQL, with the head already locked by `lock()`: reserve the sequence number,
         # take the aggregate version, insert and move the checkpoints in one statement (a round
         # trip is most of its cost). Only under the lock (see `append`).
+        # The same statement reads the projection rows the event touches (its keys do not
+        # depend on the sequence number), saving the fold a round trip of its own.
         draft = _stored(new, 0, 0, command_id, now)
+        preload = tuple(b for b in self._projections if new.event_type in b.projection.event_types)
         values = {f"e_{k}": v for k, v in _row(draft).items() if k not in _ASSIGNED}
         values["v_type"], values["v_id"] = new.aggregate_type, new.aggregate_id
         values["ck_names"] = self._checkpoint_names
         values["v_expected"] = new.expected_version
-        row = (await conn.execute(_RESERVE_AND_INSERT_ONE, values)).one_or_none()
+        for binding in preload:
+            values[f"preload_{binding.name}"] = list(binding.projection.keys(draft))
+        statement = _reserve_and_insert_statement(preload)
+        row = (await conn.execute(statement, values)).one_or_none()
         if row is None:  # the statement's version condition failed: it wrote nothing
             raise ConcurrencyError(_CONFLICT)
-        sequence, version, moved = row
-        return draft._replace(sequence_number=sequence, aggregate_version=version), int(moved)
+        sequence, version, moved, *rows = row
+        states = {b.name: preloaded_state(b, r) for b, r in zip(preload, rows, strict=True)}
+        stored = draft._replace(sequence_number=sequence, aggregate_version=version)
+        return stored, int(moved), states
 
     async def _insert_one(
         self,
@@ -370,7 +389,8 @@ def _pg_reserve_statement() -> Any:
 _PG_RESERVE = _pg_reserve_statement()
 
 
-def _reserve_and_insert_statement() -> Any:
+@functools.cache
+def _reserve_and_insert_statement(preload: tuple[TableBinding[Any, Any], ...]) -> Any:
     # The head moves only when the aggregate is at the expected version (or none is given);
     # otherwise the statement writes nothing and returns no row.
     current = (
@@ -398,10 +418,12 @@ def _reserve_and_insert_statement() -> Any:
         .cte("appended")
     )
     checkpoints = _checkpoints_to(reserved, literal_column("1"))
-    return select(appended.c.sequence_number, appended.c.aggregate_version, _moved(checkpoints))
-
-
-_RESERVE_AND_INSERT_ONE = _reserve_and_insert_statement()
+    return select(
+        appended.c.sequence_number,
+        appended.c.aggregate_version,
+        _moved(checkpoints),
+        *(preload_query(b) for b in preload),
+    )
 
 
 _CONFLICT = "Someone else changed this at the same moment; please try again."

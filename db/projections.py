@@ -17,7 +17,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
+import orjson
+from sqlalchemy import (
+    DateTime,
+    String,
+    Table,
+    TypeDecorator,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -128,6 +143,58 @@ async def _load(db: Executor, binding: TableBinding[K, S], keys: Iterable[K]) ->
     return state
 
 
+class _Passthrough(TypeDecorator[Any]):
+    """A value as the driver returns it (asyncpg already decodes json)."""
+
+    impl = String
+    cache_ok = True
+
+
+@functools.cache
+def preload_query(binding: TableBinding[Any, Any]) -> Any:
+    """PostgreSQL: a scalar subquery giving, as one JSON array, the rows of `binding` whose keys
+    are in the expanding parameter `preload_<name>`. The one-statement append carries it, so
+    the rows a fold needs come back with the insert instead of in a round trip of their own."""
+    table = binding.table
+    cols = [table.c[c] for c in binding.key_columns]
+    target = tuple_(*cols) if len(cols) > 1 else cols[0]
+    rows = (
+        select(func.coalesce(func.json_agg(table.table_valued()), literal_column("'[]'::json")))
+        .where(target.in_(bindparam(f"preload_{binding.name}", expanding=True)))
+        .scalar_subquery()
+    )
+    return type_coerce(rows, _Passthrough())
+
+
+class _JsonRow:
+    """A row decoded from JSON, shaped like a result row for `TableBinding.from_row`."""
+
+    __slots__ = ("_mapping",)
+
+    def __init__(self, mapping: dict[str, Any]) -> None:
+        self._mapping = mapping
+
+
+@functools.cache
+def _datetime_columns(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns if isinstance(c.type, DateTime))
+
+
+def preloaded_state(binding: TableBinding[K, S], rows: Any) -> dict[K, S]:
+    """The state `preload_query` returned, as `_load` would have read it."""
+    if isinstance(rows, str | bytes):
+        rows = orjson.loads(rows)
+    instants = _datetime_columns(binding.table)
+    state: dict[K, S] = {}
+    for row in rows:
+        for name in instants:
+            if isinstance(row[name], str):
+                row[name] = datetime.fromisoformat(row[name])
+        key, value = binding.from_row(_JsonRow(row))
+        state[key] = value
+    return state
+
+
 async def _write(db: Executor, binding: TableBinding[K, S], changed: Mapping[K, S]) -> None:
     if changed:
         rows = [binding.to_values(k, v) for k, v in changed.items()]
@@ -185,10 +252,12 @@ async def apply_inline(
     events: Sequence[StoredEvent],
     *,
     advanced: set[str] | None = None,
+    preloaded: Mapping[str, dict[Any, Any]] | None = None,
 ) -> None:
     """Fold freshly appended `events` (contiguous in the log) into every bound table whose
     checkpoint stood just before them, and move those checkpoints (`advanced`: the caller
-    already moved them in the same transaction, and these are the names that moved)."""
+    already moved them in the same transaction, and these are the names that moved;
+    `preloaded`: the rows the events touch, by binding name, already read under the lock)."""
     if not events or not bindings:
         return
     names = [b.name for b in bindings]
@@ -206,7 +275,10 @@ async def apply_inline(
         relevant = [e for e in events if e.event_type in proj.event_types]
         if not relevant:
             continue
-        state = await _load(db, binding, {k for e in relevant for k in proj.keys(e)})
+        if preloaded is not None and binding.name in preloaded:
+            state = dict(preloaded[binding.name])
+        else:
+            state = await _load(db, binding, {k for e in relevant for k in proj.keys(e)})
         changed: dict[Any, Any] = {}
         for event in relevant:
             step = proj.apply(state, event)
