@@ -52,6 +52,7 @@ from db.projections import (
     apply_inline,
     checkpoint_table,
     checkpoints_at,
+    preload_params,
     preload_query,
     preloaded_state,
 )
@@ -251,7 +252,7 @@ class EventStore:
         values["ck_names"] = self._checkpoint_names
         values["v_expected"] = new.expected_version
         for binding in preload:
-            values[f"preload_{binding.name}"] = list(binding.projection.keys(draft))
+            values.update(preload_params(binding, binding.projection.keys(draft)))
         statement = _reserve_and_insert_statement(preload)
         row = (await conn.execute(statement, values)).one_or_none()
         if row is None:  # the statement's version condition failed: it wrote nothing

@@ -33,6 +33,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -157,13 +158,27 @@ def preload_query(binding: TableBinding[Any, Any]) -> Any:
     the rows a fold needs come back with the insert instead of in a round trip of their own."""
     table = binding.table
     cols = [table.c[c] for c in binding.key_columns]
+    # The keys arrive as one array per key column (`preload_params`), unnested in SQL: an
+    # expanding IN would be re-rendered on every call.
+    arrays = [bindparam(f"preload_{binding.name}_{c.name}", type_=ARRAY(c.type)) for c in cols]
+    keys = func.unnest(*arrays).table_valued(*(c.name for c in cols)).render_derived()
+    wanted = select(*(keys.c[c.name] for c in cols))
     target = tuple_(*cols) if len(cols) > 1 else cols[0]
     rows = (
         select(func.coalesce(func.json_agg(table.table_valued()), literal_column("'[]'::json")))
-        .where(target.in_(bindparam(f"preload_{binding.name}", expanding=True)))
+        .where(target.in_(wanted))
         .scalar_subquery()
     )
     return type_coerce(rows, _Passthrough())
+
+
+def preload_params(binding: TableBinding[Any, Any], keys: Iterable[Any]) -> dict[str, list[Any]]:
+    """The parameters `preload_query(binding)` takes for `keys`."""
+    names = binding.key_columns
+    rows = [k if len(names) > 1 else (k,) for k in keys]
+    return {
+        f"preload_{binding.name}_{name}": [row[i] for row in rows] for i, name in enumerate(names)
+    }
 
 
 class _JsonRow:
@@ -198,7 +213,10 @@ def preloaded_state(binding: TableBinding[K, S], rows: Any) -> dict[K, S]:
 async def _write(db: Executor, binding: TableBinding[K, S], changed: Mapping[K, S]) -> None:
     if changed:
         rows = [binding.to_values(k, v) for k, v in changed.items()]
-        await db.execute(upsert(db, binding.table, binding.key_columns), rows)
+        # One row as one parameter set: the executemany path costs more per call.
+        await db.execute(
+            upsert(db, binding.table, binding.key_columns), rows[0] if len(rows) == 1 else rows
+        )
 
 
 _ADVANCE = (
