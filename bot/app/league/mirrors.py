@@ -115,9 +115,9 @@ def _season(c: dict[str, Any]) -> str:
     lines = [f"{c['champion']} are champions of {c['season']}."]
     for award in c["awards"]:
         lines.append(f"{award['title']}: {award['name']} ({award['why']}).")
-    # Prefer the enactments themselves when the context has them: a count of `rule.enacted`
-    # events would include enactments that set a rule to the value it already had.
-    changes = rule_change_count(c["enacted"]) if "enacted" in c else c["rule_changes"]
+    # From the enactments themselves: a count of `rule.enacted` events would include
+    # enactments that set a rule to the value it already had.
+    changes = rule_change_count(c["enacted"])
     if changes:
         lines.append(f"The governors changed {_plural(changes, 'rule')} along the way.")
     else:

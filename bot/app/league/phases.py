@@ -228,7 +228,7 @@ async def _crown(uow: UnitOfWork, ctx: StepContext, champion: str) -> dict[str, 
     names = await repo.team_names(s, ctx.season_id)
     season = await repo.season(s, ctx.season_id)
     found = await awards.season_awards(uow, ctx.season_id, ctx.league_id)
-    rule_changes = len(await read_by_type(s, ctx.season_id, ["rule.enacted"]))
+    enacted = [e.payload for e in await read_by_type(s, ctx.season_id, ["rule.enacted"])]
     await repo.enqueue(
         s,
         league_id=ctx.league_id,
@@ -254,7 +254,7 @@ async def _crown(uow: UnitOfWork, ctx: StepContext, champion: str) -> dict[str, 
                 "champion": names[champion],
                 "season": season.name if season else "the season",
                 "awards": found,
-                "rule_changes": rule_changes,
+                "enacted": enacted,  # the writer counts those that changed a value
             },
             round_number=ctx.round_number,
         ),
