@@ -572,13 +572,18 @@ async def mark_sent(db: Executor, message_id: int, at: datetime) -> None:
     )
 
 
-async def claim_delivery(db: Executor, message_id: int) -> int:
-    """Count one hand-over to the poster, before it is made; return the attempt's number."""
-    await db.execute(
-        update(outbox).where(outbox.c.id == message_id).values(attempts=outbox.c.attempts + 1)
+async def claim_delivery(db: Executor, message_id: int) -> tuple[int, dict[str, Any]]:
+    """Count one hand-over to the poster, before it is made; return the attempt's number and
+    the payload as it stands now (a mirror's text may have been retold since the row was
+    listed; once claimed it can no longer change)."""
+    claimed = (
+        update(outbox)
+        .where(outbox.c.id == message_id)
+        .values(attempts=outbox.c.attempts + 1)
+        .returning(outbox.c.attempts, outbox.c.payload)
     )
-    query = select(outbox.c.attempts).where(outbox.c.id == message_id)
-    return int((await db.execute(query)).scalar_one())
+    attempts, payload = (await db.execute(claimed)).one()
+    return int(attempts), dict(payload)
 
 
 async def record_failed_delivery(

@@ -283,3 +283,24 @@ async def test_a_bug_in_the_writer_keeps_the_built_in_text_and_is_logged(
     calls = await polish_calls(database)
     assert len(calls) == len(before)
     assert all(not c.ok and "ZeroDivisionError" in (c.error or "") for c in calls)
+
+
+async def test_a_post_listed_before_its_mirror_was_retold_goes_out_retold(
+    database: Database,
+) -> None:
+    # The drain lists a league's unsent rows, then hands them over one by one; a polish that
+    # lands in between must not let the listed (built-in) text go out while the mirror row
+    # holds the retold one.
+    from bot.app.league.outbox import CollectingPoster, _deliver
+    from db import league_repo
+
+    league_id, _ = await one_round(database)
+    async with database.read_sessions() as s:
+        listed = [m for m in await league_repo.unsent(s, league_id) if m.kind.startswith("mirror.")]
+    await polisher(database, FakeTransport(voiced)).polish(league_id)
+    poster = CollectingPoster()
+    for message in listed:
+        assert await _deliver(database, poster, message, datetime.now(UTC)) == "posted"
+    stored = {post.key: mirror.content for post, mirror in await waiting_mirrors(database)}
+    assert {key: payload["text"] for key, _, _, payload in poster.messages} == stored
+    assert all(text.startswith("What a stretch") for text in stored.values())

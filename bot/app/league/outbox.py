@@ -126,9 +126,9 @@ async def _deliver(
 ) -> Delivery:
     """Claim one attempt and hand the row over; on failure record it."""
     async with db.sessions() as s, s.begin():
-        attempt = await repo.claim_delivery(s, message.id)
+        attempt, payload = await repo.claim_delivery(s, message.id)
     try:
-        await poster.post(message.key, message.kind, message.target, message.payload)
+        await poster.post(message.key, message.kind, message.target, payload)
     except NotDelivered as err:
         logger.info("outbox %s not delivered yet (%s); retrying", message.key, err)
         async with db.sessions() as s, s.begin():
