@@ -219,8 +219,7 @@ class EventStore:
         elif len(events) == 1:
             if events[0].expected_version is not None:
                 await self._check_versions(events)
-            first, moved = await self._reserve(1)
-            stored = [await self._insert_one(conn, events[0], first, command_id, now)]
+            stored, moved = [await self._insert_one(conn, events[0], command_id, now)], None
         else:
             versions = await self._check_versions(events)
             first, moved = await self._reserve(len(events))
@@ -266,18 +265,19 @@ class EventStore:
         self,
         conn: AsyncConnection,
         new: NewEvent,
-        seq: int,
         command_id: str | None,
         now: datetime,
     ) -> StoredEvent:
-        # The version is taken inside the INSERT (one statement instead of two); an expected
-        # version was checked before the head moved (under SQLite's write lock, it holds).
-        draft = _stored(new, seq, 0, command_id, now)
+        # SQLite, under the write lock its BEGIN IMMEDIATE took: the sequence number (the head
+        # plus one) and the version are taken inside the INSERT, and the insert trigger of
+        # migration 0007 moves the head: one statement. An expected version was checked first.
+        self._locked = True
+        draft = _stored(new, 0, 0, command_id, now)
         values = _row(draft)
-        del values["aggregate_version"]
+        del values["aggregate_version"], values["sequence_number"]
         values["v_type"], values["v_id"] = new.aggregate_type, new.aggregate_id
-        version = int((await conn.execute(_INSERT_ONE, values)).scalar_one())
-        return draft._replace(aggregate_version=version)
+        sequence, version = (await conn.execute(_INSERT_ONE, values)).one()
+        return draft._replace(sequence_number=int(sequence), aggregate_version=int(version))
 
     async def _check_versions(self, events: Sequence[NewEvent]) -> dict[tuple[str, str], int]:
         """Each aggregate's version now, having checked every event's expectation in order."""
@@ -340,10 +340,13 @@ _NEXT_VERSION = (
     )
     .scalar_subquery()
 )
+_NEXT_SEQUENCE = (
+    select(head_table.c.last_sequence + 1).where(head_table.c.id == 1).scalar_subquery()
+)
 _INSERT_ONE = (
     insert(events_table)
-    .values(aggregate_version=_NEXT_VERSION)
-    .returning(events_table.c.aggregate_version)
+    .values(sequence_number=_NEXT_SEQUENCE, aggregate_version=_NEXT_VERSION)
+    .returning(events_table.c.sequence_number, events_table.c.aggregate_version)
 )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     TypeDecorator,
+    any_,
     bindparam,
     delete,
     func,
@@ -124,21 +125,45 @@ def upsert(db: Executor, table: Table, key_columns: Sequence[str]) -> Any:
 
 
 @functools.cache
-def _load_statement(table: Table, key_columns: tuple[str, ...]) -> Any:
+def _load_statement(dialect: str, table: Table, key_columns: tuple[str, ...]) -> Any:
+    # The keys as one parameter, not an expanding IN (which SQLAlchemy re-renders on every
+    # call, and this runs in every append): a JSON array of keys on SQLite, one array per key
+    # column on PostgreSQL.
     cols = [table.c[c] for c in key_columns]
     target = tuple_(*cols) if len(cols) > 1 else cols[0]
-    return select(table).where(target.in_(bindparam("keys", expanding=True)))
+    if dialect == "postgresql":
+        arrays = [bindparam(f"keys_{c.name}", type_=ARRAY(c.type)) for c in cols]
+        given = func.unnest(*arrays).table_valued(*(c.name for c in cols)).render_derived()
+        wanted = select(*(given.c[c.name] for c in cols))
+    else:
+        each = func.json_each(bindparam("keys", type_=String)).table_valued("value")
+        parts = (
+            [func.json_extract(each.c.value, f"$[{i}]") for i in range(len(cols))]
+            if len(cols) > 1
+            else [each.c.value]
+        )
+        wanted = select(*parts)
+    return select(table).where(target.in_(wanted))
+
+
+def _load_params(dialect: str, key_columns: tuple[str, ...], keys: list[Any]) -> dict[str, Any]:
+    if dialect != "postgresql":
+        return {"keys": orjson.dumps(keys).decode()}
+    rows = keys if len(key_columns) > 1 else [(k,) for k in keys]
+    return {f"keys_{c}": [row[i] for row in rows] for i, c in enumerate(key_columns)}
 
 
 async def _load(db: Executor, binding: TableBinding[K, S], keys: Iterable[K]) -> dict[K, S]:
     keys = list(keys)
     if not keys:
         return {}
-    query = _load_statement(binding.table, binding.key_columns)
+    dialect = dialect_name(db)
+    query = _load_statement(dialect, binding.table, binding.key_columns)
     state: dict[K, S] = {}
-    for start in range(0, len(keys), 500):  # bounded IN lists
+    for start in range(0, len(keys), 500):  # bounded parameters
         chunk = keys[start : start + 500]
-        for row in (await db.execute(query, {"keys": chunk})).all():
+        params = _load_params(dialect, binding.key_columns, chunk)
+        for row in (await db.execute(query, params)).all():
             key, value = binding.from_row(row)
             state[key] = value
     return state
@@ -219,15 +244,23 @@ async def _write(db: Executor, binding: TableBinding[K, S], changed: Mapping[K, 
         )
 
 
-_ADVANCE = (
-    update(checkpoint_table)
-    .where(
-        checkpoint_table.c.name.in_(bindparam("names", expanding=True)),
-        checkpoint_table.c.last_sequence == bindparam("before"),
+@functools.cache
+def _advance_statement(dialect: str) -> Any:
+    # The names as one parameter (a JSON array on SQLite, an array on PostgreSQL), not an
+    # expanding IN, which SQLAlchemy re-renders on every call: this runs in every append.
+    if dialect == "postgresql":
+        named = checkpoint_table.c.name == any_(bindparam("names", type_=ARRAY(String)))
+    else:
+        each = func.json_each(bindparam("names", type_=String)).table_valued("value")
+        named = checkpoint_table.c.name.in_(select(each.c.value))
+    return (
+        update(checkpoint_table)
+        .where(named, checkpoint_table.c.last_sequence == bindparam("before"))
+        .values(last_sequence=bindparam("last"))
+        .returning(checkpoint_table.c.name)
     )
-    .values(last_sequence=bindparam("last"))
-    .returning(checkpoint_table.c.name)
-)
+
+
 _AT = select(checkpoint_table.c.name).where(
     checkpoint_table.c.name.in_(bindparam("names", expanding=True)),
     checkpoint_table.c.last_sequence == bindparam("last"),
@@ -239,8 +272,10 @@ async def advance_checkpoints(
     db: Executor, names: Sequence[str], first: int, last: int
 ) -> set[str]:
     """Move to `last` the checkpoints that stand at `first - 1`; the names that moved."""
-    params = {"names": list(names), "before": first - 1, "last": last}
-    moved = set((await db.execute(_ADVANCE, params)).scalars())
+    dialect = dialect_name(db)
+    given = list(names) if dialect == "postgresql" else orjson.dumps(list(names)).decode()
+    params = {"names": given, "before": first - 1, "last": last}
+    moved = set((await db.execute(_advance_statement(dialect), params)).scalars())
     return moved | await _start_checkpoints(db, [n for n in names if n not in moved], first, last)
 
 
