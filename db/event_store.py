@@ -205,7 +205,7 @@ class EventStore:
         now = self._clock()
         conn = await self._conn()
         moved: int | None
-        if conn.dialect.name == "postgresql":
+        if conn.dialect.name == "postgresql" and len(events) > 1:
             # The lock in a statement of its own: every statement after it reads all that was
             # committed before it got the lock. A statement that waited for the lock itself
             # would read versions and checkpoints from the snapshot it took before the wait.
@@ -239,11 +239,14 @@ class EventStore:
     async def _reserve_and_insert_one(
         self, conn: AsyncConnection, new: NewEvent, command_id: str | None, now: datetime
     ) -> tuple[StoredEvent, int, dict[str, dict[Any, Any]]]:
-        # PostgreSQL, with the head already locked by `lock()`: reserve the sequence number,
-        # take the aggregate version, insert and move the checkpoints in one statement (a round
-        # trip is most of its cost). Only under the lock (see `append`).
-        # The same statement reads the projection rows the event touches (its keys do not
-        # depend on the sequence number), saving the fold a round trip of its own.
+        # PostgreSQL: reserve the sequence number, take the aggregate version, insert, move the
+        # checkpoints and read the projection rows the event touches (its keys do not depend on
+        # the sequence number) in one statement: a round trip is most of an append's cost.
+        # What it reads is only sound if nothing committed between its snapshot and its lock
+        # on the head. Under `lock()` that holds. Without it the statement is optimistic: it
+        # moves the head only if the head row is still the version its snapshot saw (`xmin`;
+        # every writer of the log, checkpoints or projections updates that row), and else
+        # writes nothing; then it takes the lock and runs once more, now certainly fresh.
         draft = _stored(new, 0, 0, command_id, now)
         preload = tuple(b for b in self._projections if new.event_type in b.projection.event_types)
         values = {f"e_{k}": v for k, v in _row(draft).items() if k not in _ASSIGNED}
@@ -252,10 +255,18 @@ class EventStore:
         values["v_expected"] = new.expected_version
         for binding in preload:
             values.update(preload_params(binding, binding.projection.keys(draft)))
-        statement = _reserve_and_insert_statement(preload)
-        row = (await conn.execute(statement, values)).one_or_none()
+        optimistic = not self._locked
+        row = (
+            await conn.execute(_reserve_and_insert_statement(preload, optimistic), values)
+        ).one_or_none()
+        if row is None and optimistic:  # stale, or a version conflict: nothing was written
+            await self.lock()
+            row = (
+                await conn.execute(_reserve_and_insert_statement(preload, False), values)
+            ).one_or_none()
         if row is None:  # the statement's version condition failed: it wrote nothing
             raise ConcurrencyError(_CONFLICT)
+        self._locked = True  # the statement's UPDATE holds the head's row lock now
         sequence, version, moved, *rows = row
         states = {b.name: preloaded_state(b, r) for b, r in zip(preload, rows, strict=True)}
         stored = draft._replace(sequence_number=sequence, aggregate_version=version)
@@ -311,6 +322,9 @@ class EventStore:
 # Statements are built once: constructing and cache-keying them per call costs SQLAlchemy more
 # than running them.
 _LOCK = select(head_table.c.last_sequence).where(head_table.c.id == 1).with_for_update()
+_TOUCH = (
+    update(head_table).where(head_table.c.id == 1).values(last_sequence=head_table.c.last_sequence)
+)
 _RESERVE = (
     update(head_table)
     .where(head_table.c.id == 1)
@@ -364,6 +378,22 @@ def _reserved(count: Any, *conditions: Any) -> Any:
     )
 
 
+def _head_unchanged() -> Any:
+    """The head row being updated is the version this statement's snapshot saw. In a recheck
+    after waiting for the row's lock, PostgreSQL compares the newest version with the value
+    the subquery computed once from the snapshot."""
+    seen = head_table.alias("seen")
+    at_snapshot: Any = select(literal_column("seen.xmin")).select_from(seen).where(seen.c.id == 1)
+    return literal_column("event_log_head.xmin") == at_snapshot.scalar_subquery()
+
+
+async def touch_head(db: AsyncSession | AsyncConnection) -> None:
+    """Give the head row a new version without moving it, for writers of projections or
+    checkpoints that append nothing (catch-up, rebuild): an optimistic append that read
+    before them then sees that its snapshot is stale."""
+    await db.execute(_TOUCH)
+
+
 def _checkpoints_to(reserved: Any, count: Any) -> Any:
     """CTE (PostgreSQL): move to the reserved head those checkpoints named in `ck_names` that
     stood just before the reserved numbers (`db.projections`: a lagging one is never skipped
@@ -394,7 +424,9 @@ _PG_RESERVE = _pg_reserve_statement()
 
 
 @functools.cache
-def _reserve_and_insert_statement(preload: tuple[TableBinding[Any, Any], ...]) -> Any:
+def _reserve_and_insert_statement(
+    preload: tuple[TableBinding[Any, Any], ...], optimistic: bool
+) -> Any:
     # The head moves only when the aggregate is at the expected version (or none is given);
     # otherwise the statement writes nothing and returns no row.
     current = (
@@ -406,7 +438,10 @@ def _reserve_and_insert_statement(preload: tuple[TableBinding[Any, Any], ...]) -
         .scalar_subquery()
     )
     expected = bindparam("v_expected", type_=Integer)
-    reserved = _reserved(literal_column("1"), or_(expected.is_(None), current == expected))
+    conditions = [or_(expected.is_(None), current == expected)]
+    if optimistic:
+        conditions.append(_head_unchanged())
+    reserved = _reserved(literal_column("1"), *conditions)
     given = [c for c in events_table.columns if c.name not in _ASSIGNED]
     source = select(
         # Prefixed names: an unprefixed `id` would also bind to the head table's column.

@@ -25,6 +25,7 @@ from db.event_store import (
     events_table,
     fold_events,
     head,
+    touch_head,
 )
 from db.governance_repo import check_current_rulesets, rebuild_current_rulesets
 from db.league_repo import check_league
@@ -210,7 +211,10 @@ async def verify(
 async def rebuild(
     session: AsyncSession, bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS
 ) -> int:
-    """Recompute every projection table from the log (inside the caller's transaction)."""
+    """Recompute every projection table from the log (inside the caller's transaction),
+    under the append lock."""
+    await EventStore(session).lock()
+    await touch_head(session)
     count, states = await replay(session, bindings)
     # Children emptied first and parents filled first, so foreign keys hold throughout.
     for binding in reversed(bindings):
@@ -230,6 +234,7 @@ async def catch_up(
     """Fold events a projection has not seen yet (one added by a new release, or one an older
     release's appends left behind), under the append lock so no append runs meanwhile."""
     await EventStore(session).lock()
+    await touch_head(session)
     checkpoints = {r[0]: r[1] for r in (await session.execute(select(checkpoint_table))).all()}
     applied = 0
     for binding in bindings:

@@ -78,6 +78,30 @@ async def test_eight_concurrent_writers_leave_a_dense_log_a_tailing_reader_sees_
         assert await balance(database, seeded.season_id, governor_id) == appends
 
 
+async def test_an_append_that_waited_for_the_lock_decides_on_what_was_committed_meanwhile(
+    database: Database,
+) -> None:
+    # One writer holds the lock and appends; another's bare append starts meanwhile and
+    # waits. When the first commits, the second must see its event: the next version of the
+    # same aggregate, the next sequence number, the balance it left (PostgreSQL: the
+    # optimistic one-statement append notices its snapshot is stale and runs again locked).
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    async with database.sessions() as first, first.begin():
+        store = EventStore(first, projections=ALL_BINDINGS)
+        await store.lock()
+        await store.append([grant(seeded.season_id, gov, 2)])
+        waiting = asyncio.create_task(append(database, [spend(seeded.season_id, gov, 2)]))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+    await asyncio.wait_for(waiting, timeout=30)
+    async with database.read_sessions() as s:
+        versions = [e.aggregate_version for e in await read_aggregate(s, "token", gov)]
+    assert versions == [1, 2]
+    assert await balance(database, seeded.season_id, gov) == 0
+    await assert_log_consistent(database, 2)
+
+
 async def test_concurrent_appends_with_same_expected_version_exactly_one_wins(
     database: Database,
 ) -> None:
@@ -423,6 +447,24 @@ async def test_a_projection_left_behind_is_caught_up_never_skipped_forward(
         assert await catch_up(s) == 4
     assert await balance(database, seeded.season_id, gov) == 20
     await assert_log_consistent(database, 5)
+
+
+async def test_an_append_waiting_on_a_catch_up_folds_into_the_caught_up_projection(
+    database: Database,
+) -> None:
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    older_release = [b for b in ALL_BINDINGS if b is not TOKEN_BALANCES]
+    async with database.sessions() as s, s.begin():
+        await EventStore(s, projections=older_release).append([grant(seeded.season_id, gov, 3)])
+    async with database.sessions() as s, s.begin():
+        assert await catch_up(s) == 1
+        waiting = asyncio.create_task(append(database, [grant(seeded.season_id, gov, 4)]))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+    await asyncio.wait_for(waiting, timeout=30)
+    assert await balance(database, seeded.season_id, gov) == 7  # folded, not left lagging
+    await assert_log_consistent(database, 2)
 
 
 async def test_a_projection_new_in_a_release_starts_from_the_log_not_the_head(
