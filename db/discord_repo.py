@@ -4,11 +4,12 @@ change goes through an app-layer handler."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bot.domain.rules import RuleSet
 from bot.domain.settings import LeagueSettings
@@ -18,6 +19,7 @@ from db.engine import Database
 from db.tables import (
     AchievementRow,
     AdminLogRow,
+    EnrollmentRow,
     GovernorAchievementRow,
     GovernorPreferencesRow,
     GovernorRow,
@@ -187,6 +189,30 @@ async def private_mirror_recipient(db: Database, governor_id: str) -> int | None
     if row is None or row[1] is False:
         return None
     return int(row[0])
+
+
+async def result_mentions(db: Database, season_id: str, team_ids: Sequence[str]) -> list[int]:
+    """Discord users to ping on a result post: the active governors of `team_ids` in the
+    season who have not opted out of result mentions."""
+    if not team_ids:
+        return []
+    async with db.read_sessions() as s:
+        rows = await s.execute(
+            select(GovernorRow.discord_user_id)
+            .join(EnrollmentRow, EnrollmentRow.governor_id == GovernorRow.id)
+            .outerjoin(GovernorPreferencesRow, GovernorPreferencesRow.governor_id == GovernorRow.id)
+            .where(
+                EnrollmentRow.season_id == season_id,
+                EnrollmentRow.team_id.in_(list(team_ids)),
+                EnrollmentRow.is_active.is_(True),
+                or_(
+                    GovernorPreferencesRow.mention_on_results.is_(None),
+                    GovernorPreferencesRow.mention_on_results.is_(True),
+                ),
+            )
+            .order_by(GovernorRow.discord_user_id)
+        )
+        return [int(user_id) for (user_id,) in rows]
 
 
 async def notification_choices(db: Database, governor_id: str) -> dict[str, bool]:

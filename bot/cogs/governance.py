@@ -173,7 +173,7 @@ class Governance(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(
         dm_private_mirrors="DM me my team's private reports",
-        mention_on_results="Ping me when someone offers me a trade (result posts ping nobody)",
+        mention_on_results="Ping me in my team's round results and when I am offered a trade",
         dm_trade_offers="DM me when someone offers me a trade",
     )
     async def notifications(

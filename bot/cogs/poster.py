@@ -1,6 +1,7 @@
 """Posting the outbox to Discord: one poster per league, sending each message to its bound
 channel, or a private mirror by DM to its governor unless they opted out. Mentions are off:
-outbox text quotes players. A channel that is not there yet raises `NotDelivered`, so the row
+outbox text quotes players; a result post pings only the governors of the teams that played
+who have not opted out. A channel that is not there yet raises `NotDelivered`, so the row
 stays unsent and is posted once `/admin setup` binds it."""
 
 from __future__ import annotations
@@ -45,9 +46,22 @@ class DiscordPoster:
             await self._direct(target.removeprefix(DM_PREFIX), text, key)
             return
         channel = await self._channel(target)
+        mentions = NO_MENTIONS
+        if kind == "results" and payload.get("team_ids"):
+            # Ping the governors of the teams that played, unless they opted out; only those
+            # users, whatever the text says.
+            users = await discord_repo.result_mentions(
+                self.bot.app.db, str(payload.get("season_id")), list(payload["team_ids"])
+            )
+            if users:
+                pings = " ".join(f"<@{u}>" for u in users)
+                text = clip(text, MESSAGE_MAX - len(pings) - 1) + "\n" + pings
+                mentions = discord.AllowedMentions(
+                    everyone=False, roles=False, users=[discord.Object(u) for u in users]
+                )
         # discord.py 2.7 sends a nonce with enforce_nonce: Discord drops a repeat of this key
         # within its deduplication window (a retry after a crash between post and mark).
-        await channel.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce(key))
+        await channel.send(text, allowed_mentions=mentions, nonce=nonce(key))
 
     async def _channel(self, target: str) -> discord.TextChannel:
         """The bound channel; `NotDelivered` (the outbox keeps the row and retries) when the

@@ -64,6 +64,37 @@ async def test_results_go_to_their_channel_with_mentions_off(world: World) -> No
     assert not message.mention_everyone
 
 
+async def test_a_result_post_pings_the_governors_of_its_teams_unless_they_opted_out(
+    world: World,
+) -> None:
+    from tests.bot.test_governance_cogs import team_ids
+
+    await channels.ensure(bot_guild(world), TEAMS)
+    await join(world)
+    await join(world, "bob", team=1)
+    await join(world, "admin", team=1)
+    admin = await governor(world, "admin")
+    async with world.league.db.sessions() as s, s.begin():
+        await s.execute(
+            insert(GovernorPreferencesRow).values(governor_id=admin, mention_on_results=False)
+        )
+    poster = DiscordPoster(world.env.bot, world.league.seeded.league_id)
+    payload = {
+        "text": "@everyone Round 1: Team 0 51, Team 1 48",
+        "season_id": world.league.season,
+        "team_ids": team_ids(world),
+    }
+
+    await poster.post("round:1:results", "results", "results", payload)
+
+    (results,) = [c for c in world.guild.channels.values() if c.name == "results"]
+    message = results.last_message
+    assert message is not None and message.content.startswith(payload["text"])
+    stored = world.env.backend.get_message(results.id, message.id)
+    assert sorted(stored.ping_user_ids) == sorted([world.alice.id, world.bob.id])
+    assert not message.mention_everyone
+
+
 async def test_private_mirrors_reach_only_their_governor_and_not_those_who_opted_out(
     world: World,
 ) -> None:

@@ -175,7 +175,13 @@ async def _post_results(
         key=f"{step_id(ctx.season_id, n, 'results')}",
         kind="results",
         target="results",
-        payload={"text": f"Round {n} ({phase}): " + "; ".join(lines), "round": n},
+        payload={
+            "text": f"Round {n} ({phase}): " + "; ".join(lines),
+            "round": n,
+            "season_id": ctx.season_id,
+            # Whose governors the post may ping (each unless they opted out).
+            "team_ids": sorted({t for _, r in played for t in (r.home_team_id, r.away_team_id)}),
+        },
         at=now,
     )
     await publish(
