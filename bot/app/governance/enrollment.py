@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from bot.app.governance._common import envelopes, season_context
 from bot.app.governance.commands import GrantTokens, JoinTeam, LeaveTeam, RemoveGovernor
 from bot.domain.errors import NotFoundError, ValidationError
-from bot.domain.events import TOKEN_TYPES, TokenGranted, TokenType
+from bot.domain.events import TOKEN_TYPES, TokenGranted
 from bot.domain.governance import decide_join, decide_leave
 from db import governance_repo as repo
 from db.uow import UnitOfWork
@@ -77,7 +77,7 @@ async def grant_tokens(uow: UnitOfWork, cmd: GrantTokens) -> dict[str, Any]:
     before = await repo.balance(uow.session, cmd.season_id, cmd.governor_id, cmd.token_type)
     event = TokenGranted(
         governor_id=cmd.governor_id,
-        token_type=cast(TokenType, cmd.token_type),  # checked against TOKEN_TYPES above
+        token_type=cmd.token_type,
         amount=cmd.amount,
         reason=cmd.reason,
         granted_by=cmd.admin_id,
