@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -18,6 +19,27 @@ from db.event_store import utc_now
 from db.tables import AICallRow, table_of
 
 ai_calls = table_of(AICallRow)
+
+
+def call_row(
+    call: AICallRecord, *, league_id: str | None, at: datetime, call_id: str | None = None
+) -> dict[str, Any]:
+    """The `ai_calls` row of one recorded call."""
+    return {
+        "id": call_id or str(uuid.uuid4()),
+        "league_id": league_id,
+        "purpose": call.purpose,
+        "provider": call.provider,
+        "model": call.model,
+        "prompt": call.prompt,
+        "response": call.response,
+        "ok": call.ok,
+        "error": call.error,
+        "latency_ms": call.latency_ms,
+        "input_tokens": call.input_tokens,
+        "output_tokens": call.output_tokens,
+        "created_at": at,
+    }
 
 
 class DbAICallLog:
@@ -36,19 +58,5 @@ class DbAICallLog:
     async def record(self, call: AICallRecord) -> None:
         async with self.db.sessions() as s, s.begin():
             await s.execute(
-                insert(ai_calls).values(
-                    id=str(uuid.uuid4()),
-                    league_id=self.league_id,
-                    purpose=call.purpose,
-                    provider=call.provider,
-                    model=call.model,
-                    prompt=call.prompt,
-                    response=call.response,
-                    ok=call.ok,
-                    error=call.error,
-                    latency_ms=call.latency_ms,
-                    input_tokens=call.input_tokens,
-                    output_tokens=call.output_tokens,
-                    created_at=self.clock(),
-                )
+                insert(ai_calls).values(call_row(call, league_id=self.league_id, at=self.clock()))
             )

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.ai.calls import AICallLog, AICallRecord, InMemoryAICallLog, elapsed_ms
 from bot.ai.mirror_writer import purpose
 from bot.ai.provider import ProviderError
+from db.ai_call_log import call_row
 from db.engine import Database
 from db.event_store import Clock, utc_now
 from db.league_repo import Executor, stable_id
@@ -254,23 +254,9 @@ async def apply(
         )
     records = [*calls[:-1], final]
     for i, call in enumerate(records):
-        await db.execute(
-            insert(ai_calls).values(
-                id=mark_id(c.key) if i == 0 else str(uuid.uuid4()),
-                league_id=league_id,
-                purpose=call.purpose,
-                provider=call.provider,
-                model=call.model,
-                prompt=call.prompt,
-                response=call.response,
-                ok=call.ok,
-                error=call.error,
-                latency_ms=call.latency_ms,
-                input_tokens=call.input_tokens,
-                output_tokens=call.output_tokens,
-                created_at=at,
-            )
-        )
+        # The first row's id is the mirror's mark: it is polished once, whatever came of it.
+        row = call_row(call, league_id=league_id, at=at, call_id=mark_id(c.key) if i == 0 else None)
+        await db.execute(insert(ai_calls).values(row))
     return replaced
 
 
