@@ -30,7 +30,11 @@ class Poster(Protocol):
     """Where outbox messages go (Discord channels and DMs; the terminal offline).
 
     Must be idempotent per `key`: the outbox may hand the same message over again after a crash
-    between posting it and marking it sent.
+    between posting it and marking it sent; it then says so with `retry` (an earlier hand-over
+    of this key may have gone out). A poster that positively sent nothing and expects the
+    destination to appear raises `bot.app.league.outbox.NotDelivered`.
     """
 
-    async def post(self, key: str, kind: str, target: str, payload: dict[str, Any]) -> None: ...
+    async def post(
+        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
+    ) -> None: ...

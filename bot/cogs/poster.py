@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 MESSAGE_MAX = 2000  # characters in one Discord message
 DM_PREFIX = "dm:"
+RECENT_MESSAGES = 25  # a retry looks this far back in its channel for its own earlier post
 
 
 def nonce(key: str) -> str:
@@ -38,12 +39,14 @@ class DiscordPoster:
     def __init__(self, bot: PinwheelBot, league_id: str) -> None:
         self.bot, self.league_id = bot, league_id
 
-    async def post(self, key: str, kind: str, target: str, payload: dict[str, Any]) -> None:
+    async def post(
+        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
+    ) -> None:
         text = clip(str(payload.get("text", "")), MESSAGE_MAX)
         if not text:
             return
         if target.startswith(DM_PREFIX):
-            await self._direct(target.removeprefix(DM_PREFIX), text, key)
+            await self._direct(target.removeprefix(DM_PREFIX), text, key, retry)
             return
         channel = await self._channel(target)
         mentions = NO_MENTIONS
@@ -59,9 +62,22 @@ class DiscordPoster:
                 mentions = discord.AllowedMentions(
                     everyone=False, roles=False, users=[discord.Object(u) for u in users]
                 )
+        if retry and await self._already_sent(channel, text):
+            return
         # discord.py 2.7 sends a nonce with enforce_nonce: Discord drops a repeat of this key
         # within its deduplication window (a retry after a crash between post and mark).
         await channel.send(text, allowed_mentions=mentions, nonce=nonce(key))
+
+    async def _already_sent(self, channel: discord.abc.Messageable, text: str) -> bool:
+        """For a retry (an earlier hand-over may have gone out before a crash or a lost reply):
+        is the message among the channel's latest by this bot? Discord's nonce deduplication
+        lasts minutes; a restart can take longer."""
+        me = self.bot.user
+        async for message in channel.history(limit=RECENT_MESSAGES):
+            if me is not None and message.author.id == me.id and message.content == text:
+                log.info("outbox message already in %s; not posted again", channel)
+                return True
+        return False
 
     async def _channel(self, target: str) -> discord.TextChannel:
         """The bound channel; `NotDelivered` (the outbox keeps the row and retries) when the
@@ -76,12 +92,14 @@ class DiscordPoster:
             raise NotDelivered(f"league {self.league_id}: no channel bound for {target}")
         return channel
 
-    async def _direct(self, governor_id: str, text: str, key: str) -> None:
+    async def _direct(self, governor_id: str, text: str, key: str, retry: bool) -> None:
         user_id = await discord_repo.private_mirror_recipient(self.bot.app.db, governor_id)
         if user_id is None:
             return  # opted out of private mirrors, or no longer known
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            if retry and await self._already_sent(user.dm_channel or await user.create_dm(), text):
+                return
             await user.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce(key))
         except discord.Forbidden:
             log.info("Governor %s does not accept DMs; %s skipped", governor_id, key)

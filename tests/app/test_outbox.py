@@ -27,9 +27,13 @@ class FlakyPoster:
         self.failing, self.error = failing, error
         self.posted: list[str] = []
         self.tries: list[str] = []
+        self.retries: list[bool] = []
 
-    async def post(self, key: str, kind: str, target: str, payload: dict[str, Any]) -> None:
+    async def post(
+        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
+    ) -> None:
         self.tries.append(key)
+        self.retries.append(retry)
         if key in self.failing:
             raise self.error
         self.posted.append(key)
@@ -128,7 +132,9 @@ async def test_each_hand_over_is_counted_before_the_post_is_made(database: Datab
     seen: list[int] = []
 
     class Inspecting:
-        async def post(self, key: str, kind: str, target: str, payload: dict[str, Any]) -> None:
+        async def post(
+            self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
+        ) -> None:
             seen.append((await _row(database, key)).attempts)
 
     assert await drain(database, Inspecting(), clock=clock) == 1
@@ -158,3 +164,18 @@ def test_retry_delays_double_up_to_a_cap() -> None:
     delays = [outbox.retry_delay(n) for n in range(1, 10)]
     assert delays[0] == outbox.RETRY_BASE and delays[1] == 2 * outbox.RETRY_BASE
     assert max(delays) == outbox.RETRY_MAX and delays == sorted(delays)
+
+
+async def test_a_row_handed_over_before_is_handed_over_again_as_a_retry(
+    database: Database,
+) -> None:
+    # The first hand-over failed after it may have reached Discord (a lost reply, say): the
+    # next one says so, so the poster can look for its own earlier post before sending.
+    clock = JumpClock()
+    await _league_with_rows(database, clock, "a", [("a:results", "results")])
+    poster = FlakyPoster({"a:results"}, TimeoutError("no reply"))
+    await drain(database, poster, clock=clock)
+    poster.failing.clear()
+    clock.jump_to(clock() + outbox.RETRY_MAX)
+    assert await drain(database, poster, clock=clock) == 1
+    assert poster.retries == [False, True]

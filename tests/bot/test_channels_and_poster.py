@@ -95,6 +95,33 @@ async def test_a_result_post_pings_the_governors_of_its_teams_unless_they_opted_
     assert not message.mention_everyone
 
 
+async def test_a_retry_of_a_post_that_went_out_is_not_posted_again(world: World) -> None:
+    # A crash between posting and marking sent (or a reply lost on the way back) hands the row
+    # over again as a retry: the poster finds its own earlier message and sends nothing, in a
+    # channel and in a DM; a retry whose first try never arrived is posted.
+    await channels.ensure(bot_guild(world), TEAMS)
+    await join(world)
+    alice = await governor(world)
+    poster = DiscordPoster(world.env.bot, world.league.seeded.league_id)
+    (results,) = [c for c in world.guild.channels.values() if c.name == "results"]
+
+    await poster.post("r:1", "results", "results", {"text": "Round 1: Team 0 51, Team 1 48"})
+    await poster.post(
+        "r:1", "results", "results", {"text": "Round 1: Team 0 51, Team 1 48"}, retry=True
+    )
+    await poster.post(
+        "r:2", "results", "results", {"text": "Round 2: Team 1 50, Team 0 44"}, retry=True
+    )
+    await poster.post("m:1", "mirror.private", f"dm:{alice}", {"text": "You voted yes."})
+    await poster.post(
+        "m:1", "mirror.private", f"dm:{alice}", {"text": "You voted yes."}, retry=True
+    )
+
+    posted = [m.content for m in results.history()]
+    assert sorted(posted) == ["Round 1: Team 0 51, Team 1 48", "Round 2: Team 1 50, Team 0 44"]
+    assert [m.content for m in world.alice.user.dm_channel.history()] == ["You voted yes."]
+
+
 async def test_private_mirrors_reach_only_their_governor_and_not_those_who_opted_out(
     world: World,
 ) -> None:

@@ -33,7 +33,9 @@ class FilePoster:
         if path.exists():
             self.keys = {json.loads(line)["key"] for line in path.read_text().splitlines()}
 
-    async def post(self, key: str, kind: str, target: str, payload: dict[str, Any]) -> None:
+    async def post(
+        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
+    ) -> None:
         if key in self.keys:
             return
         with self.path.open("a") as f:

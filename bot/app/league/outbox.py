@@ -5,10 +5,11 @@ hands each unsent row to the poster and then marks it sent. Before the hand-over
 `attempts` is counted in its own commit, so every try is on record even if the process dies.
 
 Delivery is at least once: a crash between a post and its mark hands that row over again on
-restart. A poster must therefore drop a repeat per key as far as it can: the console poster
-remembers the keys it printed (in memory, for the life of the process); the Discord poster
-sends a nonce derived from the key, which discord.py 2.7 sends with `enforce_nonce`, so Discord
-itself drops a repeat within its deduplication window (minutes, not forever).
+restart, flagged `retry` (an earlier hand-over may have gone out). A poster must therefore drop
+a repeat per key as far as it can: the console poster remembers the keys it printed (in memory,
+for the life of the process); the Discord poster sends a nonce derived from the key, which
+discord.py 2.7 sends with `enforce_nonce` (Discord drops a repeat within minutes), and on a
+retry first looks for its own earlier post among the channel's latest messages.
 
 Failures never block other leagues, nor other channels of the same league:
 
@@ -128,7 +129,7 @@ async def _deliver(
     async with db.sessions() as s, s.begin():
         attempt, payload = await repo.claim_delivery(s, message.id)
     try:
-        await poster.post(message.key, message.kind, message.target, payload)
+        await poster.post(message.key, message.kind, message.target, payload, retry=attempt > 1)
     except NotDelivered as err:
         logger.info("outbox %s not delivered yet (%s); retrying", message.key, err)
         async with db.sessions() as s, s.begin():
@@ -177,7 +178,9 @@ class ConsolePoster:
         self.as_json = as_json
         self.seen: set[str] = set()
 
-    async def post(self, key: str, kind: str, target: str, payload: dict[str, Any]) -> None:
+    async def post(
+        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
+    ) -> None:
         if key in self.seen:
             return
         self.seen.add(key)
@@ -194,5 +197,7 @@ class CollectingPoster:
     def __init__(self) -> None:
         self.messages: list[tuple[str, str, str, dict[str, Any]]] = []
 
-    async def post(self, key: str, kind: str, target: str, payload: dict[str, Any]) -> None:
+    async def post(
+        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
+    ) -> None:
         self.messages.append((key, kind, target, payload))
