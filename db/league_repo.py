@@ -572,18 +572,28 @@ async def mark_sent(db: Executor, message_id: int, at: datetime) -> None:
     )
 
 
-async def claim_delivery(db: Executor, message_id: int) -> tuple[int, dict[str, Any]]:
-    """Count one hand-over to the poster, before it is made; return the attempt's number and
-    the payload as it stands now (a mirror's text may have been retold since the row was
-    listed; once claimed it can no longer change)."""
+async def claim_delivery(
+    db: Executor, message: OutboxMessage, lease_until: datetime
+) -> tuple[int, dict[str, Any]] | None:
+    """Count one hand-over to the poster, before it is made, and lease the row to this drain
+    until `lease_until` (no other drain hands it over meanwhile; after a crash it is handed over
+    again once the lease ends). Returns the attempt's number and the payload as it stands now (a
+    mirror's text may have been retold since the row was listed; once claimed it can no longer
+    change); None when the row is no longer as it was listed: another drain claimed it (or sent
+    or parked it), so this one must not."""
     claimed = (
         update(outbox)
-        .where(outbox.c.id == message_id)
-        .values(attempts=outbox.c.attempts + 1)
+        .where(
+            outbox.c.id == message.id,
+            outbox.c.attempts == message.attempts,
+            outbox.c.sent_at.is_(None),
+            outbox.c.failed_at.is_(None),
+        )
+        .values(attempts=outbox.c.attempts + 1, next_attempt_at=lease_until)
         .returning(outbox.c.attempts, outbox.c.payload)
     )
-    attempts, payload = (await db.execute(claimed)).one()
-    return int(attempts), dict(payload)
+    row = (await db.execute(claimed)).one_or_none()
+    return None if row is None else (int(row[0]), dict(row[1]))
 
 
 async def record_failed_delivery(

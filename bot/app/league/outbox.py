@@ -42,12 +42,13 @@ from db.event_store import Clock, utc_now
 logger = logging.getLogger(__name__)
 
 Hook = Callable[[str], None]
-Delivery = Literal["posted", "retry", "parked"]
+Delivery = Literal["posted", "retry", "parked", "claimed elsewhere"]
 
 MAX_POST_ATTEMPTS = 5  # failed hand-overs before a row is parked as undeliverable
 RETRY_BASE = timedelta(seconds=30)  # after the first failure; doubles with each one after
 RETRY_MAX = timedelta(hours=1)
 NOT_DELIVERED_RETRY = timedelta(minutes=1)  # a destination that is not there yet
+POST_LEASE = timedelta(minutes=5)  # a claimed row is this drain's to hand over, meanwhile
 
 
 class NotDelivered(Exception):
@@ -117,7 +118,9 @@ async def _drain(db: Database, poster: Poster, league_id: str, clock: Clock, hoo
                 async with db.sessions() as s, s.begin():
                     await repo.mark_sent(s, message.id, clock())
                 posted += 1
-            elif result == "retry":
+            elif result in ("retry", "claimed elsewhere"):
+                # Later rows of this target wait: for the retry, or for the drain that claimed
+                # this row (a second drain in the same process on SQLite, say), to keep order.
                 held_back.add(message.target)
             # "parked": the rows after it on its target go on at once.
 
@@ -127,7 +130,10 @@ async def _deliver(
 ) -> Delivery:
     """Claim one attempt and hand the row over; on failure record it."""
     async with db.sessions() as s, s.begin():
-        attempt, payload = await repo.claim_delivery(s, message.id)
+        claimed = await repo.claim_delivery(s, message, now + POST_LEASE)
+    if claimed is None:
+        return "claimed elsewhere"
+    attempt, payload = claimed
     try:
         await poster.post(message.key, message.kind, message.target, payload, retry=attempt > 1)
     except NotDelivered as err:
