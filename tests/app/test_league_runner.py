@@ -18,7 +18,7 @@ from bot.app.league.outbox import CollectingPoster
 from bot.app.league.runner import Runner
 from bot.app.ports import BuiltinInterpreter
 from bot.app.service import Pinwheel
-from bot.domain.errors import ConflictError
+from bot.domain.errors import ConcurrencyError, ConflictError
 from db import league_repo as repo
 from db.engine import Database
 from db.tables import GameResultRow
@@ -124,6 +124,30 @@ async def test_a_rejected_step_pauses_its_season_once_with_the_reason(
     async with database.read_sessions() as s:
         report = await verify(s)
     assert any(f"season {season} is stalled" in p for p in report.problems)
+
+
+async def test_a_step_that_keeps_losing_a_race_stalls_its_season_after_a_few_ticks(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.app.league.runner import MAX_RACES_LOST
+
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+
+    async def racing(uow: Any, ctx: Any) -> dict[str, Any]:
+        raise ConcurrencyError("Someone else changed this at the same moment; please try again.")
+
+    monkeypatch.setattr("bot.app.league.runner.simulate_round", racing)
+    runner = Runner(database, clock=clock)
+    for tick in range(1, MAX_RACES_LOST + 2):
+        clock.jump_to(clock() + timedelta(days=1))
+        assert await runner.tick() == []
+        async with database.read_sessions() as s:
+            paused = await repo.season_paused(s, season)
+        assert paused == (tick >= MAX_RACES_LOST), tick
+    async with database.read_sessions() as s:
+        reason = await repo.season_stalled(s, season)
+    assert reason is not None and f"round:{season}:1:simulate" in reason
 
 
 async def test_offline_play_stops_with_a_clear_message_when_a_step_is_rejected(

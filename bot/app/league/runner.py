@@ -41,6 +41,9 @@ def _no_hook(_: str) -> None:
     return None
 
 
+MAX_RACES_LOST = 3  # rounds in a row a step may lose to a version race before it stalls
+
+
 class StepRejectedError(DomainError):
     """A round step whose command is recorded as rejected (replaying it rejects it again)."""
 
@@ -80,6 +83,7 @@ class Runner:
         self.poster = poster
         self.hook = hook
         self.writer = writer
+        self._races: dict[str, int] = {}  # season -> rounds in a row lost to a race
 
     async def due(self) -> list[repo.Progress]:
         now = self.clock()
@@ -105,14 +109,20 @@ class Runner:
         """`run_round`, except that a step recorded as rejected stalls the season (see
         `stall`) instead of raising: the background loop and the offline mode call this."""
         try:
-            return await self.run_round(season_id, due_only=due_only)
+            report = await self.run_round(season_id, due_only=due_only)
         except StepRejectedError as err:
             if isinstance(err.error, ConcurrencyError):
-                # Transient (another writer got there first): the next tick tries again.
-                logger.warning("%s lost a race (%s); retried next tick", err.command_id, err)
-                return None
+                # Transient (another writer got there first): the next tick tries again. Steps
+                # decide under the append lock, so one that loses every time is a bug: stall.
+                lost = self._races[season_id] = self._races.get(season_id, 0) + 1
+                if lost < MAX_RACES_LOST:
+                    logger.warning("%s lost a race (%s); retried next tick", err.command_id, err)
+                    return None
+            self._races.pop(season_id, None)
             await self.stall(season_id, f"{err.command_id} was rejected: {err}")
             return None
+        self._races.pop(season_id, None)
+        return report
 
     async def stall(self, season_id: str, reason: str) -> None:
         """Pause a season whose round cannot go on (a step recorded as rejected replays the
