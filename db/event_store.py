@@ -601,6 +601,18 @@ def fold_events(rows: Iterable[Any]) -> list[FoldEvent]:
 
 
 Executor = AsyncSession | AsyncConnection
+_GAP_PAGE = 20_000  # events per read when a lagging projection catches up
+
+
+async def fold_events_between(db: Executor, after: int, before: int) -> list[FoldEvent]:
+    """Up to a page of the events strictly between two sequence numbers, in log order."""
+    query = (
+        select(*FOLD_COLUMNS)
+        .where(_t.sequence_number > after, _t.sequence_number < before)
+        .order_by(_t.sequence_number)
+        .limit(_GAP_PAGE)
+    )
+    return fold_events((await db.execute(query)).all())
 
 
 async def read_aggregate(db: Executor, aggregate_type: str, aggregate_id: str) -> list[StoredEvent]:

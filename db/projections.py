@@ -4,7 +4,7 @@
 folds the events, upserts the changed rows and moves each projection's checkpoint to the new head.
 A checkpoint only ever moves forward over events its projection folded: one that does not stand
 just before the new events (a projection new in this release, or one an older release's appends
-left behind) is lagging, and is left for `catch_up` rather than skipped forward.
+left behind) is lagging, and the append first folds the log's events it missed.
 `rebuild` and `verify` replay the whole log through the same folds.
 """
 
@@ -39,7 +39,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from bot.domain.events import StoredEvent
+from bot.domain.events import Recorded
 from bot.domain.projections import (
     BalanceKey,
     Effects,
@@ -265,7 +265,6 @@ _AT = select(checkpoint_table.c.name).where(
     checkpoint_table.c.name.in_(bindparam("names", expanding=True)),
     checkpoint_table.c.last_sequence == bindparam("last"),
 )
-_warned_lagging: set[str] = set()
 
 
 async def advance_checkpoints(
@@ -302,33 +301,35 @@ async def _start_checkpoints(db: Executor, names: Sequence[str], first: int, las
 async def apply_inline(
     db: Executor,
     bindings: Sequence[TableBinding[Any, Any]],
-    events: Sequence[StoredEvent],
+    events: Sequence[Recorded],
     *,
     advanced: set[str] | None = None,
     preloaded: Mapping[str, dict[Any, Any]] | None = None,
 ) -> None:
-    """Fold freshly appended `events` (contiguous in the log) into every bound table whose
-    checkpoint stood just before them, and move those checkpoints (`advanced`: the caller
-    already moved them in the same transaction, and these are the names that moved;
-    `preloaded`: the rows the events touch, by binding name, already read under the lock)."""
+    """Fold freshly appended `events` (contiguous in the log, appended under the lock) into
+    every bound table and move its checkpoint over them (`advanced`: the caller already moved
+    the checkpoints that stood just before them, and these are their names; `preloaded`: the
+    rows the events touch, by binding name, read by the same statement that moved them).
+
+    A binding whose checkpoint stood further back is lagging: it is first caught up from the
+    log (`_fold_gap`), so no append leaves it stale and none skips it forward."""
     if not events or not bindings:
         return
     names = [b.name for b in bindings]
     first, last = events[0].sequence_number, events[-1].sequence_number
     if advanced is None:
         advanced = await advance_checkpoints(db, names, first, last)
-    lagging = [n for n in names if n not in advanced and n not in _warned_lagging]
-    if lagging:
-        _warned_lagging.update(lagging)
-        logger.warning("projections %s lag behind the event log; catch_up folds them", lagging)
     for binding in bindings:
-        if binding.name not in advanced:
-            continue
+        lagging = binding.name not in advanced
+        if lagging:
+            await _fold_gap(db, binding, first)
+            if not await advance_checkpoints(db, [binding.name], first, last):
+                raise RuntimeError(f"projection {binding.name} did not catch up to {first - 1}")
         proj = binding.projection
         relevant = [e for e in events if e.event_type in proj.event_types]
         if not relevant:
             continue
-        if preloaded is not None and binding.name in preloaded:
+        if preloaded is not None and binding.name in preloaded and not lagging:
             state = dict(preloaded[binding.name])
         else:
             state = await _load(db, binding, {k for e in relevant for k in proj.keys(e)})
@@ -338,6 +339,21 @@ async def apply_inline(
             state.update(step)
             changed.update(step)
         await _write(db, binding, changed)
+
+
+async def _fold_gap(db: Executor, binding: TableBinding[Any, Any], before: int) -> None:
+    """Fold into a lagging binding the logged events from its checkpoint up to `before`."""
+    from db.event_store import fold_events_between  # event_store imports this module
+
+    query = select(checkpoint_table.c.last_sequence).where(checkpoint_table.c.name == binding.name)
+    at = int((await db.execute(query)).scalar() or 0)
+    logger.warning(
+        "projection %s was %s events behind the log; folding them", binding.name, before - 1 - at
+    )
+    while at < before - 1:
+        page = await fold_events_between(db, at, before)
+        await apply_inline(db, [binding], page)
+        at = page[-1].sequence_number
 
 
 async def table_state(db: Executor, binding: TableBinding[K, S]) -> dict[K, S]:

@@ -19,7 +19,7 @@ from db.migrate import upgrade_and_catch_up
 from db.projections import ALL_BINDINGS, TOKEN_BALANCES
 from db.tables import CommandLogRow, ProjectionCheckpointRow, TokenBalanceRow
 from db.uow import UnitOfWork, run_command
-from db.verify import MAX_REPORTED_PER_TABLE, catch_up, verify
+from db.verify import MAX_REPORTED_PER_TABLE, catch_up, rebuild, verify
 from tests.factories import Seeded, grant, seed_league, spend
 
 
@@ -416,54 +416,48 @@ async def test_verify_compares_every_row_of_a_large_projection(database: Databas
     )
 
 
-async def test_a_projection_left_behind_is_caught_up_never_skipped_forward(
+async def test_a_projection_left_behind_is_caught_up_by_the_next_append_never_skipped(
     database: Database,
 ) -> None:
     # An older release (that does not know token_balances) appends while a newer one runs: the
-    # newer release's next append must not jump the lagging checkpoint over the missed event.
+    # newer release's next append folds the missed event first, then its own.
     seeded = await seed_league(database)
     gov = seeded.governor_ids[0]
     await append(database, [grant(seeded.season_id, gov, 2)])
     older_release = [b for b in ALL_BINDINGS if b is not TOKEN_BALANCES]
     async with database.sessions() as s, s.begin():
         await EventStore(s, projections=older_release).append([grant(seeded.season_id, gov, 3)])
-    await append(database, [grant(seeded.season_id, gov, 4)])
-    await append(database, [grant(seeded.season_id, gov, 5), grant(seeded.season_id, gov, 6)])
-
     async with database.read_sessions() as s:
         report = await verify(s)
-        checkpoint = (
-            await s.execute(
-                select(ProjectionCheckpointRow.last_sequence).where(
-                    ProjectionCheckpointRow.name == "token_balances"
-                )
-            )
-        ).scalar_one()
-    assert checkpoint == 1  # still just after the last event it folded
+    assert "token_balances checkpoint at 1, log head at 2" in report.problems
     assert await balance(database, seeded.season_id, gov) == 2
-    assert "token_balances checkpoint at 1, log head at 5" in report.problems
 
-    async with database.sessions() as s, s.begin():
-        assert await catch_up(s) == 4
+    await append(database, [grant(seeded.season_id, gov, 4)])
+    assert await balance(database, seeded.season_id, gov) == 9
+    await append(database, [grant(seeded.season_id, gov, 5), grant(seeded.season_id, gov, 6)])
     assert await balance(database, seeded.season_id, gov) == 20
     await assert_log_consistent(database, 5)
+    async with database.sessions() as s, s.begin():
+        assert await catch_up(s) == 0  # nothing was left behind
 
 
-async def test_an_append_waiting_on_a_catch_up_folds_into_the_caught_up_projection(
+async def test_an_append_waiting_on_a_rebuild_folds_onto_the_rebuilt_rows(
     database: Database,
 ) -> None:
+    # A rebuild rewrites projection rows without appending; an append that began meanwhile
+    # and waited for the lock must not fold onto the rows its snapshot saw before the rebuild.
     seeded = await seed_league(database)
     gov = seeded.governor_ids[0]
-    older_release = [b for b in ALL_BINDINGS if b is not TOKEN_BALANCES]
+    await append(database, [grant(seeded.season_id, gov, 3)])
     async with database.sessions() as s, s.begin():
-        await EventStore(s, projections=older_release).append([grant(seeded.season_id, gov, 3)])
+        await s.execute(update(TOKEN_BALANCES.table).values(balance=9))  # wrong, by hand
     async with database.sessions() as s, s.begin():
-        assert await catch_up(s) == 1
+        await rebuild(s)
         waiting = asyncio.create_task(append(database, [grant(seeded.season_id, gov, 4)]))
         await asyncio.sleep(0.3)
         assert not waiting.done()
     await asyncio.wait_for(waiting, timeout=30)
-    assert await balance(database, seeded.season_id, gov) == 7  # folded, not left lagging
+    assert await balance(database, seeded.season_id, gov) == 7  # 3 + 4, not 9 + 4
     await assert_log_consistent(database, 2)
 
 
@@ -479,10 +473,17 @@ async def test_a_projection_new_in_a_release_starts_from_the_log_not_the_head(
         await s.execute(
             delete(ProjectionCheckpointRow).where(ProjectionCheckpointRow.name == "token_balances")
         )
-    await append(database, [grant(seeded.season_id, gov, 3)])
-    assert await balance(database, seeded.season_id, gov) == 0  # not folded from the middle
     # What `pinwheel run` and `pinwheel db upgrade` do before anything appends.
-    assert await upgrade_and_catch_up(database.url) == 2
+    assert await upgrade_and_catch_up(database.url) == 1
+    assert await balance(database, seeded.season_id, gov) == 2
+    await assert_log_consistent(database, 1)
+    # Removed again: the next append folds the log from its start, not from the middle.
+    async with database.sessions() as s, s.begin():
+        await s.execute(delete(TOKEN_BALANCES.table))
+        await s.execute(
+            delete(ProjectionCheckpointRow).where(ProjectionCheckpointRow.name == "token_balances")
+        )
+    await append(database, [grant(seeded.season_id, gov, 3)])
     assert await balance(database, seeded.season_id, gov) == 5
     await assert_log_consistent(database, 2)
 
