@@ -22,7 +22,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    TypeDecorator,
     any_,
     bindparam,
     cast,
@@ -56,7 +55,7 @@ from db.projections import (
     preload_query,
     preloaded_state,
 )
-from db.tables import CommandLogRow, EventLogHeadRow, GovernanceEventRow, table_of
+from db.tables import CommandLogRow, DriverValue, EventLogHeadRow, GovernanceEventRow, table_of
 
 Clock = Callable[[], datetime]
 events_table = table_of(GovernanceEventRow)
@@ -521,14 +520,9 @@ def _row(event: StoredEvent) -> dict[str, Any]:
 # --- Reads ----------------------------------------------------------------------------------------
 
 
-class _Raw(TypeDecorator[Any]):
-    """A column read as the driver returns it: the read path decodes JSON and timestamps
-    itself (orjson; fromisoformat), several times faster than the generic type processors."""
-
-    impl = String
-    cache_ok = True
-
-
+# The read path decodes JSON and timestamps itself (orjson; fromisoformat), several times
+# faster than the generic type processors.
+_Raw = DriverValue()
 _t = events_table.c
 _COLUMNS = (
     _t.id,
@@ -542,11 +536,11 @@ _COLUMNS = (
     _t.governance_window_id,
     _t.governor_id,
     _t.team_id,
-    type_coerce(_t.payload, _Raw()),
+    type_coerce(_t.payload, _Raw),
     _t.schema_version,
     _t.command_id,
-    type_coerce(_t.metadata, _Raw()),
-    type_coerce(_t.created_at, _Raw()),
+    type_coerce(_t.metadata, _Raw),
+    type_coerce(_t.created_at, _Raw),
 )
 _CURRENT_VERSIONS = {name: cls.schema_version for name, cls in EVENT_TYPES.items()}
 # SQLite hands JSON back as text; asyncpg has already decoded JSONB with the engine's codec.
@@ -577,9 +571,9 @@ FOLD_COLUMNS = (
     _t.round_number,
     # As text: on PostgreSQL the driver's JSONB decoder is a Python wrapper per value, and
     # orjson on the text in `fold_events` is faster (bench/event_store.py replay).
-    type_coerce(cast(_t.payload, Text), _Raw()),
+    type_coerce(cast(_t.payload, Text), _Raw),
     _t.schema_version,
-    type_coerce(_t.created_at, _Raw()),
+    type_coerce(_t.created_at, _Raw),
 )
 
 

@@ -22,7 +22,6 @@ from sqlalchemy import (
     DateTime,
     String,
     Table,
-    TypeDecorator,
     any_,
     bindparam,
     delete,
@@ -60,6 +59,7 @@ from bot.domain.projections import (
     as_utc,
 )
 from db.tables import (
+    DriverValue,
     EffectRow,
     EnrollmentRow,
     GovernanceWindowRow,
@@ -124,33 +124,41 @@ def upsert(db: Executor, table: Table, key_columns: Sequence[str]) -> Any:
     return _upsert_statement(dialect_name(db), table, tuple(key_columns))
 
 
-@functools.cache
-def _load_statement(dialect: str, table: Table, key_columns: tuple[str, ...]) -> Any:
-    # The keys as one parameter, not an expanding IN (which SQLAlchemy re-renders on every
-    # call, and this runs in every append): a JSON array of keys on SQLite, one array per key
-    # column on PostgreSQL.
+# Keys travel as one parameter, not an expanding IN (which SQLAlchemy re-renders on every call,
+# and these run in every append): one array per key column on PostgreSQL, unnested in SQL; a
+# JSON array of keys on SQLite.
+
+
+def _keys_in(dialect: str, table: Table, key_columns: tuple[str, ...], prefix: str) -> Any:
+    """The condition "the row's key is one of the keys given" (parameters: `_key_params`)."""
     cols = [table.c[c] for c in key_columns]
     target = tuple_(*cols) if len(cols) > 1 else cols[0]
     if dialect == "postgresql":
-        arrays = [bindparam(f"keys_{c.name}", type_=ARRAY(c.type)) for c in cols]
+        arrays = [bindparam(f"{prefix}_{c.name}", type_=ARRAY(c.type)) for c in cols]
         given = func.unnest(*arrays).table_valued(*(c.name for c in cols)).render_derived()
-        wanted = select(*(given.c[c.name] for c in cols))
-    else:
-        each = func.json_each(bindparam("keys", type_=String)).table_valued("value")
-        parts = (
-            [func.json_extract(each.c.value, f"$[{i}]") for i in range(len(cols))]
-            if len(cols) > 1
-            else [each.c.value]
-        )
-        wanted = select(*parts)
-    return select(table).where(target.in_(wanted))
+        return target.in_(select(*(given.c[c.name] for c in cols)))
+    each = func.json_each(bindparam(prefix, type_=String)).table_valued("value")
+    parts = (
+        [func.json_extract(each.c.value, f"$[{i}]") for i in range(len(cols))]
+        if len(cols) > 1
+        else [each.c.value]
+    )
+    return target.in_(select(*parts))
 
 
-def _load_params(dialect: str, key_columns: tuple[str, ...], keys: list[Any]) -> dict[str, Any]:
+def _key_params(
+    dialect: str, key_columns: tuple[str, ...], prefix: str, keys: Iterable[Any]
+) -> dict[str, Any]:
+    keys = list(keys)
     if dialect != "postgresql":
-        return {"keys": orjson.dumps(keys).decode()}
+        return {prefix: orjson.dumps(keys).decode()}
     rows = keys if len(key_columns) > 1 else [(k,) for k in keys]
-    return {f"keys_{c}": [row[i] for row in rows] for i, c in enumerate(key_columns)}
+    return {f"{prefix}_{c}": [row[i] for row in rows] for i, c in enumerate(key_columns)}
+
+
+@functools.cache
+def _load_statement(dialect: str, table: Table, key_columns: tuple[str, ...]) -> Any:
+    return select(table).where(_keys_in(dialect, table, key_columns, "keys"))
 
 
 async def _load(db: Executor, binding: TableBinding[K, S], keys: Iterable[K]) -> dict[K, S]:
@@ -162,48 +170,31 @@ async def _load(db: Executor, binding: TableBinding[K, S], keys: Iterable[K]) ->
     state: dict[K, S] = {}
     for start in range(0, len(keys), 500):  # bounded parameters
         chunk = keys[start : start + 500]
-        params = _load_params(dialect, binding.key_columns, chunk)
+        params = _key_params(dialect, binding.key_columns, "keys", chunk)
         for row in (await db.execute(query, params)).all():
             key, value = binding.from_row(row)
             state[key] = value
     return state
 
 
-class _Passthrough(TypeDecorator[Any]):
-    """A value as the driver returns it (asyncpg already decodes json)."""
-
-    impl = String
-    cache_ok = True
-
-
 @functools.cache
 def preload_query(binding: TableBinding[Any, Any]) -> Any:
     """PostgreSQL: a scalar subquery giving, as one JSON array, the rows of `binding` whose keys
-    are in the expanding parameter `preload_<name>`. The one-statement append carries it, so
-    the rows a fold needs come back with the insert instead of in a round trip of their own."""
+    are given (`preload_params`). The one-statement append carries it, so the rows a fold needs
+    come back with the insert instead of in a round trip of their own."""
     table = binding.table
-    cols = [table.c[c] for c in binding.key_columns]
-    # The keys arrive as one array per key column (`preload_params`), unnested in SQL: an
-    # expanding IN would be re-rendered on every call.
-    arrays = [bindparam(f"preload_{binding.name}_{c.name}", type_=ARRAY(c.type)) for c in cols]
-    keys = func.unnest(*arrays).table_valued(*(c.name for c in cols)).render_derived()
-    wanted = select(*(keys.c[c.name] for c in cols))
-    target = tuple_(*cols) if len(cols) > 1 else cols[0]
+    wanted = _keys_in("postgresql", table, binding.key_columns, f"preload_{binding.name}")
     rows = (
         select(func.coalesce(func.json_agg(table.table_valued()), literal_column("'[]'::json")))
-        .where(target.in_(wanted))
+        .where(wanted)
         .scalar_subquery()
     )
-    return type_coerce(rows, _Passthrough())
+    return type_coerce(rows, DriverValue())  # asyncpg has already decoded the json
 
 
-def preload_params(binding: TableBinding[Any, Any], keys: Iterable[Any]) -> dict[str, list[Any]]:
+def preload_params(binding: TableBinding[Any, Any], keys: Iterable[Any]) -> dict[str, Any]:
     """The parameters `preload_query(binding)` takes for `keys`."""
-    names = binding.key_columns
-    rows = [k if len(names) > 1 else (k,) for k in keys]
-    return {
-        f"preload_{binding.name}_{name}": [row[i] for row in rows] for i, name in enumerate(names)
-    }
+    return _key_params("postgresql", binding.key_columns, f"preload_{binding.name}", keys)
 
 
 class _JsonRow:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     func,
 )
@@ -40,6 +41,16 @@ NAMING_CONVENTION = {
 }
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class DriverValue(TypeDecorator[Any]):
+    """A value read as the driver returns it, no type processing: for hot read paths that
+    decode it themselves, or whose driver already did (asyncpg decodes json)."""
+
+    impl = String
+    cache_ok = True
+
+
 Id = String(36)
 
 
@@ -628,7 +639,7 @@ class OutboxRow(Base):
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Delivery bookkeeping (migration 0005): each hand-over to the poster is counted before it
+    # Delivery bookkeeping (migration 0006): each hand-over to the poster is counted before it
     # is made; a failed one records its error and when to try again; a row that keeps failing
     # is parked (`failed_at`), never sent, and reported by `pinwheel verify`.
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
