@@ -33,17 +33,13 @@ from bot.domain.settings import SETTINGS
 from bot.ui.embeds import clip, pages
 from bot.ui.errors import NOT_ALLOWED
 from bot.ui.pagination import send_pages
+from bot.ui.presses import is_admin
 from bot.ui.replies import command_id, reply
 from bot.ui.review import NOTHING_FLAGGED, review_page
 from db import discord_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
-
-
-def is_admin(interaction: discord.Interaction[Any]) -> bool:
-    member = interaction.user
-    return isinstance(member, discord.Member) and member.guild_permissions.manage_guild
 
 
 @app_commands.guild_only()

@@ -13,6 +13,12 @@ UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 NOT_A_GOVERNOR = "not-a-governor"  # never a governor id, so the handler refuses the press
 
 
+def is_admin(interaction: discord.Interaction[Any]) -> bool:
+    """The server-side check behind every admin command and button: Manage Server."""
+    member = interaction.user
+    return isinstance(member, discord.Member) and member.guild_permissions.manage_guild
+
+
 def bot_of(interaction: discord.Interaction[Any]) -> PinwheelBot:
     return cast("PinwheelBot", interaction.client)
 

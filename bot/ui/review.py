@@ -14,7 +14,7 @@ from bot.app.governance.commands import ReviewProposal
 from bot.ui.buttons import ActionButton
 from bot.ui.embeds import clip, embed
 from bot.ui.errors import NOT_ALLOWED
-from bot.ui.presses import UUID, bot_of
+from bot.ui.presses import UUID, bot_of, is_admin
 from bot.ui.replies import NO_MENTIONS, command_id, reply
 from db import discord_repo
 
@@ -24,8 +24,7 @@ NOTHING_FLAGGED = "No proposals are waiting for review."
 
 
 async def _admins_only(interaction: discord.Interaction[Any]) -> bool:
-    member = interaction.user
-    if isinstance(member, discord.Member) and member.guild_permissions.manage_guild:
+    if is_admin(interaction):
         return True
     await reply(interaction, NOT_ALLOWED)
     return False
