@@ -20,7 +20,6 @@ from bot.domain.events import FoldEvent, StoredEvent
 from db.event_store import (
     _COLUMNS,
     FOLD_COLUMNS,
-    EventStore,
     _from_row,
     events_table,
     fold_events,
@@ -213,8 +212,7 @@ async def rebuild(
 ) -> int:
     """Recompute every projection table from the log (inside the caller's transaction),
     under the append lock."""
-    await EventStore(session).lock()
-    await touch_head(session)
+    await touch_head(session)  # its UPDATE also takes the append lock
     count, states = await replay(session, bindings)
     # Children emptied first and parents filled first, so foreign keys hold throughout.
     for binding in reversed(bindings):
@@ -233,8 +231,7 @@ async def catch_up(
 ) -> int:
     """Fold events a projection has not seen yet (one added by a new release, or one an older
     release's appends left behind), under the append lock so no append runs meanwhile."""
-    await EventStore(session).lock()
-    await touch_head(session)
+    await touch_head(session)  # its UPDATE also takes the append lock
     checkpoints = {r[0]: r[1] for r in (await session.execute(select(checkpoint_table))).all()}
     applied = 0
     for binding in bindings:

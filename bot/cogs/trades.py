@@ -72,12 +72,12 @@ class Trades(commands.Cog):
         )
         if choices["dm_trade_offers"]:
             # After the reply: a slow or refused DM never delays or fails the command.
-            posted = await interaction.original_response()
+            try:
+                link = (await interaction.original_response()).jump_url
+            except discord.HTTPException:
+                link = None  # the offer stands; the notice just cannot link to it
             server = interaction.guild.name if interaction.guild else "Pinwheel"
-            await send_dm(
-                member,
-                offer_notice(offer, interaction.user.display_name, server, posted.jump_url),
-            )
+            await send_dm(member, offer_notice(offer, interaction.user.display_name, server, link))
 
     @app_commands.command(name="trades")
     @app_commands.guild_only()

@@ -28,11 +28,12 @@ def offer_embed(offer: Mapping[str, Any], offerer: str, target: str) -> discord.
     return result
 
 
-def offer_notice(offer: Mapping[str, Any], offerer: str, server: str, link: str) -> str:
+def offer_notice(offer: Mapping[str, Any], offerer: str, server: str, link: str | None) -> str:
     """The short DM telling a governor about an offer made to them (sent with mentions off)."""
+    where = f"on the offer: {link}" if link else "with /trades in the server"
     return (
         f"**{offerer}** offered you a token trade in **{server}**: {terms(offer)}. "
-        f"Accept or reject it on the offer: {link}"
+        f"Accept or reject it {where}"
     )
 
 

@@ -117,7 +117,12 @@ class MirrorPolisher:
                     return False  # out of time: this mirror goes out as the built-in wrote it
                 return await self._polish_one(league_id, c, clock)
 
-        return sum(await asyncio.gather(*(one(c) for c in found)))
+        done = await asyncio.gather(*(one(c) for c in found), return_exceptions=True)
+        for c, result in zip(found, done, strict=True):
+            if isinstance(result, BaseException):
+                # The built-in text stands; the other mirrors were polished (or not) regardless.
+                logger.error("polishing %s failed", c.key, exc_info=result)
+        return sum(result is True for result in done)
 
     async def _polish_one(self, league_id: str, c: Candidate, clock: Clock) -> bool:
         log = InMemoryAICallLog()
@@ -208,14 +213,9 @@ async def candidates(db: Executor, league_id: str, limit: int = _BATCH) -> list[
 
 
 def _waiting() -> list[ColumnElement[bool]]:
-    """An outbox row never handed to a poster: unsent, and (once the outbox counts delivery
-    attempts) never tried, since a row handed over once may be out already."""
-    conditions: list[ColumnElement[bool]] = [outbox.c.sent_at.is_(None)]
-    if "attempts" in outbox.c:
-        conditions.append(outbox.c.attempts == 0)
-    if "failed_at" in outbox.c:
-        conditions.append(outbox.c.failed_at.is_(None))
-    return conditions
+    """An outbox row never handed to a poster: unsent, not parked, and never tried (a row
+    handed over once may be out already)."""
+    return [outbox.c.sent_at.is_(None), outbox.c.attempts == 0, outbox.c.failed_at.is_(None)]
 
 
 async def apply(
