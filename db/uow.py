@@ -20,6 +20,7 @@ from bot.domain.events import NewEvent, StoredEvent
 from db.engine import Database
 from db.event_store import Clock, EventStore, request_hash, utc_now
 from db.projections import ALL_BINDINGS, TableBinding
+from db.tables import CommandLogRow
 
 
 @dataclass
@@ -53,6 +54,13 @@ def _domain_error(name: str, message: str) -> errors.DomainError:
     if not (isinstance(cls, type) and issubclass(cls, errors.DomainError)):
         cls = errors.DomainError
     return cls(message)
+
+
+async def recorded_outcome(db: Database, command_id: str) -> dict[str, Any] | None:
+    """The outcome stored for `command_id`, None if it never ran (a plain read, no lock)."""
+    async with db.read_sessions() as session:
+        row = await session.get(CommandLogRow, command_id)
+    return None if row is None else dict(row.outcome)
 
 
 async def run_command(

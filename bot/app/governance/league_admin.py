@@ -13,7 +13,7 @@ from db import governance_repo as gov_repo
 from db import league_repo
 from db.engine import Database
 from db.event_store import Clock
-from db.uow import UnitOfWork, run_command
+from db.uow import UnitOfWork, recorded_outcome, run_command
 
 
 async def _log(
@@ -113,7 +113,10 @@ async def advance_season(
     db: Database, season_id: str, *, admin_id: str, clock: Clock, command_id: str
 ) -> RoundReport | None:
     """Play the season's next round now; None (and nothing logged) when there is none to
-    play: the season is over, or another process is playing it."""
+    play: the season is over, another process is playing it, or this very command (a
+    redelivered interaction) already played one."""
+    if await recorded_outcome(db, command_id) is not None:
+        return None
     before = await _progress(db, season_id)
     report = await Runner(db, clock=clock).run_round(season_id)
     if report is None:
