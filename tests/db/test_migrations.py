@@ -77,7 +77,9 @@ async def test_models_and_migrations_do_not_drift(db_url: str) -> None:
     db = create_null_pool_database(db_url)
 
     def diff(sync_conn: Any) -> list[Any]:
-        context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            sync_conn, opts={"compare_type": True, "compare_server_default": True}
+        )
         return list(compare_metadata(context, Base.metadata))
 
     try:
