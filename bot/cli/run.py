@@ -8,6 +8,7 @@ import asyncio
 import importlib
 import inspect
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
@@ -48,6 +49,7 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     from bot.wiring import wire_ai
     from db.migrate import upgrade_and_catch_up
 
+    transcript = _transcript(settings.database_url)  # before the migration creates the file
     await upgrade_and_catch_up(settings.database_url)
     db = open_database(settings)
     ai = wire_ai(db, settings)  # PINWHEEL_AI_*: with an LLM it interprets and retells mirrors
@@ -55,7 +57,7 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
         summaries = await play(
             db,
             seed=args.seed,
-            poster=ConsolePoster(),
+            poster=ConsolePoster(transcript=transcript),
             fast=args.fast,
             governors=args.governors,
             seasons=1 if args.fast else None,
@@ -71,3 +73,17 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     for s in summaries:
         print(f"season over: champion {s.champion}, {s.games} games, {s.passed} rules passed")
     return 0
+
+
+def _transcript(database_url: str) -> Path | None:
+    """Where the offline mode keeps the keys of what it printed, so a restart after a crash
+    prints nothing twice: beside a SQLite file (`pinwheel.db.posted`); none for PostgreSQL."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    transcript = Path(f"{url.database}.posted")
+    if not Path(url.database).exists():
+        transcript.unlink(missing_ok=True)  # a new database: none of its posts were printed
+    return transcript

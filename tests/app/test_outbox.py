@@ -219,3 +219,39 @@ async def test_two_drains_of_one_league_at_once_post_each_row_once(database: Dat
             await s.execute(select(OutboxRow).where(OutboxRow.league_id == setup["league_id"]))
         ).scalars()
         assert all(r.attempts == 1 and r.sent_at is not None for r in rows)
+
+
+async def test_the_console_transcript_keeps_a_restart_from_printing_a_post_twice(
+    tmp_path: Any,
+) -> None:
+    import io
+
+    from bot.app.league.outbox import ConsolePoster
+
+    transcript = tmp_path / "pinwheel.db.posted"
+    first, second = io.StringIO(), io.StringIO()
+    await ConsolePoster(first, transcript=transcript).post(
+        "k:1", "results", "results", {"text": "A"}
+    )
+    # After a crash between the print and the mark, the row is handed over again: not reprinted.
+    restarted = ConsolePoster(second, transcript=transcript)
+    await restarted.post("k:1", "results", "results", {"text": "A"}, retry=True)
+    await restarted.post("k:2", "results", "results", {"text": "B"})
+    assert first.getvalue() == "[#results] A\n"
+    assert second.getvalue() == "[#results] B\n"
+    assert transcript.read_text().splitlines() == ["k:1", "k:2"]
+
+
+def test_offline_run_keeps_its_transcript_beside_a_sqlite_file_and_forgets_it_with_the_file(
+    tmp_path: Any,
+) -> None:
+    from bot.cli.run import _transcript
+
+    db, stale = tmp_path / "league.db", tmp_path / "league.db.posted"
+    stale.write_text("k:1\n")  # left over from a database since deleted
+    assert _transcript(f"sqlite+aiosqlite:///{db}") == stale
+    assert not stale.exists()  # the new database's posts are all printed
+    db.write_text("")
+    stale.write_text("k:1\n")
+    assert _transcript(f"sqlite+aiosqlite:///{db}") == stale and stale.exists()
+    assert _transcript("postgresql+asyncpg://u@h/db") is None

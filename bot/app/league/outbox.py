@@ -6,8 +6,8 @@ hands each unsent row to the poster and then marks it sent. Before the hand-over
 
 Delivery is at least once: a crash between a post and its mark hands that row over again on
 restart, flagged `retry` (an earlier hand-over may have gone out). A poster must therefore drop
-a repeat per key as far as it can: the console poster remembers the keys it printed (in memory,
-for the life of the process); the Discord poster sends a nonce derived from the key, which
+a repeat per key as far as it can: the console poster keeps the keys it printed in a transcript
+file (offline, beside the SQLite database); the Discord poster sends a nonce derived from the key, which
 discord.py 2.7 sends with `enforce_nonce` (Discord drops a repeat within minutes), and on a
 retry first looks for its own earlier post among the channel's latest messages.
 
@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from bot.app.league.locks import advisory_lock
@@ -176,25 +178,37 @@ async def _deliver(
 
 
 class ConsolePoster:
-    """Prints each message to a stream (the offline mode's channels), once per key for the
-    life of the process (a restart after a crash mid-drain may print one message again)."""
+    """Prints each message to a stream (the offline mode's channels) once per key. With a
+    `transcript` file the keys it printed are kept there (written and synced right after each
+    print), so a restart after a crash mid-drain prints nothing twice; without one, once per
+    key for the life of the process."""
 
-    def __init__(self, stream: TextIO | None = None, *, as_json: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, as_json: bool = False, transcript: Path | None = None
+    ) -> None:
         self.stream = stream or sys.stdout
         self.as_json = as_json
+        self.transcript = transcript
         self.seen: set[str] = set()
+        if transcript is not None and transcript.exists():
+            self.seen = set(transcript.read_text().splitlines())
 
     async def post(
         self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
     ) -> None:
         if key in self.seen:
             return
-        self.seen.add(key)
         if self.as_json:
             line = json.dumps({"key": key, "kind": kind, "target": target, **payload})
         else:
             line = f"[#{target}] {payload.get('text', '')}"
         print(line, file=self.stream, flush=True)
+        self.seen.add(key)
+        if self.transcript is not None:
+            with self.transcript.open("a") as f:
+                f.write(key + "\n")
+                f.flush()
+                os.fsync(f.fileno())
 
 
 class CollectingPoster:
