@@ -7,9 +7,9 @@ hands each unsent row to the poster and then marks it sent. Before the hand-over
 Delivery is at least once: a crash between a post and its mark hands that row over again on
 restart, flagged `retry` (an earlier hand-over may have gone out). A poster must therefore drop
 a repeat per key as far as it can: the console poster keeps the keys it printed in a transcript
-file (offline, beside the SQLite database); the Discord poster sends a nonce derived from the key, which
-discord.py 2.7 sends with `enforce_nonce` (Discord drops a repeat within minutes), and on a
-retry first looks for its own earlier post among the channel's latest messages.
+file (offline, beside the SQLite database); the Discord poster sends a nonce derived from the
+key, which discord.py 2.7 sends with `enforce_nonce` (Discord drops a repeat within minutes),
+and on a retry first looks for its own earlier post among the channel's latest messages.
 
 Failures never block other leagues, nor other channels of the same league:
 
