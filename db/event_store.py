@@ -426,18 +426,10 @@ _PG_RESERVE = _pg_reserve_statement()
 def _reserve_and_insert_statement(
     preload: tuple[TableBinding[Any, Any], ...], optimistic: bool
 ) -> Any:
-    # The head moves only when the aggregate is at the expected version (or none is given);
-    # otherwise the statement writes nothing and returns no row.
-    current = (
-        select(func.coalesce(func.max(events_table.c.aggregate_version), 0))
-        .where(
-            events_table.c.aggregate_type == bindparam("v_type"),
-            events_table.c.aggregate_id == bindparam("v_id"),
-        )
-        .scalar_subquery()
-    )
+    # The head moves only when the aggregate is at the expected version (its next version is
+    # one more; or none is given); otherwise the statement writes nothing and returns no row.
     expected = bindparam("v_expected", type_=Integer)
-    conditions = [or_(expected.is_(None), current == expected)]
+    conditions = [or_(expected.is_(None), expected + 1 == _NEXT_VERSION)]
     if optimistic:
         conditions.append(_head_unchanged())
     reserved = _reserved(literal_column("1"), *conditions)
@@ -595,18 +587,22 @@ def fold_events(rows: Iterable[Any]) -> list[FoldEvent]:
 
 
 Executor = AsyncSession | AsyncConnection
-_GAP_PAGE = 20_000  # events per read when a lagging projection catches up
+FOLD_PAGE = 20_000  # events per read when replaying or catching a projection up
+_END_OF_LOG = 2**63 - 1
+_FOLD_PAGE = (
+    select(*FOLD_COLUMNS)
+    .where(_t.sequence_number > bindparam("after"), _t.sequence_number < bindparam("before"))
+    .order_by(_t.sequence_number)
+    .limit(FOLD_PAGE)
+)
 
 
-async def fold_events_between(db: Executor, after: int, before: int) -> list[FoldEvent]:
-    """Up to a page of the events strictly between two sequence numbers, in log order."""
-    query = (
-        select(*FOLD_COLUMNS)
-        .where(_t.sequence_number > after, _t.sequence_number < before)
-        .order_by(_t.sequence_number)
-        .limit(_GAP_PAGE)
-    )
-    return fold_events((await db.execute(query)).all())
+async def fold_events_between(
+    db: Executor, after: int, before: int | None = None
+) -> list[FoldEvent]:
+    """Up to a page of the events after `after` (and before `before`), in log order."""
+    params = {"after": after, "before": _END_OF_LOG if before is None else before}
+    return fold_events((await db.execute(_FOLD_PAGE, params)).all())
 
 
 async def read_aggregate(db: Executor, aggregate_type: str, aggregate_id: str) -> list[StoredEvent]:

@@ -13,16 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.events import FoldEvent, StoredEvent
 from db.event_store import (
     _COLUMNS,
-    FOLD_COLUMNS,
     _from_row,
     events_table,
-    fold_events,
+    fold_events_between,
     head,
     touch_head,
 )
@@ -62,18 +61,10 @@ async def _page(db: Executor, after: int, event_types: frozenset[str] | None) ->
     return [_from_row(r) for r in rows]
 
 
-_FOLD_PAGE = (
-    select(*FOLD_COLUMNS)
-    .where(events_table.c.sequence_number > bindparam("after"))
-    .order_by(events_table.c.sequence_number)
-    .limit(PAGE)
-)
-
-
 async def _fold_page(
     db: Executor, after: int, event_types: frozenset[str] | None
 ) -> list[FoldEvent]:
-    return fold_events((await db.execute(_FOLD_PAGE, {"after": after})).all())
+    return await fold_events_between(db, after)  # every type: each event meets its folds
 
 
 E = TypeVar("E", StoredEvent, FoldEvent)
