@@ -62,8 +62,20 @@ def _clock(period: int, tenths: int) -> str:
 
 
 def describe(row: Sequence[int], names: Sequence[str]) -> str:
-    """One event in words, for logs, commentary prompts and tests."""
-    code, _, period, tenths, _, hooper, aux, home, away = row
+    """One event in words with its clock and the score after it, for logs, commentary
+    prompts and tests."""
+    _, _, period, tenths, _, _, _, home, away = row
+    return f"{_clock(period, tenths)} {words(row, names)} ({home}-{away})"
+
+
+def shot_name(kind: int) -> str:
+    """A shot type (`SHOT_MADE`'s aux) in words: "a three"."""
+    return _SHOTS[kind]
+
+
+def words(row: Sequence[int], names: Sequence[str]) -> str:
+    """One event in words alone: "Cal Osei makes a three"."""
+    code, _, _, _, _, hooper, aux, _, _ = row
     who = names[hooper] if 0 <= hooper < len(names) else ""
     text = {
         PERIOD_START: lambda: f"Period {aux} begins",
@@ -84,4 +96,4 @@ def describe(row: Sequence[int], names: Sequence[str]) -> str:
         ELAM_START: lambda: f"Elam ending: first to {aux} wins",
         PERIOD_END: lambda: f"End of period {aux}",
     }[code]()
-    return f"{_clock(period, tenths)} {text} ({home}-{away})"
+    return text

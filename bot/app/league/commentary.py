@@ -1,7 +1,9 @@
-"""Per-game commentary (seed 000's `commentary`): the moments worth a line, with an energy level.
+"""Per-game commentary (the `commentary` table): the moments worth a line, with an energy level.
 
-One line per possession at most (the table's key), picked from the play-by-play: the Elam
-target, signature moves, made threes, lead changes late, and the shot that ended it.
+One line per possession at most (the table's key), picked from the play-by-play: signature
+moves, made threes, lead changes late, and the shot that ended it; each told as the whole
+possession in words (`bot.sim.frames.possession_line`). The live scoreboard shows these lines
+where they exist; the Elam ending has its own moment there, so it needs no line here.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from bot.sim import GameResult
 from bot.sim import playbyplay as pbp
+from bot.sim.frames import possession_line
 
 MAX_LINES = 16
 
@@ -24,17 +27,27 @@ def _energy(row: tuple[int, ...], target: int) -> str:
     return "low" if abs(home - away) > 12 else "medium"
 
 
+def _flavour(line: str, tags: list[str], mover: str) -> str:
+    if "game_winner" in tags:
+        return f"{line} to win it!"
+    if "signature_move" in tags and "signature move" not in line:
+        return f"{mover} pulls out a signature move: {line}"
+    return line
+
+
 def game_commentary(result: GameResult, game_id: str, at: Any) -> list[dict[str, Any]]:
     names = [line.name for line in result.box_scores]
     rows = result.play_by_play
+    by_possession: dict[int, list[tuple[int, ...]]] = {}
     picked: dict[int, tuple[tuple[int, ...], list[str]]] = {}
     last_made = None
     for row in rows:
         code, possession, _, _, _, _, aux, _, _ = row
+        if code in (pbp.PERIOD_START, pbp.PERIOD_END, pbp.SUBSTITUTION, pbp.ELAM_START):
+            continue
+        by_possession.setdefault(possession, []).append(row)
         tags: list[str] = []
-        if code == pbp.ELAM_START:
-            tags = ["elam"]
-        elif code == pbp.SIGNATURE_MOVE:
+        if code == pbp.SIGNATURE_MOVE:
             tags = ["signature_move"]
         elif code == pbp.SHOT_MADE and aux == 2:
             tags = ["three"]
@@ -50,16 +63,19 @@ def game_commentary(result: GameResult, game_id: str, at: Any) -> list[dict[str,
         head, tail = chosen[:-4], chosen[-4:]
         step = len(head) / (MAX_LINES - 4)
         chosen = [head[int(i * step)] for i in range(MAX_LINES - 4)] + tail
-    return [
-        {
-            "id": f"{game_id[:30]}-{possession}"[:36],
-            "game_id": game_id,
-            "possession_index": possession,
-            "quarter": row[2],
-            "commentary_text": pbp.describe(row, names),
-            "energy": "peak" if "game_winner" in tags else _energy(row, result.elam_target),
-            "tags": tags,
-            "created_at": at,
-        }
-        for possession, (row, tags) in chosen
-    ]
+    notes = []
+    for possession, (row, tags) in chosen:
+        line = possession_line(by_possession[possession], names) or pbp.words(row, names)
+        notes.append(
+            {
+                "id": f"{game_id[:30]}-{possession}"[:36],
+                "game_id": game_id,
+                "possession_index": possession,
+                "quarter": row[2],
+                "commentary_text": _flavour(line, tags, names[row[5]] if row[5] >= 0 else ""),
+                "energy": "peak" if "game_winner" in tags else _energy(row, result.elam_target),
+                "tags": tags,
+                "created_at": at,
+            }
+        )
+    return notes
