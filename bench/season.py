@@ -41,7 +41,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         governors = ScriptedGovernors(app, db, args.seed, args.governors)
         async with db.read_sessions() as s:
             await governors.join(season, sorted(await repo.team_names(s, season)))
-        runner = Runner(db, clock=clock, poster=CollectingPoster())
+        runner = Runner(db, clock=clock, poster=CollectingPoster(), instant=True)
         round_ms: list[float] = []
         governance_ms = 0.0
         while True:

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from bot.domain.rules import RuleSet
 from bot.domain.settings import LeagueSettings
 from bot.domain.standings import StandingRow, compute_standings
-from db import governance_repo, league_repo, levers_repo
+from db import governance_repo, league_repo, levers_repo, presentation_repo
 from db.engine import Database
 from db.tables import (
     AchievementRow,
@@ -193,7 +193,7 @@ async def private_mirror_recipient(db: Database, governor_id: str) -> int | None
 
 async def result_mentions(db: Database, season_id: str, team_ids: Sequence[str]) -> list[int]:
     """Discord users to ping on a result post: the active governors of `team_ids` in the
-    season who have not opted out of result mentions."""
+    season who asked for result mentions (they are off until a governor turns them on)."""
     if not team_ids:
         return []
     async with db.read_sessions() as s:
@@ -205,10 +205,8 @@ async def result_mentions(db: Database, season_id: str, team_ids: Sequence[str])
                 EnrollmentRow.season_id == season_id,
                 EnrollmentRow.team_id.in_(list(team_ids)),
                 EnrollmentRow.is_active.is_(True),
-                or_(
-                    GovernorPreferencesRow.mention_on_results.is_(None),
-                    GovernorPreferencesRow.mention_on_results.is_(True),
-                ),
+                # Opt-in: only governors who asked to be pinged.
+                GovernorPreferencesRow.mention_on_results.is_(True),
             )
             .order_by(GovernorRow.discord_user_id)
         )
@@ -216,7 +214,8 @@ async def result_mentions(db: Database, season_id: str, team_ids: Sequence[str])
 
 
 async def notification_choices(db: Database, governor_id: str) -> dict[str, bool]:
-    """A governor's DM and mention choices (all on until they opt out)."""
+    """A governor's DM and mention choices (DMs on until they opt out, mentions off until
+    they opt in)."""
     async with db.read_sessions() as s:
         return await league_repo.governor_preferences(s, governor_id)
 
@@ -239,10 +238,12 @@ class GameLine:
 
 
 async def played_games(db: Database, season_id: str) -> list[GameLine]:
-    """The season's played games with team names, newest first."""
+    """The season's games played and shown (a game still on screen is not told yet), with
+    team names, newest first."""
     async with db.read_sessions() as s:
         names = await league_repo.team_names(s, season_id)
         found = await league_repo.played_games(s, season_id)
+        live = await presentation_repo.unpresented(s, season_id)
     return [
         GameLine(
             g.game_id,
@@ -253,16 +254,37 @@ async def played_games(db: Database, season_id: str) -> list[GameLine]:
             g.away_score,
         )
         for g in reversed(found)
+        if g.game_id not in live
     ]
 
 
 async def standings(db: Database, season_id: str) -> list[tuple[str, StandingRow]]:
-    """(team name, standing) best first, from the games played so far."""
+    """(team name, standing) best first, from the games played and shown so far."""
     async with db.read_sessions() as s:
         names = await league_repo.team_names(s, season_id)
         found = await league_repo.played_games(s, season_id, phases=["regular"])
-    rows = compute_standings(sorted(names), [g.score() for g in found])
+        live = await presentation_repo.unpresented(s, season_id)
+    rows = compute_standings(sorted(names), [g.score() for g in found if g.game_id not in live])
     return [(names[r.team_id], r) for r in rows]
+
+
+async def game_in_league(db: Database, league_id: str, game_id: str) -> bool:
+    """Is `game_id` a stored game of `league_id`'s?"""
+    async with db.read_sessions() as s:
+        owner = (
+            await s.execute(
+                select(SeasonRow.league_id)
+                .join(league_repo.games, league_repo.games.c.season_id == SeasonRow.id)
+                .where(league_repo.games.c.id == game_id)
+            )
+        ).scalar_one_or_none()
+    return owner == league_id
+
+
+async def game_on_screen(db: Database, game_id: str) -> bool:
+    """Is the game still being shown live (its final card not yet written)?"""
+    async with db.read_sessions() as s:
+        return await presentation_repo.is_unpresented(s, game_id)
 
 
 async def upcoming(db: Database, season_id: str, rounds: int) -> list[tuple[int, str, str]]:

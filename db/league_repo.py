@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.league import Hooper, HooperAttributes, Move, Team, Venue
@@ -452,13 +452,21 @@ async def grant_achievement(
 PREFERENCES = ("dm_private_mirrors", "mention_on_results", "dm_trade_offers")
 
 
+# What a governor who never chose gets: DMs on, result mentions off (opt-in).
+DEFAULT_PREFERENCES = {
+    "dm_private_mirrors": True,
+    "mention_on_results": False,
+    "dm_trade_offers": True,
+}
+
+
 async def governor_preferences(db: Executor, governor_id: str) -> dict[str, bool]:
-    """A governor's notification choices; everything is on until they opt out."""
+    """A governor's notification choices (`DEFAULT_PREFERENCES` until they choose)."""
     row = (
         await db.execute(select(preferences).where(preferences.c.governor_id == governor_id))
     ).first()
     if row is None:
-        return dict.fromkeys(PREFERENCES, True)
+        return dict(DEFAULT_PREFERENCES)
     return {name: bool(getattr(row, name)) for name in PREFERENCES}
 
 
@@ -501,8 +509,10 @@ async def enqueue(
     target: str,
     payload: Mapping[str, Any],
     at: datetime,
+    held_by: str | None = None,
 ) -> None:
-    """Queue one message. A second message under the same key is a bug: the unique key refuses."""
+    """Queue one message. A second message under the same key is a bug: the unique key refuses.
+    `held_by`: the show it waits behind (no spoilers before the games are shown)."""
     await db.execute(
         insert(outbox).values(
             league_id=league_id,
@@ -511,8 +521,38 @@ async def enqueue(
             target=target,
             payload=dict(payload),
             created_at=at,
+            held_by=held_by,
         )
     )
+
+
+async def revise(db: Executor, key: str, payload: Mapping[str, Any]) -> bool:
+    """Replace a queued message's content: it is unsent again, and the drain edits the message
+    it posted (or posts it, if it never went out). False when there is no such message."""
+    result = await db.execute(
+        update(outbox)
+        .where(outbox.c.key == key)
+        .values(
+            payload=dict(payload),
+            revision=outbox.c.revision + 1,
+            sent_at=None,
+            attempts=0,  # the new content's tries are counted afresh (claims also match on
+            last_error=None,  # the revision, so a listing from before cannot claim it)
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def unsent_payload(db: Executor, key: str) -> dict[str, Any] | None:
+    """The content of a message still waiting to go out, or None (no such message, or sent)."""
+    query = select(outbox.c.payload).where(outbox.c.key == key, outbox.c.sent_at.is_(None))
+    found = (await db.execute(query)).scalar_one_or_none()
+    return dict(found) if found is not None else None
+
+
+async def outbox_key_exists(db: Executor, key: str) -> bool:
+    query = select(outbox.c.id).where(outbox.c.key == key)
+    return (await db.execute(query)).scalar_one_or_none() is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -525,13 +565,25 @@ class OutboxMessage:
     payload: dict[str, Any]
     attempts: int = 0
     next_attempt_at: datetime | None = None
+    held_by: str | None = None
+    revision: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One hand-over of a message: its attempt's number and its content as it stands now."""
+
+    attempt: int
+    payload: dict[str, Any]
+    revision: int
+    message_ref: str | None  # where an earlier revision landed: the drain edits it
 
 
 async def unsent(
     db: Executor, league_id: str | None = None, limit: int = 100, after_id: int = 0
 ) -> list[OutboxMessage]:
     """Unsent rows not parked as failed, in queue order, from after `after_id` (rows waiting
-    to be retried included: the drain holds their target back until then)."""
+    to be retried or held behind a show included: the drain holds their target back)."""
     query = (
         select(outbox)
         .where(outbox.c.sent_at.is_(None), outbox.c.failed_at.is_(None), outbox.c.id > after_id)
@@ -550,6 +602,8 @@ async def unsent(
             dict(r.payload),
             r.attempts,
             as_utc(r.next_attempt_at),
+            r.held_by,
+            r.revision,
         )
         for r in (await db.execute(query)).all()
     ]
@@ -564,36 +618,50 @@ async def leagues_with_unsent(db: Executor) -> list[str]:
     return sorted((await db.execute(query)).scalars().all())
 
 
-async def mark_sent(db: Executor, message_id: int, at: datetime) -> None:
+async def mark_sent(
+    db: Executor, message_id: int, at: datetime, revision: int = 0, ref: str | None = None
+) -> None:
+    """Record that `revision` of the message is out (at `ref`, where the poster says it
+    landed). It stays unsent if its content was revised meanwhile: the newer one goes next."""
+    values: dict[str, Any] = {
+        "sent_at": case((outbox.c.revision == revision, at), else_=None),
+        "delivered_revision": revision,
+        "next_attempt_at": None,
+    }
+    if ref is not None:
+        values["message_ref"] = ref
     await db.execute(
         update(outbox)
-        .where(outbox.c.id == message_id, outbox.c.sent_at.is_(None))
-        .values(sent_at=at, next_attempt_at=None)
+        .where(outbox.c.id == message_id, outbox.c.delivered_revision <= revision)
+        .values(**values)
     )
 
 
 async def claim_delivery(
     db: Executor, message: OutboxMessage, lease_until: datetime
-) -> tuple[int, dict[str, Any]] | None:
+) -> Claim | None:
     """Count one hand-over to the poster, before it is made, and lease the row to this drain
     until `lease_until` (no other drain hands it over meanwhile; after a crash it is handed over
-    again once the lease ends). Returns the attempt's number and the payload as it stands now (a
-    mirror's text may have been retold since the row was listed; once claimed it can no longer
-    change); None when the row is no longer as it was listed: another drain claimed it (or sent
-    or parked it), so this one must not."""
+    again once the lease ends). Returns the attempt's number and the content as it stands now (a
+    mirror's text may have been retold, a live message moved on, since the row was listed);
+    None when the row is no longer as it was listed: another drain claimed it (or sent or
+    parked it), so this one must not."""
     claimed = (
         update(outbox)
         .where(
             outbox.c.id == message.id,
+            # (attempts, revision) is the row as listed: a revision resets the count, and
+            # only ever moves forward, so a stale listing never matches again.
             outbox.c.attempts == message.attempts,
+            outbox.c.revision == message.revision,
             outbox.c.sent_at.is_(None),
             outbox.c.failed_at.is_(None),
         )
         .values(attempts=outbox.c.attempts + 1, next_attempt_at=lease_until)
-        .returning(outbox.c.attempts, outbox.c.payload)
+        .returning(outbox.c.attempts, outbox.c.payload, outbox.c.revision, outbox.c.message_ref)
     )
     row = (await db.execute(claimed)).one_or_none()
-    return None if row is None else (int(row[0]), dict(row[1]))
+    return None if row is None else Claim(int(row[0]), dict(row[1]), int(row[2]), row[3])
 
 
 async def record_failed_delivery(

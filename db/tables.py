@@ -472,7 +472,8 @@ class GovernorPreferencesRow(Base):
     __tablename__ = "governor_preferences"
     governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"), primary_key=True)
     dm_private_mirrors: Mapped[bool] = mapped_column(Boolean, server_default="1")
-    mention_on_results: Mapped[bool] = mapped_column(Boolean, server_default="1")
+    # Result mentions are opt-in (migration 0008); the DMs are on until a governor opts out.
+    mention_on_results: Mapped[bool] = mapped_column(Boolean, server_default="0")
     dm_trade_offers: Mapped[bool] = mapped_column(Boolean, server_default="1")
     updated_at: Mapped[datetime] = _now()
 
@@ -646,6 +647,48 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Edits (migration 0008): a message's content may be replaced (`revision` + 1, unsent
+    # again); the drain then edits the message it posted (`message_ref`, where the poster says
+    # it landed) instead of posting anew. `delivered_revision` is the content last delivered.
+    revision: Mapped[int] = mapped_column(Integer, server_default="0")
+    delivered_revision: Mapped[int] = mapped_column(Integer, server_default="0")
+    message_ref: Mapped[str | None] = mapped_column(String(100))
+    # No spoilers: a round's posts wait behind its presentation (`show:<season>:<round>`)
+    # until every game's final card is out.
+    held_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class PresentationRow(Base):
+    """One round's show: its games presented over wall-clock time (bot/app/league/presenter).
+
+    `position_s` is how far into the show it is (seconds); it moves with the clock while a
+    presenter runs and stands still while the process is down or Discord is rate-limiting it,
+    so a restart resumes where it was. `done_at`: every game's final card has been written.
+    """
+
+    __tablename__ = "presentations"
+    __table_args__ = (UniqueConstraint("season_id", "round_number"),)
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # show:<season>:<round>
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"), index=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"))
+    round_number: Mapped[int] = mapped_column(Integer)
+    round_seconds: Mapped[float] = mapped_column(Float)  # the show's length; 0: cards at once
+    position_s: Mapped[float] = mapped_column(Float, server_default="0")
+    ticked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PresentedGameRow(Base):
+    """One game of a show: the last frame written to its live message, and when its final
+    card was written (from then on the game counts as presented: `/standings`, `/game`)."""
+
+    __tablename__ = "presented_games"
+    game_id: Mapped[str] = mapped_column(ForeignKey("game_results.id"), primary_key=True)
+    presentation_id: Mapped[str] = mapped_column(ForeignKey("presentations.id"), index=True)
+    slot: Mapped[int] = mapped_column(Integer)  # order in the round (staggers the edits)
+    frame: Mapped[int] = mapped_column(Integer, server_default="-1")  # -1: nothing shown yet
+    final_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SeasonProgressRow(Base):

@@ -31,10 +31,21 @@ class Poster(Protocol):
 
     Must be idempotent per `key`: the outbox may hand the same message over again after a crash
     between posting it and marking it sent; it then says so with `retry` (an earlier hand-over
-    of this key may have gone out). A poster that positively sent nothing and expects the
-    destination to appear raises `bot.app.league.outbox.NotDelivered`.
+    of this key may have gone out). With `ref` (what an earlier `post` of this key returned)
+    the message's content was revised: edit that message, or post it anew if it is gone.
+    Returns where the message landed (a reference the poster understands), or None when it
+    went nowhere by design (an opted-out DM, a team without a channel). A poster that
+    positively sent nothing and expects the destination to appear raises
+    `bot.app.league.outbox.NotDelivered`; one asked to wait raises `RateLimited`.
     """
 
     async def post(
-        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
-    ) -> None: ...
+        self,
+        key: str,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        *,
+        retry: bool = False,
+        ref: str | None = None,
+    ) -> str | None: ...

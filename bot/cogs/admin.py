@@ -244,7 +244,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
             league_id=league.league_id,
             clock=self.bot.app.clock,
         )
-        await reply(interaction, f"Round {report.round_number} played.")
+        await reply(interaction, f"Round {report.round_number} played: watch it in #play-by-play.")
 
     async def _control(
         self, interaction: discord.Interaction[Any], action: Literal["pause", "resume", "start"]

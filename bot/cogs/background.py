@@ -1,5 +1,7 @@
-"""The bot's background work: play the rounds that are due and post the outbox of every league
-this bot serves. Loaded by `run_discord` only; stopping lets the current step finish first."""
+"""The bot's background work: play the rounds that are due, move their shows along and post
+the outbox of every league this bot serves (about every second while a round is being shown,
+every half minute otherwise). Loaded by `run_discord` only; stopping lets the current step
+finish first."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 30.0  # between looks for due rounds and unsent messages
+SHOW_POLL_SECONDS = 1.0  # while a round is being shown: its frames go out about every second
 
 
 class Background(commands.Cog):
@@ -58,7 +61,15 @@ class Background(commands.Cog):
                 self.busy = False
             if self.stopping:
                 return
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.sleep(await self._pause(runner))
+
+    async def _pause(self, runner: Runner) -> float:
+        try:
+            showing = await runner.presenter.running()
+        except Exception:
+            log.exception("Could not tell whether a show is on; waiting the usual time")
+            showing = False
+        return SHOW_POLL_SECONDS if showing else POLL_SECONDS
 
     async def post_outbox(self) -> int:
         """Drain each served league's outbox; one league's failure never stops the others

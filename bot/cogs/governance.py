@@ -30,6 +30,13 @@ if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
 
 
+NOTIFICATION_LABELS = {
+    "dm_private_mirrors": "Private mirrors by DM",
+    "mention_on_results": "Pings in my team's results and trade offers",
+    "dm_trade_offers": "Trade offers by DM",
+}
+
+
 class Governance(commands.Cog):
     def __init__(self, bot: PinwheelBot) -> None:
         self.bot = bot
@@ -173,7 +180,8 @@ class Governance(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(
         dm_private_mirrors="DM me my team's private reports",
-        mention_on_results="Ping me in my team's round results and when I am offered a trade",
+        mention_on_results="Ping me in my team's round results and when I am offered a trade "
+        "(off until you turn it on)",
         dm_trade_offers="DM me when someone offers me a trade",
     )
     async def notifications(
@@ -191,7 +199,10 @@ class Governance(commands.Cog):
             ),
             command_id=command_id(interaction),
         )
-        lines = [f"**{name}**: {'on' if on else 'off'}" for name, on in out["preferences"].items()]
+        lines = [
+            f"{NOTIFICATION_LABELS.get(name, name)}: **{'on' if on else 'off'}**"
+            for name, on in out["preferences"].items()
+        ]
         title = "Notifications updated" if out["changed"] else "Your notifications"
         await reply(interaction, embed=embed(title, "\n".join(lines)))
 

@@ -1,19 +1,25 @@
 """Posting the outbox to Discord: one poster per league, sending each message to its bound
-channel, or a private mirror by DM to its governor unless they opted out. Mentions are off:
-outbox text quotes players; a result post pings only the governors of the teams that played
-who have not opted out. A channel that is not there yet raises `NotDelivered`, so the row
-stays unsent and is posted once `/admin setup` binds it."""
+channel (a team's copy of a card to that team's channel, if it has one), or a private mirror
+by DM to its governor unless they opted out. A revised message is edited where it landed (a
+live scoreboard moving on, or becoming its final card with the chart attached); one deleted
+meanwhile is posted anew, once. Mentions are off: outbox text quotes players; a result post
+pings only the governors of the teams that played who asked for it. A channel that is not
+there yet raises `NotDelivered`, so the row stays unsent and is posted once `/admin setup`
+binds it; a 429 that discord.py could not wait out raises `RateLimited`."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.app.league.outbox import NotDelivered
+from bot.app.league import show
+from bot.app.league.outbox import DM_PREFIX, TEAM_PREFIX, NotDelivered, RateLimited
 from bot.cogs import channels
+from bot.ui import cards
 from bot.ui.embeds import clip
 from bot.ui.replies import NO_MENTIONS
 from db import discord_repo
@@ -24,8 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MESSAGE_MAX = 2000  # characters in one Discord message
-DM_PREFIX = "dm:"
 RECENT_MESSAGES = 25  # a retry looks this far back in its channel for its own earlier post
+RATE_LIMIT_WAIT = 5.0  # seconds to wait after a 429 that named no wait
 
 
 def nonce(key: str) -> str:
@@ -40,66 +46,180 @@ class DiscordPoster:
         self.bot, self.league_id = bot, league_id
 
     async def post(
-        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
-    ) -> None:
+        self,
+        key: str,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        *,
+        retry: bool = False,
+        ref: str | None = None,
+    ) -> str | None:
         text = clip(str(payload.get("text", "")), MESSAGE_MAX)
-        if not text:
-            return
-        if target.startswith(DM_PREFIX):
-            await self._direct(target.removeprefix(DM_PREFIX), text, key, retry)
-            return
-        channel = await self._channel(target)
-        mentions = NO_MENTIONS
-        if kind == "results" and payload.get("team_ids"):
-            # Ping the governors of the teams that played, unless they opted out; only those
-            # users, whatever the text says.
-            users = await discord_repo.result_mentions(
-                self.bot.app.db, str(payload.get("season_id")), list(payload["team_ids"])
-            )
-            if users:
-                pings = " ".join(f"<@{u}>" for u in users)
-                text = clip(text, MESSAGE_MAX - len(pings) - 1) + "\n" + pings
-                mentions = discord.AllowedMentions(
-                    everyone=False, roles=False, users=[discord.Object(u) for u in users]
+        card = cards.embed_from(payload)
+        if not text and card is None:
+            return None
+        try:
+            if target.startswith(DM_PREFIX):
+                return await self._direct(target.removeprefix(DM_PREFIX), text, key, retry)
+            if target.startswith(TEAM_PREFIX):
+                channel = await self._team_channel(target.removeprefix(TEAM_PREFIX))
+                if channel is None:
+                    return None  # the team has no channel of its own: nothing to post
+            else:
+                channel = await self._channel(target)
+            content, mentions = await self._content(kind, payload, text, card)
+            return await self._send(channel, key, payload, content, card, mentions, retry, ref)
+        except discord.RateLimited as err:
+            raise RateLimited(err.retry_after, f"Discord: retry after {err.retry_after} s") from err
+        except discord.HTTPException as err:
+            if err.status == 429:  # discord.py retries these itself; one that still fails waits
+                wait = float(getattr(err, "retry_after", 0) or RATE_LIMIT_WAIT)
+                raise RateLimited(wait, f"Discord: 429, retry after {wait} s") from err
+            raise
+
+    async def _content(
+        self, kind: str, payload: dict[str, Any], text: str, card: discord.Embed | None
+    ) -> tuple[str | None, discord.AllowedMentions]:
+        """The message's text (none beside an embed but the pings) and whom it may ping."""
+        content: str | None = None if card is not None else text
+        if kind != "results" or not payload.get("team_ids"):
+            return content, NO_MENTIONS
+        # Ping the governors of the teams that played who asked for it; only those users,
+        # whatever the text says.
+        users = await discord_repo.result_mentions(
+            self.bot.app.db, str(payload.get("season_id")), list(payload["team_ids"])
+        )
+        if not users:
+            return content, NO_MENTIONS
+        pings = " ".join(f"<@{u}>" for u in users)
+        content = (
+            pings if content is None else clip(content, MESSAGE_MAX - len(pings) - 1) + "\n" + pings
+        )
+        allowed = discord.AllowedMentions(
+            everyone=False, roles=False, users=[discord.Object(u) for u in users]
+        )
+        return content, allowed
+
+    async def _send(
+        self,
+        channel: discord.TextChannel,
+        key: str,
+        payload: dict[str, Any],
+        content: str | None,
+        card: discord.Embed | None,
+        mentions: discord.AllowedMentions,
+        retry: bool,
+        ref: str | None,
+    ) -> str:
+        files = await self._files(payload)
+        view = cards.view_from(payload)
+        target = _message_id(ref, channel)
+        if target is None and retry:
+            # An earlier hand-over may have gone out (a crash before it was marked): find it.
+            target = await self._already_sent(channel, content, payload)
+        if target is not None:
+            try:
+                message = await channel.get_partial_message(target).edit(
+                    content=content,
+                    embed=card,
+                    attachments=files,
+                    view=view,
+                    allowed_mentions=mentions,
                 )
-        if retry and await self._already_sent(channel, text):
-            return
+                return _ref(message)
+            except discord.NotFound:
+                log.info("outbox %s: its message is gone (deleted?); posting it anew", key)
+                files = await self._files(payload)  # a File is read once
+        kwargs: dict[str, Any] = {"allowed_mentions": mentions, "nonce": nonce(key)}
+        if card is not None:
+            kwargs["embed"] = card
+        if files:
+            kwargs["files"] = files
+        if view is not None:
+            kwargs["view"] = view
         # discord.py 2.7 sends a nonce with enforce_nonce: Discord drops a repeat of this key
         # within its deduplication window (a retry after a crash between post and mark).
-        await channel.send(text, allowed_mentions=mentions, nonce=nonce(key))
+        message = await channel.send(content, **kwargs)
+        return _ref(message)
 
-    async def _already_sent(self, channel: discord.abc.Messageable, text: str) -> bool:
+    async def _files(self, payload: dict[str, Any]) -> list[discord.File]:
+        """The payload's attachments, rendered from the stored game (off the event loop)."""
+        files = []
+        for spec in payload.get("files") or []:
+            found = await show.attachment(self.bot.app.db, spec)
+            if found is not None:
+                name, data = found
+                files.append(discord.File(io.BytesIO(data), filename=name))
+        return files
+
+    async def _already_sent(
+        self, channel: discord.abc.Messageable, content: str | None, payload: dict[str, Any]
+    ) -> int | None:
         """For a retry (an earlier hand-over may have gone out before a crash or a lost reply):
-        is the message among the channel's latest by this bot? Discord's nonce deduplication
-        lasts minutes; a restart can take longer."""
+        the id of this message among the channel's latest by this bot, if it is there. A card
+        is recognised by its footer (`signature`), text by its content. Discord's nonce
+        deduplication lasts minutes; a restart can take longer."""
         me = self.bot.user
+        signature = payload.get("signature")
         async for message in channel.history(limit=RECENT_MESSAGES):
-            if me is not None and message.author.id == me.id and message.content == text:
+            if me is None or message.author.id != me.id:
+                continue
+            footers = [e.footer.text for e in message.embeds if e.footer]
+            if (signature and signature in footers) or (
+                not signature and content and message.content == content
+            ):
                 log.info("outbox message already in %s; not posted again", channel)
-                return True
-        return False
+                return message.id
+        return None
 
-    async def _channel(self, target: str) -> discord.TextChannel:
-        """The bound channel; `NotDelivered` (the outbox keeps the row and retries) when the
-        guild is not in the cache or no channel is bound for the target yet."""
+    async def _guild(self) -> discord.Guild:
         guild_id = await discord_repo.league_guild(self.bot.app.db, self.league_id)
         guild = self.bot.get_guild(guild_id) if guild_id else None
         if guild is None:
             raise NotDelivered(f"league {self.league_id}: its guild is not in the cache")
-        bound = channels.find(guild)
+        return guild
+
+    async def _channel(self, target: str) -> discord.TextChannel:
+        """The bound channel; `NotDelivered` (the outbox keeps the row and retries) when the
+        guild is not in the cache or no channel is bound for the target yet."""
+        bound = channels.find(await self._guild())
         channel = bound.for_target(target) if bound else None
         if channel is None:
             raise NotDelivered(f"league {self.league_id}: no channel bound for {target}")
         return channel
 
-    async def _direct(self, governor_id: str, text: str, key: str, retry: bool) -> None:
+    async def _team_channel(self, team: str) -> discord.TextChannel | None:
+        """A team's own channel, or None when it has none (never the fallback channel)."""
+        bound = channels.find(await self._guild())
+        return bound.channels.get(channels.slug(team)) if bound else None
+
+    async def _direct(self, governor_id: str, text: str, key: str, retry: bool) -> str | None:
         user_id = await discord_repo.private_mirror_recipient(self.bot.app.db, governor_id)
         if user_id is None:
-            return  # opted out of private mirrors, or no longer known
+            return None  # opted out of private mirrors, or no longer known
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            if retry and await self._already_sent(user.dm_channel or await user.create_dm(), text):
-                return
-            await user.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce(key))
+            dm = user.dm_channel or await user.create_dm()
+            if retry and await self._already_sent(dm, text, {}):
+                return None
+            message = await user.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce(key))
+            return _ref(message)
         except discord.Forbidden:
             log.info("Governor %s does not accept DMs; %s skipped", governor_id, key)
+            return None
+
+
+def _ref(message: discord.Message | discord.PartialMessage) -> str:
+    """Where a message landed, as the outbox stores it: `<channel id>:<message id>`."""
+    return f"{message.channel.id}:{message.id}"
+
+
+def _message_id(ref: str | None, channel: discord.abc.Snowflake) -> int | None:
+    """The message id in `ref` if it is in `channel` (a channel made anew has none of ours)."""
+    if not ref or ":" not in ref:
+        return None
+    channel_id, _, message_id = ref.partition(":")
+    if not (channel_id.isdigit() and message_id.isdigit()) or int(channel_id) != channel.id:
+        return None
+    return int(message_id)

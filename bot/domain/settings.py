@@ -132,6 +132,17 @@ SETTINGS: dict[str, SettingSpec] = {
             "schedule",
             "Minutes between rounds; 0 plays a round only when an admin asks (manual).",
         ),
+        _spec(
+            "presentation.round_seconds",
+            180,
+            0,
+            1800,
+            "presentation",
+            "Seconds over which a round's games are shown live in #play-by-play (a close "
+            "finish gets more of them than garbage time); results and mirrors follow. Never "
+            "more than three quarters of the time between rounds. 0 posts the final cards at "
+            "once.",
+        ),
     )
 }
 
@@ -171,6 +182,10 @@ class LeagueSettings:
     @property
     def hooper_trade_ttl_seconds(self) -> float:
         return self.number("trades.hooper_trade_ttl_seconds")
+
+    @property
+    def presentation_round_seconds(self) -> float:
+        return self.number("presentation.round_seconds")
 
 
 DEFAULT_SETTINGS = LeagueSettings({})

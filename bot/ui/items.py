@@ -14,6 +14,7 @@ from bot.app.governance.commands import (
     SubmitProposal,
 )
 from bot.ui.buttons import ActionButton
+from bot.ui.cards import BoxScoreButton
 from bot.ui.errors import guarded
 from bot.ui.governance import draft_embed, proposal_embed
 from bot.ui.hooper_trades import HooperTradeVoteButton
@@ -123,4 +124,5 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     ReviewPageButton,
     TradeButton,
     HooperTradeVoteButton,
+    BoxScoreButton,
 )

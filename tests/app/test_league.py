@@ -20,6 +20,7 @@ from bot.domain.errors import ConflictError
 from db import league_repo as repo
 from db.engine import Database
 from db.tables import (
+    AchievementRow,
     AICallRow,
     CommentaryRow,
     GameResultRow,
@@ -55,7 +56,7 @@ async def test_a_guild_gets_one_league_and_a_repeated_setup_command_writes_nothi
 async def test_a_round_is_not_played_before_it_is_due(database: Database) -> None:
     clock = JumpClock()
     await setup_short_league(database, clock)
-    runner = Runner(database, clock=clock)
+    runner = Runner(database, clock=clock, instant=True)
     assert await runner.tick() == []
     assert not await _all(database, select(GameResultRow.id))
 
@@ -74,7 +75,7 @@ async def test_manual_cadence_plays_a_round_only_when_asked(database: Database) 
                 description="manual",
             )
         )
-    runner = Runner(database, clock=clock)
+    runner = Runner(database, clock=clock, instant=True)
     first = await runner.run_round(season)  # an admin's "play the next round"
     assert first is not None and first.outcomes["simulate"]["games"] == 2
     async with database.read_sessions() as s:
@@ -93,7 +94,10 @@ async def test_a_second_runner_skips_a_league_whose_advisory_lock_is_held(
 ) -> None:
     clock = JumpClock()
     setup = await setup_short_league(database, clock)
-    holder, other = Runner(database, clock=clock), Runner(database, clock=clock)
+    holder, other = (
+        Runner(database, clock=clock, instant=True),
+        Runner(database, clock=clock, instant=True),
+    )
     async with holder.league_lock(setup["league_id"]) as held:
         assert held
         assert await other.run_round(setup["season_id"]) is None
@@ -114,7 +118,11 @@ async def test_season_mirrors_keep_their_context_and_each_writing_is_an_ai_call(
         )
     poster = CollectingPoster()
     await play_to_the_end(
-        database, Runner(database, clock=clock, poster=poster), clock, season, governors
+        database,
+        Runner(database, clock=clock, poster=poster, instant=True),
+        clock,
+        season,
+        governors,
     )
     mirrors = await _all(
         database, select(MirrorRow.id, MirrorRow.mirror_type, MirrorRow.context_snapshot)
@@ -136,20 +144,32 @@ async def test_achievements_are_earned_once_and_announced(database: Database) ->
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
     governors = await scripted(database, clock, season)
-    await play_to_the_end(database, Runner(database, clock=clock), clock, season, governors)
+    await play_to_the_end(
+        database, Runner(database, clock=clock, instant=True), clock, season, governors
+    )
     earned = await _all(
         database,
         select(GovernorAchievementRow.governor_id, GovernorAchievementRow.achievement_id),
     )
     assert ("first_vote" in {a for _, a in earned}) and len(earned) == len(set(earned))
-    announced = await _all(database, select(OutboxRow.key).where(OutboxRow.kind == "achievement"))
-    assert len(announced) == len(earned)
+    # One post per round that earned any, naming each achievement once.
+    posts = await _all(
+        database, select(OutboxRow.key, OutboxRow.payload).where(OutboxRow.kind == "achievement")
+    )
+    lines = [line for post in posts for line in post.payload["text"].splitlines()]
+    assert len(lines) == len(earned) and len(posts) < len(earned)
+    assert len({key.rsplit(":", 1)[0] for key, _ in posts}) == 1  # achievements:<season>:<n>
+    names = await _all(database, select(AchievementRow.id, AchievementRow.name))
+    named = dict(names)
+    assert sorted(line.split(" earned ")[1].rstrip(".") for line in lines) == sorted(
+        named[a] for _, a in earned
+    )
 
 
 async def test_every_game_has_commentary_ending_on_a_peak(database: Database) -> None:
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
-    await Runner(database, clock=clock).run_round(season)
+    await Runner(database, clock=clock, instant=True).run_round(season)
     rows = await _all(
         database,
         select(CommentaryRow.game_id, CommentaryRow.energy, CommentaryRow.possession_index),
@@ -181,7 +201,9 @@ async def test_outbox_counts_match_after_a_season(database: Database) -> None:
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
     poster = CollectingPoster()
-    await play_to_the_end(database, Runner(database, clock=clock, poster=poster), clock, season)
+    await play_to_the_end(
+        database, Runner(database, clock=clock, poster=poster, instant=True), clock, season
+    )
     async with database.read_sessions() as s:
         queued = (await s.execute(select(func.count()).select_from(OutboxRow))).scalar_one()
     assert queued == len(poster.messages)
@@ -209,7 +231,7 @@ async def test_verify_reports_an_unplayed_game_and_standings_that_disagree_with_
     clock = JumpClock()
     setup = await setup_short_league(database, clock)
     season = setup["season_id"]
-    await Runner(database, clock=clock).run_round(season)
+    await Runner(database, clock=clock, instant=True).run_round(season)
     a, b = setup["team_ids"][:2]
     async with database.sessions() as s, s.begin():
         await s.execute(
@@ -234,7 +256,7 @@ async def test_pinwheel_replay_reports_a_stored_game_identical(
 ) -> None:
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
-    await Runner(database, clock=clock).run_round(season)
+    await Runner(database, clock=clock, instant=True).run_round(season)
     [game_id, *_] = await _all(database, select(GameResultRow.id))
     monkeypatch.setenv("PINWHEEL_DATABASE_URL", db_url)
     # The command line runs its own event loop: call it from a thread.
@@ -274,7 +296,7 @@ async def test_one_leagues_failing_round_neither_stops_the_others_nor_is_lost(
         return await real(uow, ctx)
 
     monkeypatch.setattr("bot.app.league.runner.simulate_round", broken)
-    runner = Runner(database, clock=clock)
+    runner = Runner(database, clock=clock, instant=True)
     async with database.read_sessions() as s:
         progress = await repo.get_progress(s, good)
     assert progress is not None and progress.next_due_at is not None

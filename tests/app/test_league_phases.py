@@ -32,7 +32,7 @@ async def test_a_tie_at_the_playoff_line_is_settled_by_a_tiebreaker_game(
     monkeypatch.setattr(phases, "tied_at_cut", second_and_third_tied)
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
-    await play_to_the_end(database, Runner(database, clock=clock), clock, season)
+    await play_to_the_end(database, Runner(database, clock=clock, instant=True), clock, season)
 
     async with database.read_sessions() as s:
         slots = (await s.execute(select(ScheduleRow))).scalars().all()
@@ -56,7 +56,7 @@ async def test_the_background_loop_plays_a_season_on_its_injected_clock(
 ) -> None:
     clock = JumpClock()
     await setup_short_league(database, clock)
-    runner = Runner(database, clock=clock)
+    runner = Runner(database, clock=clock, instant=True)
     played: list[RoundReport] = []
 
     async def sleep(seconds: float) -> None:

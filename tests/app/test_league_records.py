@@ -90,7 +90,9 @@ class Season:
         )
 
     async def play_out(self) -> None:
-        await play_to_the_end(self.db, Runner(self.db, clock=self.clock), self.clock, self.season)
+        await play_to_the_end(
+            self.db, Runner(self.db, clock=self.clock, instant=True), self.clock, self.season
+        )
 
 
 async def _season(database: Database, governors: int = 4) -> Season:

@@ -46,7 +46,10 @@ async def test_a_round_another_runner_just_finished_does_not_make_the_next_one_p
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
     clock.jump_to((await _progress(database, season)).next_due_at or clock())
-    slow, fast = Runner(database, clock=clock), Runner(database, clock=clock)
+    slow, fast = (
+        Runner(database, clock=clock, instant=True),
+        Runner(database, clock=clock, instant=True),
+    )
     stale = await slow.due()  # round 1 is due: the slow runner decides to play it...
     assert [p.season_id for p in stale] == [season]
     assert [r.round_number for r in await fast.tick()] == [1]  # ...but another plays it first
@@ -68,7 +71,7 @@ async def test_changing_the_cadence_reschedules_the_next_round(database: Databas
     setup = await setup_short_league(database, clock)
     league, season = setup["league_id"], setup["season_id"]
     app = Pinwheel(database, BuiltinInterpreter(), clock=clock)
-    runner = Runner(database, clock=clock)
+    runner = Runner(database, clock=clock, instant=True)
 
     await app.handle(SetSetting(league, CADENCE, "0", "admin"), command_id="set:manual")
     assert (await _progress(database, season)).next_due_at is None
@@ -108,7 +111,7 @@ async def test_a_rejected_step_pauses_its_season_once_with_the_reason(
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
     _reject_round(monkeypatch, 1)
-    runner = Runner(database, clock=clock)
+    runner = Runner(database, clock=clock, instant=True)
     with caplog.at_level(logging.ERROR, logger="bot.app.league.runner"):
         for _ in range(5):
             clock.jump_to(clock() + timedelta(days=1))
@@ -138,7 +141,7 @@ async def test_a_step_that_keeps_losing_a_race_stalls_its_season_after_a_few_tic
         raise ConcurrencyError("Someone else changed this at the same moment; please try again.")
 
     monkeypatch.setattr("bot.app.league.runner.simulate_round", racing)
-    runner = Runner(database, clock=clock)
+    runner = Runner(database, clock=clock, instant=True)
     for tick in range(1, MAX_RACES_LOST + 2):
         clock.jump_to(clock() + timedelta(days=1))
         assert await runner.tick() == []

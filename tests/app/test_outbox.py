@@ -32,8 +32,15 @@ class FlakyPoster:
         self.retries: list[bool] = []
 
     async def post(
-        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
-    ) -> None:
+        self,
+        key: str,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        *,
+        retry: bool = False,
+        ref: str | None = None,
+    ) -> str | None:
         self.tries.append(key)
         self.retries.append(retry)
         if key in self.failing:
@@ -135,8 +142,15 @@ async def test_each_hand_over_is_counted_before_the_post_is_made(database: Datab
 
     class Inspecting:
         async def post(
-            self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
-        ) -> None:
+            self,
+            key: str,
+            kind: str,
+            target: str,
+            payload: dict[str, Any],
+            *,
+            retry: bool = False,
+            ref: str | None = None,
+        ) -> str | None:
             seen.append((await _row(database, key)).attempts)
 
     assert await drain(database, Inspecting(), clock=clock) == 1
@@ -191,8 +205,15 @@ class SlowPoster:
         self.retries = 0
 
     async def post(
-        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
-    ) -> None:
+        self,
+        key: str,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        *,
+        retry: bool = False,
+        ref: str | None = None,
+    ) -> str | None:
         await asyncio.sleep(0.01)
         self.posts[key] = self.posts.get(key, 0) + 1
         self.retries += retry
@@ -203,7 +224,7 @@ async def test_two_drains_of_one_league_at_once_post_each_row_once(database: Dat
     # admin's advance may drain together. Each row is claimed by exactly one of them.
     clock = JumpClock()
     setup = await setup_short_league(database, clock)
-    await Runner(database, clock=clock).run_round(setup["season_id"])
+    await Runner(database, clock=clock, instant=True).run_round(setup["season_id"])
     async with database.read_sessions() as s:
         queued = {m.key for m in await repo.unsent(s, setup["league_id"])}
     poster = SlowPoster()

@@ -17,7 +17,7 @@ async def test_a_result_post_carries_its_season_and_the_teams_that_played(
     clock = JumpClock()
     setup = await setup_short_league(database, clock)
     season_id = setup["season_id"]
-    await Runner(database, clock=clock).run_round(season_id)
+    await Runner(database, clock=clock, instant=True).run_round(season_id)
     async with database.read_sessions() as s:
         games = (
             await s.execute(

@@ -43,7 +43,7 @@ async def test_a_full_season_crowns_a_champion_plays_every_game_once_and_verifie
     season = setup["season_id"]
     governors = await scripted(database, clock, season)
     poster = CollectingPoster()
-    runner = Runner(database, clock=clock, poster=poster)
+    runner = Runner(database, clock=clock, poster=poster, instant=True)
 
     reports = await play_to_the_end(database, runner, clock, season, governors)
 
@@ -81,7 +81,7 @@ async def test_a_full_season_crowns_a_champion_plays_every_game_once_and_verifie
 async def test_a_step_run_again_with_its_command_id_writes_nothing(database: Database) -> None:
     clock = JumpClock()
     season = (await setup_short_league(database, clock))["season_id"]
-    runner = Runner(database, clock=clock)
+    runner = Runner(database, clock=clock, instant=True)
     first = await runner.run_round(season)
     assert first is not None and first.ran == ["simulate", "govern", "advance"]
     async with database.read_sessions() as s:
@@ -102,7 +102,7 @@ async def test_two_runners_on_one_database_process_each_round_once(db_url: str) 
     try:
         clock = JumpClock()
         season = (await setup_short_league(dbs[0], clock))["season_id"]
-        runners = [Runner(db, clock=clock) for db in dbs]
+        runners = [Runner(db, clock=clock, instant=True) for db in dbs]
 
         async def drive(runner: Runner) -> list[str]:
             ran: list[str] = []
@@ -147,7 +147,9 @@ async def test_a_new_season_carries_teams_hoopers_governors_and_rules(database: 
     setup = await setup_short_league(database, clock)
     season = setup["season_id"]
     governors = await scripted(database, clock, season)
-    await play_to_the_end(database, Runner(database, clock=clock), clock, season, governors)
+    await play_to_the_end(
+        database, Runner(database, clock=clock, instant=True), clock, season, governors
+    )
     out = await run_new_season(
         database, StartNewSeason(setup["league_id"]), clock=clock, command_id="new:2"
     )
@@ -164,7 +166,9 @@ async def test_a_new_season_carries_teams_hoopers_governors_and_rules(database: 
     assert out["governors_carried"] == len(enrolled) == 4
     assert new_rules == old_rules
     # Season two plays on; a hooper's lifetime stats span both seasons under one row.
-    await play_to_the_end(database, Runner(database, clock=clock), clock, out["season_id"])
+    await play_to_the_end(
+        database, Runner(database, clock=clock, instant=True), clock, out["season_id"]
+    )
     games = await _count(database, select(func.count()).select_from(GameResultRow))
     assert await _count(database, select(func.count()).select_from(HooperStatsRow)) == 16
     assert await _count(database, select(func.sum(HooperStatsRow.games_played))) == 8 * games

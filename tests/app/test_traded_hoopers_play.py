@@ -36,7 +36,7 @@ async def test_an_executed_hooper_trade_puts_both_hoopers_on_their_new_teams_nex
     )
     assert voted["outcome"] == "executed"
 
-    await Runner(database, clock=clock).run_round(season)
+    await Runner(database, clock=clock, instant=True).run_round(season)
     async with database.read_sessions() as s:
         lines = {
             r.hooper_id: r.team_id

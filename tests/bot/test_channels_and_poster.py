@@ -64,7 +64,7 @@ async def test_results_go_to_their_channel_with_mentions_off(world: World) -> No
     assert not message.mention_everyone
 
 
-async def test_a_result_post_pings_the_governors_of_its_teams_unless_they_opted_out(
+async def test_a_result_post_pings_only_the_governors_of_its_teams_who_asked_for_it(
     world: World,
 ) -> None:
     from tests.bot.test_governance_cogs import team_ids
@@ -73,11 +73,13 @@ async def test_a_result_post_pings_the_governors_of_its_teams_unless_they_opted_
     await join(world)
     await join(world, "bob", team=1)
     await join(world, "admin", team=1)
-    admin = await governor(world, "admin")
     async with world.league.db.sessions() as s, s.begin():
-        await s.execute(
-            insert(GovernorPreferencesRow).values(governor_id=admin, mention_on_results=False)
-        )
+        for who, wants in (("alice", True), ("admin", False)):
+            await s.execute(
+                insert(GovernorPreferencesRow).values(
+                    governor_id=await governor(world, who), mention_on_results=wants
+                )
+            )  # bob never chose: mentions are opt-in
     poster = DiscordPoster(world.env.bot, world.league.seeded.league_id)
     payload = {
         "text": "@everyone Round 1: Team 0 51, Team 1 48",
@@ -91,7 +93,7 @@ async def test_a_result_post_pings_the_governors_of_its_teams_unless_they_opted_
     message = results.last_message
     assert message is not None and message.content.startswith(payload["text"])
     stored = world.env.backend.get_message(results.id, message.id)
-    assert sorted(stored.ping_user_ids) == sorted([world.alice.id, world.bob.id])
+    assert list(stored.ping_user_ids) == [world.alice.id]
     assert not message.mention_everyone
 
 

@@ -20,7 +20,7 @@ from db.tables import AdminLogRow, GovernanceEventRow
 from tests.bot.conftest import World
 from tests.bot.test_admin_and_reading_cogs import flagged
 from tests.bot.test_governance_cogs import join, open_proposal
-from tests.bot.test_league_admin_cogs import NewServer, new_server
+from tests.bot.test_league_admin_cogs import NewServer, cards_at_once, new_server
 from tests.bot.test_lever_cogs import add_hoopers
 from tests.bot.test_trade_cogs import offer
 
@@ -103,6 +103,7 @@ def review_view(proposal_id: str) -> discord.ui.View:
 async def a_played_game(world: World) -> tuple[NewServer, str]:
     """A server whose league has played round 1; returns it and one of its game ids."""
     server = await other_server(world, league=True)
+    await cards_at_once(server)
     await server.admin.slash(server.channel, "admin season advance")
     (game,) = (await server.admin.autocomplete(server.channel, "game", "game", "round 1"))[:1]
     return server, str(game["value"])

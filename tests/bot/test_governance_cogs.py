@@ -231,11 +231,16 @@ async def test_notifications_shows_then_stores_the_governors_choices(world: Worl
     await world.alice.slash(world.channel, "notifications", dm_trade_offers=True)
     again = await world.alice.slash(world.channel, "notifications")
 
-    assert shown.ephemeral and "**dm_private_mirrors**: on" in shown.response.embeds[0].description
+    assert (
+        shown.ephemeral and "Private mirrors by DM: **on**" in shown.response.embeds[0].description
+    )
+    assert "Pings in my team's results and trade offers: **off**" in (
+        shown.response.embeds[0].description  # mentions are opt-in
+    )
     assert changed.response.embeds[0].title == "Notifications updated"
     page = again.response.embeds[0].description
-    assert "**dm_private_mirrors**: off" in page and "**dm_trade_offers**: on" in page
-    assert "**mention_on_results**: on" in page
+    assert "Private mirrors by DM: **off**" in page and "Trade offers by DM: **on**" in page
+    assert "_" not in page  # names in words, not field names
 
 
 async def test_notifications_refuses_someone_who_has_not_joined(world: World) -> None:

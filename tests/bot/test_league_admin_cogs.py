@@ -34,6 +34,14 @@ def new_server(world: World) -> NewServer:
     return NewServer(guild, guild.create_text_channel("general"), admin)
 
 
+async def cards_at_once(server: NewServer) -> None:
+    """Turn the league's live shows off (`presentation.round_seconds` 0): a round's final
+    cards, then its results, go out as soon as it is played."""
+    await server.admin.slash(
+        server.channel, "admin settings set", key="presentation.round_seconds", value="0"
+    )
+
+
 def channel_names(server: NewServer) -> Counter[str]:
     return Counter(c.name for c in server.guild.channels.values())
 
@@ -58,13 +66,14 @@ async def test_setup_creates_the_league_and_its_channels_once(world: World) -> N
 async def test_season_advance_plays_a_round_and_posts_the_results(world: World) -> None:
     server = new_server(world)
     await server.admin.slash(server.channel, "admin setup")
+    await cards_at_once(server)
 
     result = await server.admin.slash(server.channel, "admin season advance")
 
-    assert result.response.content == "Round 1 played."
+    assert result.response.content.startswith("Round 1 played")
     (results,) = [c for c in server.guild.channels.values() if c.name == "results"]
     assert results.last_message is not None
-    assert results.last_message.content.startswith("Round 1")
+    assert results.last_message.embeds[0].title == "Round 1 results"
 
 
 async def test_a_new_season_needs_the_current_one_finished_or_an_explicit_choice(
@@ -85,13 +94,14 @@ async def test_the_background_loop_plays_due_rounds_and_posts_them(world: World)
     await world.env.restart_bot(build_bot(world.league.app, extensions=(*EXTENSIONS, BACKGROUND)))
     server = new_server(world)
     await server.admin.slash(server.channel, "admin setup")
+    await cards_at_once(server)
 
     world.league.clock.advance(24 * 3600)  # the first round is due
     await world.env.advance_time(POLL_SECONDS + 1)
 
     (results,) = [c for c in server.guild.channels.values() if c.name == "results"]
     assert results.last_message is not None
-    assert results.last_message.content.startswith("Round 1")
+    assert results.last_message.embeds[0].title == "Round 1 results"
 
 
 async def test_stopping_the_background_loop_while_it_sleeps_ends_it_at_once(world: World) -> None:
@@ -107,6 +117,7 @@ async def test_standings_schedule_and_a_box_score_after_a_round(world: World) ->
     server = new_server(world)
     fan = server.guild.add_member(world.env.create_user("fan"))
     await server.admin.slash(server.channel, "admin setup")
+    await cards_at_once(server)
     await server.admin.slash(server.channel, "admin season advance")
 
     standings = await fan.slash(server.channel, "standings")
@@ -180,9 +191,12 @@ async def test_commands_in_a_server_without_a_league_say_how_to_get_one(
 async def test_season_pause_stops_rounds_being_due_and_resume_restarts_them(world: World) -> None:
     server = new_server(world)
     await server.admin.slash(server.channel, "admin setup")
+    await cards_at_once(server)
     league = await discord_repo.guild_league(world.league.db, server.guild.id)
     assert league is not None and league.season_id is not None
-    runner = Runner(world.league.db, clock=lambda: datetime.now(UTC) + timedelta(days=30))
+    runner = Runner(
+        world.league.db, clock=lambda: datetime.now(UTC) + timedelta(days=30), instant=True
+    )
 
     paused = await server.admin.slash(server.channel, "admin season pause")
     due_while_paused = [p.season_id for p in await runner.due()]

@@ -39,6 +39,9 @@ async def balances(world: World, who: str) -> dict[str, int]:
 async def test_trade_posts_an_offer_with_accept_and_reject_that_pings_only_the_target(
     world: World,
 ) -> None:
+    await join(world, "bob", team=1)
+    await notifications(world, "bob", mention_on_results=True)  # mentions are opt-in
+
     message = await offer(world)
 
     assert message.content == f"{world.bob.mention}, you have a trade offer."
@@ -47,6 +50,14 @@ async def test_trade_posts_an_offer_with_accept_and_reject_that_pings_only_the_t
     assert labels == ["Accept", "Reject", "Withdraw"]
     assert [m.id for m in message.message.mentions] == [world.bob.id]
     assert pinged(world, message) == [world.bob.id]
+
+
+async def test_an_offer_pings_nobody_until_its_target_asks_for_mentions(world: World) -> None:
+    message = await offer(world)
+
+    assert message.content == f"{world.bob.mention}, you have a trade offer."
+    assert pinged(world, message) == []
+    assert world.bob.user.dm_channel.history() != []  # told by DM instead
 
 
 async def test_only_the_target_can_accept_a_trade(world: World) -> None:
@@ -164,7 +175,7 @@ async def test_the_target_of_an_offer_gets_a_short_dm_with_mentions_off(world: W
 
 async def test_no_dm_for_a_target_who_opted_out_of_trade_offer_dms(world: World) -> None:
     await join(world, "bob", team=1)
-    await notifications(world, "bob", dm_trade_offers=False)
+    await notifications(world, "bob", dm_trade_offers=False, mention_on_results=True)
 
     message = await offer(world)
 

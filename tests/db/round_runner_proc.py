@@ -34,8 +34,15 @@ class FilePoster:
             self.keys = {json.loads(line)["key"] for line in path.read_text().splitlines()}
 
     async def post(
-        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
-    ) -> None:
+        self,
+        key: str,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        *,
+        retry: bool = False,
+        ref: str | None = None,
+    ) -> str | None:
         if key in self.keys:
             return
         with self.path.open("a") as f:
@@ -60,7 +67,7 @@ async def main(args: argparse.Namespace) -> None:
     assert progress is not None and progress.next_due_at is not None
     clock = JumpClock(progress.next_due_at - timedelta(minutes=30))
     governors = await scripted(db, clock, args.season)
-    runner = Runner(db, clock=clock, poster=FilePoster(Path(args.posted)), hook=hook)
+    runner = Runner(db, clock=clock, poster=FilePoster(Path(args.posted)), hook=hook, instant=True)
     await runner.drain()  # whatever a killed predecessor left unsent
     for _ in range(50):
         async with db.read_sessions() as s:

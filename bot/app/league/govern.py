@@ -14,6 +14,7 @@ from bot.app.league.steps import (
     StepContext,
     announce_achievements,
     current_progress,
+    hold_for_show,
 )
 from db import governance_repo as gov_repo
 from db import league_repo as repo
@@ -25,6 +26,7 @@ from db.uow import UnitOfWork
 
 
 async def govern_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
+    await hold_for_show(uow, ctx)
     p = await current_progress(uow, ctx)
     if p is None or p.phase == "complete":
         return {"closed": None}
@@ -119,6 +121,7 @@ async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) ->
         target="governance",
         payload={"text": text, "passed": outcome["passed"], "failed": outcome["failed"]},
         at=now,
+        held_by=ctx.hold,
     )
     await publish(
         s,
@@ -129,6 +132,7 @@ async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) ->
             ctx.league_id,
             context,
             round_number=n,
+            held_by=ctx.hold,
         ),
         now,
         ctx.writer,
@@ -201,6 +205,8 @@ async def _private_mirrors(
             "against_team": against,
             "my_rules": my_rules,
         }
+        if not mine and not any(r["games_after"] for r in my_rules):
+            continue  # nothing to tell them: no DM that only says so
         await publish(
             s,
             MirrorSpec(
@@ -213,6 +219,7 @@ async def _private_mirrors(
                 team_id=e.team_id,
                 governor_id=e.governor_id,
                 deliver=e.governor_id not in opted_out,
+                held_by=ctx.hold,
             ),
             now,
             ctx.writer,

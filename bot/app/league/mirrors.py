@@ -181,6 +181,7 @@ class MirrorSpec:
     team_id: str | None = None
     governor_id: str | None = None
     deliver: bool = True  # False: stored but not posted (e.g. a DM opt-out)
+    held_by: str | None = None  # the round's show the post waits behind
 
 
 async def publish(
@@ -222,13 +223,17 @@ async def publish(
     )
     if spec.deliver:
         target = f"dm:{spec.governor_id}" if spec.mirror_type == "private" else "mirrors"
+        payload = {"text": content, "season_id": spec.season_id, "round": spec.round_number}
+        if spec.mirror_type == "private":
+            payload["recipient"] = spec.context.get("name") or "governor"
         await repo.enqueue(
             db,
             league_id=spec.league_id,
             key=spec.key,
             kind=f"mirror.{spec.mirror_type}",
             target=target,
-            payload={"text": content, "season_id": spec.season_id, "round": spec.round_number},
+            payload=payload,
             at=at,
+            held_by=spec.held_by,
         )
     return content

@@ -30,6 +30,7 @@ from db.event_store import head
 from db.tables import MirrorRow
 
 OFFLINE_GUILD = "offline"
+PRESENT_POLL_SECONDS = 1.0  # between passes while a round is being shown
 
 
 class SeasonStalledError(RuntimeError):
@@ -103,7 +104,8 @@ async def play(
         # The built-in parser behind the provider port, each call logged in `ai_calls`.
         interpreter = logged_interpreter(db, league_id, clock)
     app = Pinwheel(db, interpreter, clock=clock)
-    runner = Runner(db, clock=clock, poster=poster)
+    # --fast skips the shows' pacing: each game's final card, at once.
+    runner = Runner(db, clock=clock, poster=poster, instant=fast)
     summaries: list[SeasonSummary] = []
     async with db.read_sessions() as s:
         progress = await repo.get_progress(s, season_id)
@@ -138,7 +140,11 @@ async def play(
                     + ". Nothing more will be played; see the log above."
                 )
             due = progress.next_due_at
-            if due is None:  # manual cadence: offline nobody presses the button; play on
+            if jump is None and await runner.presenter.running():
+                # A round is being shown: its frames go out about every second.
+                await asyncio.sleep(PRESENT_POLL_SECONDS)
+                await runner.tick()
+            elif due is None:  # manual cadence: offline nobody presses the button; play on
                 await runner.play_round(season_id, due_only=False)
             elif jump is not None:
                 jump.jump_to(due)

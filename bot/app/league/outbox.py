@@ -19,9 +19,25 @@ Failures never block other leagues, nor other channels of the same league:
   up to `RETRY_MAX`); after `MAX_POST_ATTEMPTS` the row is parked: `failed_at` set, never sent,
   logged as an error and reported by `pinwheel verify`.
 
+- `RateLimited` (Discord asked to slow down: a 429) is not a failure either: the row is
+  retried after the wait Discord named, uncounted, and a show whose live messages wait for it
+  stands still meanwhile (bot/app/league/presenter.py).
+
 A row waiting to be retried holds back the later rows of the same target (channel or DM), so a
 channel never shows a round's mirror before its results; once the row is sent or parked the
-target flows again. Other targets and other leagues keep flowing meanwhile.
+target flows again. Other targets and other leagues keep flowing meanwhile. A row held behind a
+round's show (`held_by`) waits the same way until the show's gate opens (every final card of
+the round is out), so no result, mirror or ping spoils a game still being shown.
+
+Edits: a message's content can be replaced (`league_repo.revise`); the row is then unsent
+again and handed over with `ref`, where the poster said the earlier content landed, so the
+poster edits that message instead of posting a new one (and posts anew if it was deleted).
+
+A payload is a dict: `text` (always; the terminal prints it), and optionally `embed` (Discord's
+embed JSON), `files` (attachments the poster renders: `{"name", "chart", "game_id"}`),
+`buttons` (`{"kind": "box_score", "game_id"}`), `signature` (a stable line of the embed that
+a retry looks for in the channel), `live` (a live frame the terminal may redraw in place),
+`recipient` (a DM's governor, by name).
 """
 
 from __future__ import annotations
@@ -38,6 +54,7 @@ from typing import Any, Literal, TextIO
 from bot.app.league.locks import advisory_lock
 from bot.app.ports import Poster
 from db import league_repo as repo
+from db import presentation_repo as shows
 from db.engine import Database
 from db.event_store import Clock, utc_now
 
@@ -51,11 +68,21 @@ RETRY_BASE = timedelta(seconds=30)  # after the first failure; doubles with each
 RETRY_MAX = timedelta(hours=1)
 NOT_DELIVERED_RETRY = timedelta(minutes=1)  # a destination that is not there yet
 POST_LEASE = timedelta(minutes=5)  # a claimed row is this drain's to hand over, meanwhile
+RATE_LIMIT_MAX = timedelta(minutes=10)  # the longest a 429 holds a row back
 
 
 class NotDelivered(Exception):
     """Raised by a poster that positively sent nothing and expects the destination to appear
     (no channel bound yet, the guild not in the cache): the row is retried, never parked."""
+
+
+class RateLimited(Exception):
+    """Raised by a poster that sent nothing because the destination asked it to wait
+    `retry_after` seconds (Discord's 429): retried then, uncounted, never parked."""
+
+    def __init__(self, retry_after: float, detail: str = "") -> None:
+        super().__init__(detail or f"retry after {retry_after:.1f} s")
+        self.retry_after = max(0.5, min(float(retry_after), RATE_LIMIT_MAX.total_seconds()))
 
 
 def _no_hook(_: str) -> None:
@@ -97,15 +124,33 @@ async def drain(
         return await _drain(db, poster, league_id, clock, hook)
 
 
+MAX_PASSES = 4  # passes of one drain while a show's gate opens under it
+
+
 async def _drain(db: Database, poster: Poster, league_id: str, clock: Clock, hook: Hook) -> int:
-    """One pass over the league's unsent rows (a failing row is not retried in this pass)."""
-    posted, after_id = 0, 0
+    """Pass over the league's unsent rows (a failing row is not retried in this drain). A row
+    held behind a show whose final cards go out later in the same pass gets another pass."""
+    posted = 0
+    for _ in range(MAX_PASSES):
+        sent, gated = await _pass(db, poster, league_id, clock, hook)
+        posted += sent
+        if not (sent and gated):
+            break
+    return posted
+
+
+async def _pass(
+    db: Database, poster: Poster, league_id: str, clock: Clock, hook: Hook
+) -> tuple[int, bool]:
+    """One pass: (how many were posted, whether a row waited behind a show)."""
+    posted, after_id, gated = 0, 0, False
     held_back: set[str] = set()  # targets with an earlier row still waiting
+    open_gates: set[str] = set()  # shows whose held posts may go (a gate never closes again)
     while True:
         async with db.read_sessions() as s:
             batch = await repo.unsent(s, league_id, after_id=after_id)
         if not batch:
-            return posted
+            return posted, gated
         for message in batch:
             after_id = message.id
             now = clock()
@@ -114,11 +159,16 @@ async def _drain(db: Database, poster: Poster, league_id: str, clock: Clock, hoo
             ):
                 held_back.add(message.target)
                 continue
-            result = await _deliver(db, poster, message, now)
+            if message.held_by is not None and message.held_by not in open_gates:
+                async with db.read_sessions() as s:
+                    if not await shows.gate_open(s, message.held_by):
+                        held_back.add(message.target)  # its show is still on
+                        gated = True
+                        continue
+                open_gates.add(message.held_by)
+            result = await _deliver(db, poster, message, now, clock)
             if result == "posted":
                 hook("posting")
-                async with db.sessions() as s, s.begin():
-                    await repo.mark_sent(s, message.id, clock())
                 posted += 1
             elif result in ("retry", "claimed elsewhere"):
                 # Later rows of this target wait: for the retry, or for the drain that claimed
@@ -128,60 +178,99 @@ async def _drain(db: Database, poster: Poster, league_id: str, clock: Clock, hoo
 
 
 async def _deliver(
-    db: Database, poster: Poster, message: repo.OutboxMessage, now: datetime
+    db: Database,
+    poster: Poster,
+    message: repo.OutboxMessage,
+    now: datetime,
+    clock: Clock = utc_now,
 ) -> Delivery:
-    """Claim one attempt and hand the row over; on failure record it."""
+    """Claim one attempt and hand the row over; record that it went out, or how it failed."""
     async with db.sessions() as s, s.begin():
-        claimed = await repo.claim_delivery(s, message, now + POST_LEASE)
-    if claimed is None:
+        claim = await repo.claim_delivery(s, message, now + POST_LEASE)
+    if claim is None:
         return "claimed elsewhere"
-    attempt, payload = claimed
+    payload = claim.payload
+    if claim.revision:
+        payload = {**payload, "revision": claim.revision}  # a printing poster's dedup
     try:
-        await poster.post(message.key, message.kind, message.target, payload, retry=attempt > 1)
-    except NotDelivered as err:
+        ref = await poster.post(
+            message.key,
+            message.kind,
+            message.target,
+            payload,
+            retry=claim.attempt > 1,
+            ref=claim.message_ref,
+        )
+    except (NotDelivered, RateLimited) as err:
         logger.info("outbox %s not delivered yet (%s); retrying", message.key, err)
+        if isinstance(err, RateLimited):
+            error, wait = f"{shows.RATE_LIMITED}: {err}", timedelta(seconds=err.retry_after)
+        else:
+            error, wait = f"not delivered: {err}", NOT_DELIVERED_RETRY
         async with db.sessions() as s, s.begin():
             await repo.record_failed_delivery(
-                s,
-                message.id,
-                f"not delivered: {err}",
-                retry_at=now + NOT_DELIVERED_RETRY,
-                parked_at=None,
-                uncount=True,
+                s, message.id, error, retry_at=now + wait, parked_at=None, uncount=True
             )
         return "retry"
     except Exception as err:
         failed = f"{type(err).__name__}: {err}"
-        parked = attempt >= MAX_POST_ATTEMPTS
+        parked = claim.attempt >= MAX_POST_ATTEMPTS
         if parked:
             logger.error(
                 "outbox %s to %s parked unsent after %s attempts: %s",
                 message.key,
                 message.target,
-                attempt,
+                claim.attempt,
                 failed,
             )
         else:
             logger.warning(
-                "outbox %s attempt %s failed (%s); retrying", message.key, attempt, failed
+                "outbox %s attempt %s failed (%s); retrying", message.key, claim.attempt, failed
             )
         async with db.sessions() as s, s.begin():
             await repo.record_failed_delivery(
                 s,
                 message.id,
                 failed,
-                retry_at=None if parked else now + retry_delay(attempt),
+                retry_at=None if parked else now + retry_delay(claim.attempt),
                 parked_at=now if parked else None,
             )
         return "parked" if parked else "retry"
+    async with db.sessions() as s, s.begin():
+        await repo.mark_sent(s, message.id, clock(), claim.revision, ref)
     return "posted"
 
 
+def printed_key(key: str, payload: dict[str, Any]) -> str:
+    """What a poster that prints remembers of a message: its key and revision (a live message
+    is printed once per frame, a plain post once)."""
+    revision = int(payload.get("revision", 0))
+    return f"{key}#{revision}" if revision else key
+
+
+def console_lines(target: str, payload: dict[str, Any]) -> str | None:
+    """A post as the terminal prints it, or None for a copy the terminal leaves out (a
+    team channel's copy of a card already printed in #play-by-play)."""
+    if target.startswith(TEAM_PREFIX):
+        return None
+    if target.startswith(DM_PREFIX):
+        where = f"DM to {payload.get('recipient') or 'a governor'}"
+    else:
+        where = f"#{target}"
+    first, *rest = str(payload.get("text", "")).splitlines() or [""]
+    pad = " " * (len(where) + 3)
+    return "\n".join([f"[{where}] {first}", *(pad + line for line in rest)])
+
+
+TEAM_PREFIX = "team:"  # a team's own channel, by team name: `team:Foster Foxes`
+DM_PREFIX = "dm:"  # a governor's DMs, by governor id
+
+
 class ConsolePoster:
-    """Prints each message to a stream (the offline mode's channels) once per key. With a
-    `transcript` file the keys it printed are kept there (written and synced right after each
-    print), so a restart after a crash mid-drain prints nothing twice; without one, once per
-    key for the life of the process."""
+    """Prints each message to a stream (the offline mode's channels) once per key and
+    revision. With a `transcript` file what it printed is kept there (written and synced right
+    after each print), so a restart after a crash mid-drain prints nothing twice; without one,
+    once for the life of the process."""
 
     def __init__(
         self, stream: TextIO | None = None, *, as_json: bool = False, transcript: Path | None = None
@@ -194,30 +283,58 @@ class ConsolePoster:
             self.seen = set(transcript.read_text().splitlines())
 
     async def post(
-        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
-    ) -> None:
-        if key in self.seen:
-            return
+        self,
+        key: str,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        *,
+        retry: bool = False,
+        ref: str | None = None,
+    ) -> str | None:
+        printed = printed_key(key, payload)
+        if printed in self.seen:
+            return "console"
         if self.as_json:
-            line = json.dumps({"key": key, "kind": kind, "target": target, **payload})
+            line: str | None = json.dumps({"key": key, "kind": kind, "target": target, **payload})
         else:
-            line = f"[#{target}] {payload.get('text', '')}"
+            line = console_lines(target, payload)
+        if line is not None:
+            self.show(line, payload)
+        self.remember(printed)
+        return "console"
+
+    def show(self, line: str, payload: dict[str, Any]) -> None:
         print(line, file=self.stream, flush=True)
-        self.seen.add(key)
+
+    def remember(self, printed: str) -> None:
+        self.seen.add(printed)
         if self.transcript is not None:
             with self.transcript.open("a") as f:
-                f.write(key + "\n")
+                f.write(printed + "\n")
                 f.flush()
                 os.fsync(f.fileno())
 
 
 class CollectingPoster:
-    """Keeps every message it is given (tests and the demo summary)."""
+    """Keeps every message it is given, edits included (tests and the demo summary)."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, str, str, dict[str, Any]]] = []
 
     async def post(
-        self, key: str, kind: str, target: str, payload: dict[str, Any], *, retry: bool = False
-    ) -> None:
+        self,
+        key: str,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        *,
+        retry: bool = False,
+        ref: str | None = None,
+    ) -> str | None:
         self.messages.append((key, kind, target, payload))
+        return f"collected:{key}"
+
+    def latest(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
+        """Each key's last content: what a channel shows once edits are applied."""
+        return {key: (kind, target, payload) for key, kind, target, payload in self.messages}

@@ -14,6 +14,7 @@ from bot.app.league.steps import (
     SEASON_STATUS,
     StepContext,
     current_progress,
+    hold_for_show,
 )
 from bot.app.levers.commands import ExpireEffects
 from bot.app.levers.effects import expire_effects
@@ -32,6 +33,7 @@ from db.uow import UnitOfWork
 
 
 async def advance_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
+    await hold_for_show(uow, ctx)
     s, n = uow.session, ctx.round_number
     p = await current_progress(uow, ctx)
     if p is None or p.phase == "complete":
@@ -107,6 +109,7 @@ async def _after_regular_season(
             ctx.league_id,
             {"teams": [teams[t] for t in tied], "games": len(planned)},
             round_number=ctx.round_number,
+            held_by=ctx.hold,
         ),
         uow.clock(),
         ctx.writer,
@@ -154,6 +157,7 @@ async def _start_playoffs(
         target="announcements",
         payload={"text": f"The playoffs are set: {field}."},
         at=uow.clock(),
+        held_by=ctx.hold,
     )
     return "playoffs", bracket.model_dump(mode="json")
 
@@ -212,6 +216,7 @@ async def _after_playoff_round(
                         "loser_wins": wins[1],
                     },
                     round_number=ctx.round_number,
+                    held_by=ctx.hold,
                 ),
                 uow.clock(),
                 ctx.writer,
@@ -242,6 +247,7 @@ async def _crown(uow: UnitOfWork, ctx: StepContext, champion: str) -> dict[str, 
             "awards": found,
         },
         at=now,
+        held_by=ctx.hold,
     )
     await publish(
         s,
@@ -257,6 +263,7 @@ async def _crown(uow: UnitOfWork, ctx: StepContext, champion: str) -> dict[str, 
                 "enacted": enacted,  # the writer counts those that changed a value
             },
             round_number=ctx.round_number,
+            held_by=ctx.hold,
         ),
         now,
         ctx.writer,
@@ -274,6 +281,7 @@ async def _crown(uow: UnitOfWork, ctx: StepContext, champion: str) -> dict[str, 
                 "rounds": offseason.closes_after_round - offseason.round_number + 1,
             },
             round_number=ctx.round_number,
+            held_by=ctx.hold,
         ),
         now,
         ctx.writer,
@@ -320,6 +328,7 @@ async def _complete(uow: UnitOfWork, ctx: StepContext) -> None:
             ctx.league_id,
             context,
             round_number=ctx.round_number,
+            held_by=ctx.hold,
         ),
         now,
         ctx.writer,
@@ -332,4 +341,5 @@ async def _complete(uow: UnitOfWork, ctx: StepContext) -> None:
         target="announcements",
         payload={"text": f"{context['season']} is complete. See you next season."},
         at=now,
+        held_by=ctx.hold,
     )

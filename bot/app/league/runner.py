@@ -1,5 +1,5 @@
-"""The round runner: plays a season's due round as three idempotent steps, then drains the
-outbox.
+"""The round runner: plays a season's due round as three idempotent steps, moves the rounds'
+shows along (bot/app/league/presenter.py), then drains the outbox.
 
 Each step runs in its own unit of work under a deterministic command id, so a round cut short
 by a crash or a deploy resumes at the first step not yet recorded and nothing runs twice. On
@@ -22,11 +22,13 @@ from bot.app.league.mirror_polish import polish_mirrors
 from bot.app.league.mirrors import MirrorWriter
 from bot.app.league.outbox import drain
 from bot.app.league.phases import advance_round
+from bot.app.league.presenter import Presenter
 from bot.app.league.simulate import simulate_round
 from bot.app.league.steps import StepContext, step_id
 from bot.app.ports import Poster
 from bot.domain.errors import ConcurrencyError, DomainError
 from db import league_repo as repo
+from db import presentation_repo as shows
 from db.engine import Database
 from db.event_store import Clock, utc_now
 from db.uow import UnitOfWork, run_command
@@ -77,22 +79,41 @@ class Runner:
         poster: Poster | None = None,
         hook: Hook = _no_hook,
         writer: MirrorWriter | None = None,
+        presenter: Presenter | None = None,
+        instant: bool = False,
     ) -> None:
         self.db = db
         self.clock = clock
         self.poster = poster
         self.hook = hook
         self.writer = writer
+        # `instant`: the final cards at once, no live frames (offline `--fast`, most tests).
+        self.presenter = presenter or Presenter(db, clock=clock, instant=instant)
         self._races: dict[str, int] = {}  # season -> rounds in a row lost to a race
 
     async def due(self) -> list[repo.Progress]:
+        """Seasons whose next round is due, unless their last round is still being shown."""
         now = self.clock()
         async with self.db.read_sessions() as s:
             found = await repo.active_progress(s)
-        return [p for p in found if p.next_due_at is not None and p.next_due_at <= now]
+            showing = {p.season_id for p in await shows.running(s)}
+        return [
+            p
+            for p in found
+            if p.next_due_at is not None and p.next_due_at <= now and p.season_id not in showing
+        ]
 
     async def tick(self) -> list[RoundReport]:
-        """Run one round of every season that is due; drain the outbox."""
+        """Move the shows along, run one round of every season that is due, start their
+        shows; with a poster, drain the outbox."""
+        await self.presenter.advance()
+        reports = await self._play_due()
+        await self.presenter.advance()
+        if self.poster is not None:
+            await self.drain()
+        return reports
+
+    async def _play_due(self) -> list[RoundReport]:
         reports = []
         for p in await self.due():
             try:
@@ -157,6 +178,8 @@ class Runner:
                 return None
             if due_only and (progress.next_due_at is None or progress.next_due_at > self.clock()):
                 return None
+            if due_only and await self._showing(season_id):
+                return None  # the season's last round is still on screen
             report = RoundReport(season_id, progress.next_round)
             ctx = StepContext(
                 season_id, progress.league_id, progress.next_round, self.hook, self.writer
@@ -171,9 +194,14 @@ class Runner:
             # Mirror polish (bot/app/league/mirror_polish.py): the steps have committed; an
             # optional LLM retells their mirrors before the drain. A no-op without an LLM.
             await polish_mirrors(self.db, progress.league_id, self.clock)
+            await self.presenter.advance()  # the round's show starts
             if self.poster is not None:
                 report.posted = await self.drain(progress.league_id)
             return report
+
+    async def _showing(self, season_id: str) -> bool:
+        async with self.db.read_sessions() as s:
+            return any(p.season_id == season_id for p in await shows.running(s))
 
     async def _step(
         self,

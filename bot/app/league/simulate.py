@@ -8,6 +8,8 @@ from typing import Any
 
 from bot.app.league import commentary, stats
 from bot.app.league.mirrors import MirrorSpec, publish
+from bot.app.league.setup import round_interval
+from bot.app.league.show import show_seconds
 from bot.app.league.steps import (
     PLAYING,
     StepContext,
@@ -19,10 +21,12 @@ from bot.app.league.steps import (
 from bot.domain.league import apply_rosters
 from bot.domain.schedule import ScheduledGame
 from bot.domain.standings import compute_standings
+from bot.render.results import results_embed, results_text
 from bot.sim import GameResult, game_seed, simulate_game
 from db import governance_repo as gov_repo
 from db import league_repo as repo
 from db import levers_repo
+from db import presentation_repo as shows
 from db.league_repo import stable_id
 from db.uow import UnitOfWork
 
@@ -109,14 +113,31 @@ async def simulate_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
     ]
     ctx.hook("simulated")
     now = uow.clock()
+    game_ids = []
     for g, r in played:
         game_id = stable_id("game", ctx.season_id, n, g.matchup_index)
+        game_ids.append(game_id)
         await repo.insert_game(
             s,
             _game_values(r, g, ctx.season_id, game_id, now),
             _box_values(r, game_id),
             commentary.game_commentary(r, game_id, now),
         )
+    # The round's show (bot/app/league/presenter.py): its posts wait until it is over.
+    settings = await gov_repo.league_settings(s, ctx.league_id)
+    interval = round_interval(settings)
+    ctx.hold = await shows.create(
+        s,
+        league_id=ctx.league_id,
+        season_id=ctx.season_id,
+        round_number=n,
+        round_seconds=show_seconds(
+            settings.presentation_round_seconds,
+            interval.total_seconds() if interval is not None else None,
+        ),
+        game_ids=game_ids,
+        at=now,
+    )
     results = [r for _, r in played]
     origins = await repo.hooper_origins(s, ctx.season_id)
     await stats.record_hooper_games(s, results, now, origins)
@@ -168,7 +189,15 @@ async def _post_results(
             "record": f"{top['wins']}-{top['losses']}",
         }
     phase = played[0][0].phase
-    lines = [f"{g['winner']} {g['winner_score']}, {g['loser']} {g['loser_score']}" for g in games]
+    season = await repo.season(uow.session, ctx.season_id)
+    embed = results_embed(
+        n,
+        phase,
+        games,
+        season=season.name if season else "",
+        top_scorer=context.get("top_scorer"),
+        leader=context.get("leader"),
+    )
     await repo.enqueue(
         uow.session,
         league_id=ctx.league_id,
@@ -176,13 +205,16 @@ async def _post_results(
         kind="results",
         target="results",
         payload={
-            "text": f"Round {n} ({phase}): " + "; ".join(lines),
+            "text": results_text(n, phase, games),
+            "embed": embed,
+            "signature": embed["footer"]["text"],
             "round": n,
             "season_id": ctx.season_id,
             # Whose governors the post may ping (each unless they opted out).
             "team_ids": sorted({t for _, r in played for t in (r.home_team_id, r.away_team_id)}),
         },
         at=now,
+        held_by=ctx.hold,
     )
     await publish(
         uow.session,
@@ -193,6 +225,7 @@ async def _post_results(
             ctx.league_id,
             context,
             round_number=n,
+            held_by=ctx.hold,
         ),
         now,
         ctx.writer,

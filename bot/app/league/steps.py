@@ -22,6 +22,7 @@ from bot.app.league import stats
 from bot.app.league.mirrors import MirrorWriter
 from db import governance_repo as gov_repo
 from db import league_repo as repo
+from db import presentation_repo as shows
 from db.league_repo import Progress
 from db.uow import UnitOfWork
 
@@ -47,6 +48,13 @@ class StepContext:
     round_number: int
     hook: Hook
     writer: MirrorWriter | None
+    hold: str | None = None  # the round's show, which the step's posts wait behind
+
+
+async def hold_for_show(uow: UnitOfWork, ctx: StepContext) -> None:
+    """A round whose games are being shown holds its posts until the show is over."""
+    key = shows.show_key(ctx.season_id, ctx.round_number)
+    ctx.hold = key if await shows.exists(uow.session, key) else None
 
 
 async def current_progress(uow: UnitOfWork, ctx: StepContext) -> Progress | None:
@@ -66,18 +74,31 @@ async def governors_by_team(uow: UnitOfWork, season_id: str) -> dict[str, list[s
 async def announce_achievements(
     uow: UnitOfWork, ctx: StepContext, gov_stats: dict[str, dict[str, Any]]
 ) -> None:
+    """One post for the achievements a round earned (the simulate and govern steps add to the
+    same post while it waits behind the round's show)."""
     now = uow.clock()
     earned = await stats.award_achievements(uow.session, gov_stats, ctx.season_id, now)
     if not earned:
         return
     names = await repo.governor_names(uow.session, ctx.league_id)
-    for governor_id, a in earned:
-        await repo.enqueue(
-            uow.session,
-            league_id=ctx.league_id,
-            key=f"achievement:{governor_id}:{a['id']}",
-            kind="achievement",
-            target="announcements",
-            payload={"text": f"{names.get(governor_id, 'A governor')} earned {a['name']}."},
-            at=now,
-        )
+    lines = [
+        f"{names.get(governor_id, 'A governor')} earned {a['name']}." for governor_id, a in earned
+    ]
+    key = f"achievements:{ctx.season_id}:{ctx.round_number}"
+    found = await repo.unsent_payload(uow.session, key)
+    if found is not None:
+        lines = [*str(found.get("text", "")).splitlines(), *lines]
+        await repo.revise(uow.session, key, {"text": "\n".join(lines)})
+        return
+    if await repo.outbox_key_exists(uow.session, key):
+        key = f"{key}:{len(earned)}:{earned[0][0]}"  # the round's post already went out
+    await repo.enqueue(
+        uow.session,
+        league_id=ctx.league_id,
+        key=key,
+        kind="achievement",
+        target="announcements",
+        payload={"text": "\n".join(lines)},
+        at=now,
+        held_by=ctx.hold,
+    )

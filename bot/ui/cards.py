@@ -1,0 +1,55 @@
+"""Cards on Discord: an outbox payload's embed and buttons as discord.py objects, and the
+Box score button on every final card, which outlives a restart like the trade buttons (its
+custom id carries the game id; the box score is read afresh on every press)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import discord
+
+from bot.app.league.show import load_show
+from bot.domain.errors import NotFoundError
+from bot.render.game import box_score_embed
+from bot.ui.buttons import ActionButton
+from bot.ui.presses import UUID, bot_of
+from bot.ui.replies import reply
+from db import discord_repo
+
+
+def embed_from(payload: Mapping[str, Any]) -> discord.Embed | None:
+    """The payload's embed (Discord's embed JSON, built by bot/render), or None."""
+    found = payload.get("embed")
+    return discord.Embed.from_dict(dict(found)) if isinstance(found, Mapping) else None
+
+
+def view_from(payload: Mapping[str, Any]) -> discord.ui.View | None:
+    """The payload's buttons as a persistent view, or None."""
+    buttons = [b for b in payload.get("buttons") or [] if b.get("kind") == "box_score"]
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for b in buttons:
+        view.add_item(BoxScoreButton("show", str(b["game_id"])))
+    return view
+
+
+class BoxScoreButton(ActionButton, template=rf"pw:box:(?P<action>show):(?P<id>{UUID})"):
+    """Anyone in the server may open a game's full box score; only they see it."""
+
+    KIND = "box"
+    LABELS: ClassVar[dict[str, str]] = {"show": "Box score"}
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"show": discord.ButtonStyle.secondary}
+
+    async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        bot = bot_of(interaction)
+        league = await bot.league(interaction)
+        db = bot.app.db
+        if not await discord_repo.game_in_league(db, league.league_id, self.target_id):
+            raise NotFoundError("That game is not part of this server's league.")
+        async with db.read_sessions() as s:
+            show = await load_show(s, self.target_id)
+        if show is None:
+            raise NotFoundError("That game is no longer stored.")
+        await reply(interaction, embed=discord.Embed.from_dict(box_score_embed(show.card)))

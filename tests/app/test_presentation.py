@@ -1,0 +1,289 @@
+"""A round's games are shown over wall-clock time through the outbox, on both engines: each
+game's live message is posted once and edited frame by frame, becomes its final card, and the
+round's results, mirrors and pings wait until every final card is out. The show survives a
+restart, waits for a rate limit without losing a frame, and is off at 0 seconds."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.app.league.offline import JumpClock
+from bot.app.league.outbox import RateLimited
+from bot.app.league.runner import Runner
+from bot.app.league.show import edit_gap
+from bot.domain.settings import SETTINGS
+from db import discord_repo
+from db import league_repo as repo
+from db import presentation_repo as shows
+from db.engine import Database, create_database
+from db.tables import GameResultRow, PresentationRow
+from db.verify import verify
+from tests.app.league_kit import setup_short_league
+from tests.conftest import fresh_url
+
+PACING = "presentation.round_seconds"
+
+
+@dataclass
+class Post:
+    key: str
+    kind: str
+    target: str
+    payload: dict[str, Any]
+    ref: str | None
+    retry: bool
+    at: datetime
+
+
+@dataclass
+class RecordingPoster:
+    """Keeps every hand-over with when it happened and the ref it was given; can be told to
+    answer one hand-over of a key with a rate limit."""
+
+    clock: JumpClock
+    posts: list[Post] = field(default_factory=list)
+    limit_once: dict[str, int] = field(default_factory=dict)  # key -> hand-over to refuse
+
+    async def post(
+        self,
+        key: str,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        *,
+        retry: bool = False,
+        ref: str | None = None,
+    ) -> str | None:
+        seen = sum(1 for p in self.posts if p.key == key)
+        if self.limit_once.get(key) == seen:
+            del self.limit_once[key]
+            raise RateLimited(4.0)
+        self.posts.append(Post(key, kind, target, payload, ref, retry, self.clock()))
+        return f"ref:{key}"
+
+    def of(self, key: str) -> list[Post]:
+        return [p for p in self.posts if p.key == key]
+
+    def index(self, key: str) -> int:
+        return next(i for i, p in enumerate(self.posts) if p.key == key)
+
+
+def content(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload without the revision number the drain adds to an edited message's."""
+    return {k: v for k, v in payload.items() if k != "revision"}
+
+
+async def set_pacing(db: Database, league_id: str, seconds: int) -> None:
+    spec = SETTINGS[PACING]
+    async with db.sessions() as s, s.begin():
+        await repo.set_setting(
+            s, league_id, PACING, json.dumps(seconds), spec.category, spec.description
+        )
+
+
+async def first_round(
+    db: Database, seconds: int, poster: RecordingPoster
+) -> tuple[dict[str, Any], Runner]:
+    clock = poster.clock
+    setup = await setup_short_league(db, clock)
+    await set_pacing(db, setup["league_id"], seconds)
+    runner = Runner(db, clock=clock, poster=poster)
+    async with db.read_sessions() as s:
+        progress = await repo.get_progress(s, setup["season_id"])
+    assert progress is not None and progress.next_due_at is not None
+    clock.jump_to(progress.next_due_at)
+    [report] = await runner.tick()
+    assert report.round_number == 1
+    return setup, runner
+
+
+async def watch(db: Database, runner: Runner, clock: JumpClock, *, ticks: int = 400) -> int:
+    """Tick once a second until the show is over and its posts are out; returns the ticks."""
+    for n in range(1, ticks + 1):
+        clock.jump_to(clock() + timedelta(seconds=1))
+        await runner.tick()
+        async with db.read_sessions() as s:
+            if not await shows.running(s) and not await repo.unsent(s):
+                return n
+    raise AssertionError("the show did not end")
+
+
+async def games(db: Database) -> dict[str, tuple[int, int]]:
+    async with db.read_sessions() as s:
+        rows = (await s.execute(select(GameResultRow))).scalars().all()
+    return {r.id: (r.home_score, r.away_score) for r in rows}
+
+
+async def team_names(db: Database) -> dict[str, tuple[str, str]]:
+    async with db.read_sessions() as s:
+        rows = (await s.execute(select(GameResultRow))).scalars().all()
+    return {r.id: (r.inputs["home_team"]["name"], r.inputs["away_team"]["name"]) for r in rows}
+
+
+async def test_a_round_is_shown_live_then_as_final_cards_then_its_results(
+    database: Database,
+) -> None:
+    poster = RecordingPoster(JumpClock())
+    setup, runner = await first_round(database, 30, poster)
+    await watch(database, runner, poster.clock)
+
+    stored = await games(database)
+    names = await team_names(database)
+    assert len(stored) == 2
+    gap = edit_gap(len(stored))
+    for game_id, (home, away) in stored.items():
+        live = poster.of(shows.live_key(game_id))
+        # Posted once (no ref), then edited where it landed; several frames, then the card.
+        assert live[0].ref is None
+        assert [p.ref for p in live[1:]] == [f"ref:{shows.live_key(game_id)}"] * (len(live) - 1)
+        assert len(live) >= 5
+        frames = [p.payload["frame"] for p in live[:-1]]
+        assert frames[0]["plays"] == ["Tip-off"]
+        scores = [(f["home_score"], f["away_score"]) for f in frames]
+        assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in pairwise(scores))
+        times = [p.at for p in live]
+        assert all((b - a).total_seconds() >= gap - 1 for a, b in pairwise(times))
+        card = live[-1].payload
+        assert card["final"] and card["files"][0]["game_id"] == game_id
+        assert card["buttons"] == [{"kind": "box_score", "game_id": game_id}]
+        title = card["embed"]["title"]
+        assert f" {max(home, away)} – {min(home, away)} " in title
+        copies = [poster.of(shows.card_key(game_id, side)) for side in (0, 1)]
+        assert all(len(c) == 1 and c[0].payload == content(card) for c in copies)
+        assert [c[0].target for c in copies] == [f"team:{n}" for n in names[game_id]]
+    last_card = max(poster.index(shows.live_key(g)) for g in stored)
+    season = setup["season_id"]
+    for key in (f"round:{season}:1:results", f"mirror:simulation:{season}:1"):
+        assert poster.index(key) > last_card  # no spoilers
+    async with database.read_sessions() as s:
+        report = await verify(s)
+    assert report.ok, report.problems
+
+
+async def test_standings_and_games_tell_only_what_has_been_shown(database: Database) -> None:
+    poster = RecordingPoster(JumpClock())
+    setup, runner = await first_round(database, 30, poster)
+    season = setup["season_id"]
+
+    during = await discord_repo.standings(database, season)
+    listed = await discord_repo.played_games(database, season)
+    await watch(database, runner, poster.clock)
+    after = await discord_repo.standings(database, season)
+
+    assert all(row.games == 0 for _, row in during) and listed == []
+    assert sum(row.games for _, row in after) == 4
+    assert len(await discord_repo.played_games(database, season)) == 2
+
+
+async def test_the_next_round_waits_while_its_season_is_still_on_screen(
+    database: Database,
+) -> None:
+    poster = RecordingPoster(JumpClock())
+    setup, runner = await first_round(database, 30, poster)
+    async with database.sessions() as s, s.begin():
+        await repo.update_progress(s, setup["season_id"], {"next_due_at": poster.clock()})
+
+    assert await runner.due() == []
+    await watch(database, runner, poster.clock)  # its ticks play round 2 once it may
+    async with database.read_sessions() as s:
+        rows = (await s.execute(select(PresentationRow))).scalars().all()
+    first, second = sorted(rows, key=lambda r: r.round_number)
+    assert second.round_number == 2 and first.done_at is not None
+    assert second.created_at >= first.done_at
+
+
+async def test_a_restarted_presenter_resumes_where_the_show_was(database: Database) -> None:
+    poster = RecordingPoster(JumpClock())
+    _, runner = await first_round(database, 40, poster)
+    for _ in range(15):
+        poster.clock.jump_to(poster.clock() + timedelta(seconds=1))
+        await runner.tick()
+    async with database.read_sessions() as s:
+        (before,) = await shows.running(s)
+    shown = {g.game_id: g.frame for g in before.games}
+
+    # The process dies; a new one starts ten minutes later.
+    poster.clock.jump_to(poster.clock() + timedelta(minutes=10))
+    again = Runner(database, clock=poster.clock, poster=poster)
+    await again.tick()
+    async with database.read_sessions() as s:
+        (resumed,) = await shows.running(s)
+    assert resumed.position_s - before.position_s <= 2.5  # not ten minutes on
+    assert all(g.frame - shown[g.game_id] <= 1 for g in resumed.games)
+
+    await watch(database, again, poster.clock)
+    for game_id in await games(database):
+        live = poster.of(shows.live_key(game_id))
+        assert [p.ref for p in live].count(None) == 1  # one live message, never a second
+        indices = [p.payload["frame"]["index"] for p in live[:-1]]
+        assert indices == sorted(set(indices))
+        assert live[-1].payload["final"] and len(poster.of(shows.card_key(game_id, 0))) == 1
+
+
+async def test_a_rate_limited_edit_slows_the_show_and_loses_no_frame(
+    backend: str,
+    tmp_path: Any,
+    sqlite_template: Any,
+    pg_cluster: Any,
+    pg_template: Any,
+) -> None:
+    # The same league twice: once as it goes, once with Discord answering one edit with a 429.
+    plain = RecordingPoster(JumpClock())
+    limited = RecordingPoster(JumpClock())
+    ticks = []
+    for poster in (plain, limited):
+        url = await fresh_url(backend, tmp_path, sqlite_template, pg_cluster, pg_template)
+        db = create_database(url)
+        try:
+            _, runner = await first_round(db, 30, poster)
+            if poster is limited:
+                game_id = sorted(await games(db))[0]
+                limited.limit_once[shows.live_key(game_id)] = 3  # the fourth hand-over: a 429
+            ticks.append(await watch(db, runner, poster.clock))
+        finally:
+            await db.dispose()
+    keys = {p.key for p in plain.posts}
+    assert keys == {p.key for p in limited.posts}
+    for key in keys:  # the same contents in the same order: nothing skipped, nothing lost
+        assert [p.payload for p in plain.of(key)] == [p.payload for p in limited.of(key)]
+    assert ticks[1] >= ticks[0] + 3  # and later, by about the wait Discord asked for
+
+
+async def test_at_zero_seconds_the_final_cards_go_out_at_once_then_the_results(
+    database: Database,
+) -> None:
+    poster = RecordingPoster(JumpClock())
+    setup, _ = await first_round(database, 0, poster)
+
+    stored = await games(database)
+    for game_id in stored:
+        (card,) = poster.of(shows.live_key(game_id))  # no live frames: the card, once
+        assert card.payload["final"] and card.ref is None
+    results = poster.index(f"round:{setup['season_id']}:1:results")
+    assert results > max(poster.index(shows.live_key(g)) for g in stored)
+    async with database.read_sessions() as s:
+        row = (await s.execute(select(PresentationRow))).scalar_one()
+    assert row.round_seconds == 0 and row.done_at is not None
+
+
+async def test_a_show_never_runs_into_the_next_round(database: Database) -> None:
+    clock = JumpClock()
+    setup = await setup_short_league(database, clock)
+    await set_pacing(database, setup["league_id"], 1800)
+    async with database.sessions() as s, s.begin():
+        spec = SETTINGS["schedule.round_interval_minutes"]
+        await repo.set_setting(
+            s, setup["league_id"], spec.key, "2", spec.category, spec.description
+        )
+    runner = Runner(database, clock=clock)
+    await runner.run_round(setup["season_id"])
+
+    async with database.read_sessions() as s:
+        row = (await s.execute(select(PresentationRow))).scalar_one()
+    assert row.round_seconds == 90  # three quarters of the two minutes between rounds
