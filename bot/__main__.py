@@ -18,6 +18,7 @@ COMMAND_MODULES: list[str] = [
     "bot.cli.discord",
     "bot.cli.run",
     "bot.cli.league",
+    "bot.cli.present",
 ]
 
 
