@@ -32,6 +32,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/governance.py
 	$(BIN)/python bench/sim.py
 	$(BIN)/python bench/season.py
+	$(BIN)/python bench/presentation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -268,6 +268,19 @@ async def standings(db: Database, season_id: str) -> list[tuple[str, StandingRow
     return [(names[r.team_id], r) for r in rows]
 
 
+async def on_screen(db: Database, season_id: str) -> list[tuple[int, str, str]]:
+    """(round, home, away) of the season's games being shown live right now."""
+    async with db.read_sessions() as s:
+        live = await presentation_repo.unpresented(s, season_id)
+        names = await league_repo.team_names(s, season_id)
+        found = await league_repo.played_games(s, season_id)
+    return [
+        (g.round_number, names.get(g.home_team_id, "?"), names.get(g.away_team_id, "?"))
+        for g in found
+        if g.game_id in live
+    ]
+
+
 async def game_in_league(db: Database, league_id: str, game_id: str) -> bool:
     """Is `game_id` a stored game of `league_id`'s?"""
     async with db.read_sessions() as s:

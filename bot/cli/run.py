@@ -45,6 +45,7 @@ def main(args: argparse.Namespace) -> int:
 async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app.league.offline import SeasonStalledError, play
     from bot.app.league.outbox import ConsolePoster
+    from bot.cli.console import LiveConsolePoster
     from bot.cli.db import open_database
     from bot.wiring import wire_ai
     from db.migrate import upgrade_and_catch_up
@@ -53,11 +54,17 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     await upgrade_and_catch_up(settings.database_url)
     db = open_database(settings)
     ai = wire_ai(db, settings)  # PINWHEEL_AI_*: with an LLM it interprets and retells mirrors
+    # A terminal shows the games being played live in place; anything else gets plain lines.
+    poster = (
+        LiveConsolePoster(transcript=transcript)
+        if sys.stdout.isatty()
+        else ConsolePoster(transcript=transcript)
+    )
     try:
         summaries = await play(
             db,
             seed=args.seed,
-            poster=ConsolePoster(transcript=transcript),
+            poster=poster,
             fast=args.fast,
             governors=args.governors,
             seasons=1 if args.fast else None,
@@ -68,6 +75,8 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
         print(f"stopped: {err}", file=sys.stderr)
         return 1
     finally:
+        if isinstance(poster, LiveConsolePoster):
+            poster.close()
         await ai.close()
         await db.dispose()
     for s in summaries:

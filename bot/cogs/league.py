@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.errors import NotFoundError
+from bot.domain.errors import ConflictError, NotFoundError
 from bot.ui.choices import season_choices
 from bot.ui.embeds import add_field, clip, embed, pages
 from bot.ui.pagination import send_pages
@@ -48,8 +48,12 @@ class League(commands.Cog):
     ) -> None:
         """Show the games of the next rounds."""
         _, season_id = await self.bot.season(interaction)
+        live = await discord_repo.on_screen(self.bot.app.db, season_id)
         found = await discord_repo.upcoming(self.bot.app.db, season_id, rounds)
-        lines = [f"Round {n}: {home} vs {away}" for n, home, away in found]
+        lines = [
+            f"Round {n}: {home} vs {away} · live now in #play-by-play" for n, home, away in live
+        ]
+        lines += [f"Round {n}: {home} vs {away}" for n, home, away in found]
         await send_pages(
             interaction, pages("Schedule", lines, empty="No games are scheduled ahead.")
         )
@@ -73,6 +77,11 @@ class League(commands.Cog):
         found = await discord_repo.box_score(self.bot.app.db, league.league_id, game)
         if found is None:
             raise NotFoundError("There is no such game; pick one from the list.")
+        if await discord_repo.game_on_screen(self.bot.app.db, game):
+            raise ConflictError(
+                "That game is being played right now in #play-by-play; "
+                "its box score comes with the final whistle."
+            )
         row, lines = found
         result = embed(
             f"{row['home']} {row['home_score']}, {row['away']} {row['away_score']}",

@@ -142,6 +142,8 @@ def possession_line(rows: Sequence[Row], names: Sequence[str]) -> str:
             if basket:  # an and-one
                 line = basket + (" and the free throw" if made else ", misses the free throw")
                 line += credit
+            elif not made:
+                line = f"{who(h)} misses " + ("a free throw" if tries == 1 else "both free throws")
             else:
                 shots = "free throw" if tries == 1 else "free throws"
                 line = f"{who(h)} makes {made} of {tries} {shots}"

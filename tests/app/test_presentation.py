@@ -5,12 +5,14 @@ restart, waits for a rate limit without losing a frame, and is off at 0 seconds.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.app.league.offline import JumpClock
@@ -287,3 +289,36 @@ async def test_a_show_never_runs_into_the_next_round(database: Database) -> None
     async with database.read_sessions() as s:
         row = (await s.execute(select(PresentationRow))).scalar_one()
     assert row.round_seconds == 90  # three quarters of the two minutes between rounds
+
+
+async def test_pinwheel_present_prints_a_games_frames_and_final_card_and_writes_its_chart(
+    database: Database, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any, tmp_path: Any
+) -> None:
+    from PIL import Image
+
+    from bot.__main__ import main
+
+    poster = RecordingPoster(JumpClock())
+    await first_round(database, 30, poster)
+    game_id, (home, away) = sorted((await games(database)).items())[0]
+    monkeypatch.setenv("PINWHEEL_DATABASE_URL", db_url)
+    out = tmp_path / "cards"
+
+    # The command line runs its own event loop: call it from a thread.
+    assert await asyncio.to_thread(main, ["present", game_id, "--json", "--out", str(out)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert await asyncio.to_thread(main, ["present", "no-such-game"]) == 2
+    assert "no stored game" in capsys.readouterr().out
+
+    assert shown["game_id"] == game_id
+    frames = shown["frames"]
+    assert frames[0]["plays"] == ["Tip-off"] and len(frames) >= 5
+    assert {"home_score", "away_score", "period", "clock", "plays"} <= set(frames[0])
+    # The same frames the presenter wrote to the live message, in order.
+    live = [p.payload["frame"] for p in poster.of(shows.live_key(game_id))]
+    assert frames[: len(live)] == live
+    final = shown["final"]
+    assert f" {max(home, away)} – {min(home, away)} " in final["embed"]["title"]
+    assert final["attachments"] == ["score-flow.png"]
+    picture = Image.open(out / "score-flow.png")
+    assert picture.format == "PNG"

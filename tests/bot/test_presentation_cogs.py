@@ -23,6 +23,7 @@ from bot.app.league.outbox import POST_LEASE, drain
 from bot.app.league.runner import Runner
 from bot.cogs import channels
 from bot.cogs.poster import DiscordPoster
+from bot.domain.errors import ConflictError
 from db import discord_repo
 from db import league_repo as repo
 from db import presentation_repo as shows
@@ -283,3 +284,26 @@ async def test_a_live_message_a_moderator_deleted_is_posted_again_once(world: Wo
     assert all(is_final(m) for m in messages)
     footers = sorted(m.embeds[0].footer.text for m in messages)
     assert len(set(footers)) == 4  # the game whose message was deleted has one again, once
+
+
+async def test_standings_schedule_and_game_tell_only_what_has_been_shown(world: World) -> None:
+    show = await start_show(world)
+    fan = show.server.guild.add_member(world.env.create_user("fan"))
+    game_id = sorted(await show.games())[0]
+    channel = show.server.channel
+
+    during = await fan.slash(channel, "standings")
+    schedule = await fan.slash(channel, "schedule", rounds=1)
+    live_box = await fan.slash(channel, "game", game=game_id)
+    listed = await fan.autocomplete(channel, "game", "game", "round 1")
+    await watch(show)
+    after = await fan.slash(channel, "standings")
+    box = await fan.slash(channel, "game", game=game_id)
+
+    assert " 0-0 " in during.response.embeds[0].description
+    assert schedule.response.embeds[0].description.count("live now in #play-by-play") == 4
+    assert "being played right now in #play-by-play" in live_box.response.content
+    assert listed == []
+    assert " 0-0 " not in after.response.embeds[0].description
+    assert len(box.response.embeds[0].fields) == 2
+    world.refused(ConflictError)

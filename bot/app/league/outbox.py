@@ -300,11 +300,11 @@ class ConsolePoster:
         else:
             line = console_lines(target, payload)
         if line is not None:
-            self.show(line, payload)
+            self.show(key, line, payload)
         self.remember(printed)
         return "console"
 
-    def show(self, line: str, payload: dict[str, Any]) -> None:
+    def show(self, key: str, line: str, payload: dict[str, Any]) -> None:
         print(line, file=self.stream, flush=True)
 
     def remember(self, printed: str) -> None:
