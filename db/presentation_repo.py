@@ -278,3 +278,30 @@ async def gate_open(db: Executor, key: str) -> bool:
         return False  # the round's last step has not committed: more posts may join the hold
     # The #play-by-play cards (each live message's last content); the teams' copies follow.
     return await undelivered(db, [live_key(g.game_id) for g in show.games]) == 0
+
+
+async def check_presentations(db: Executor) -> list[str]:
+    """What `pinwheel verify` adds for the shows: a show marked done has every game's final
+    card written and queued, and every game written as final has its card in the outbox."""
+    problems: list[str] = []
+    rows = (
+        await db.execute(
+            select(presentations.c.id, presentations.c.done_at, presented.c.game_id,
+                   presented.c.final_at)
+            .join(presented, presented.c.presentation_id == presentations.c.id)
+        )
+    ).all()  # fmt: skip
+    finals = [r.game_id for r in rows if r.final_at is not None]
+    queued = set(
+        (
+            await db.execute(
+                select(outbox.c.key).where(outbox.c.key.in_([live_key(g) for g in finals]))
+            )
+        ).scalars()
+    )
+    for r in rows:
+        if r.done_at is not None and r.final_at is None:
+            problems.append(f"show {r.id} is done but game {r.game_id} has no final card")
+        if r.final_at is not None and live_key(r.game_id) not in queued:
+            problems.append(f"game {r.game_id} of show {r.id} was finished but never posted")
+    return problems

@@ -27,6 +27,7 @@ from db.event_store import (
 )
 from db.governance_repo import check_current_rulesets, rebuild_current_rulesets
 from db.league_repo import check_league
+from db.presentation_repo import check_presentations
 from db.projections import (
     ALL_BINDINGS,
     TableBinding,
@@ -195,6 +196,7 @@ async def verify(
             report.problems.append(f"{binding.name} checkpoint at {at}, log head at {report.head}")
     report.problems += await check_current_rulesets(db)
     report.problems += await check_league(db)
+    report.problems += await check_presentations(db)
     return report
 
 

@@ -322,3 +322,24 @@ async def test_pinwheel_present_prints_a_games_frames_and_final_card_and_writes_
     assert final["attachments"] == ["score-flow.png"]
     picture = Image.open(out / "score-flow.png")
     assert picture.format == "PNG"
+
+
+async def test_verify_reports_a_show_done_without_a_games_final_card(database: Database) -> None:
+    from sqlalchemy import update
+
+    from db.tables import PresentedGameRow
+
+    poster = RecordingPoster(JumpClock())
+    await first_round(database, 0, poster)
+    game_id = sorted(await games(database))[0]
+    async with database.read_sessions() as s:
+        assert (await verify(s)).ok
+    async with database.sessions() as s, s.begin():
+        await s.execute(
+            update(PresentedGameRow)
+            .where(PresentedGameRow.game_id == game_id)
+            .values(final_at=None)
+        )
+    async with database.read_sessions() as s:
+        report = await verify(s)
+    assert any(f"game {game_id} has no final card" in p for p in report.problems)
