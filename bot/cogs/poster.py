@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 MESSAGE_MAX = 2000  # characters in one Discord message
 RECENT_MESSAGES = 25  # a retry looks this far back in its channel for its own earlier post
 RATE_LIMIT_WAIT = 5.0  # seconds to wait after a 429 that named no wait
+OPTIONAL_CHANNELS = ("play-by-play",)  # posted there or nowhere (no fallback channel)
 
 
 def nonce(key: str) -> str:
@@ -62,12 +63,10 @@ class DiscordPoster:
         try:
             if target.startswith(DM_PREFIX):
                 return await self._direct(target.removeprefix(DM_PREFIX), text, key, retry)
-            if target.startswith(TEAM_PREFIX):
-                channel = await self._team_channel(target.removeprefix(TEAM_PREFIX))
-                if channel is None:
-                    return None  # the team has no channel of its own: nothing to post
-            else:
-                channel = await self._channel(target)
+            found = await self._channel(target)
+            if found is None:
+                return None  # a channel the server chose not to have: nothing to post
+            channel = found
             content, mentions = await self._content(kind, payload, text, card)
             return await self._send(channel, key, payload, content, card, mentions, retry, ref)
         except discord.RateLimited as err:
@@ -180,19 +179,22 @@ class DiscordPoster:
             raise NotDelivered(f"league {self.league_id}: its guild is not in the cache")
         return guild
 
-    async def _channel(self, target: str) -> discord.TextChannel:
+    async def _channel(self, target: str) -> discord.TextChannel | None:
         """The bound channel; `NotDelivered` (the outbox keeps the row and retries) when the
-        guild is not in the cache or no channel is bound for the target yet."""
+        guild is not in the cache or the league's channels are not set up yet. A team's own
+        channel and #play-by-play have no stand-in: a server without them (a team channel
+        deleted, the live show not wanted) gets None, and the post goes nowhere."""
         bound = channels.find(await self._guild())
-        channel = bound.for_target(target) if bound else None
+        if bound is None:
+            raise NotDelivered(f"league {self.league_id}: no channels bound for {target}")
+        if target.startswith(TEAM_PREFIX):
+            return bound.channels.get(channels.slug(target.removeprefix(TEAM_PREFIX)))
+        if target in OPTIONAL_CHANNELS:
+            return bound.channels.get(target)
+        channel = bound.for_target(target)
         if channel is None:
             raise NotDelivered(f"league {self.league_id}: no channel bound for {target}")
         return channel
-
-    async def _team_channel(self, team: str) -> discord.TextChannel | None:
-        """A team's own channel, or None when it has none (never the fallback channel)."""
-        bound = channels.find(await self._guild())
-        return bound.channels.get(channels.slug(team)) if bound else None
 
     async def _direct(self, governor_id: str, text: str, key: str, retry: bool) -> str | None:
         user_id = await discord_repo.private_mirror_recipient(self.bot.app.db, governor_id)

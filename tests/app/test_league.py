@@ -322,3 +322,25 @@ async def test_a_second_process_does_not_drain_a_league_another_is_draining(
         assert await drain(database, poster, league_id=league) == 0
         assert await drain(database, poster) == 0
     assert await drain(database, poster) == 1 and len(poster.messages) == 1
+
+
+async def test_a_governor_with_nothing_to_hear_about_gets_no_private_mirror(
+    database: Database,
+) -> None:
+    # Four governors joined; nobody proposes or votes: the window closes with nothing to tell
+    # any of them, so nobody gets a "you cast no votes" DM.
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+    await scripted(database, clock, season)  # they join, and then do nothing
+    poster = CollectingPoster()
+    runner = Runner(database, clock=clock, poster=poster, instant=True)
+    async with database.read_sessions() as s:
+        progress = await repo.get_progress(s, season)
+    assert progress is not None and progress.next_due_at is not None
+    clock.jump_to(progress.next_due_at)
+    await runner.tick()  # round 1: a window closes after every round in the short league
+
+    kinds = [m[1] for m in poster.messages]
+    assert "mirror.governance" in kinds and "mirror.private" not in kinds
+    private = await _all(database, select(MirrorRow.id).where(MirrorRow.mirror_type == "private"))
+    assert private == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -159,6 +160,9 @@ async def test_a_round_is_shown_live_then_as_final_cards_then_its_results(
         copies = [poster.of(shows.card_key(game_id, side)) for side in (0, 1)]
         assert all(len(c) == 1 and c[0].payload == content(card) for c in copies)
         assert [c[0].target for c in copies] == [f"team:{n}" for n in names[game_id]]
+    # The round's games take turns in #play-by-play: never two edits there in one second.
+    in_channel = Counter(p.at for p in poster.posts if p.target == "play-by-play")
+    assert max(in_channel.values()) == 1
     last_card = max(poster.index(shows.live_key(g)) for g in stored)
     season = setup["season_id"]
     for key in (f"round:{season}:1:results", f"mirror:simulation:{season}:1"):

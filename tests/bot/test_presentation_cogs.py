@@ -52,7 +52,8 @@ class Show:
         return found
 
     def live(self) -> list[discord.Message]:
-        return self.channel("play-by-play").history()
+        found = [c for c in self.server.guild.channels.values() if c.name == "play-by-play"]
+        return found[0].history() if found else []
 
     async def step(self, seconds: float = 1.0) -> None:
         """A second of the background loop: the clock moves, the show moves, posts go out."""
@@ -307,3 +308,22 @@ async def test_standings_schedule_and_game_tell_only_what_has_been_shown(world: 
     assert " 0-0 " not in after.response.embeds[0].description
     assert len(box.response.embeds[0].fields) == 2
     world.refused(ConflictError)
+
+
+async def test_a_server_without_play_by_play_gets_the_results_and_no_live_spam(
+    world: World,
+) -> None:
+    show = await set_up(world)
+    # An admin removed #play-by-play: the show has nowhere to go, and nothing stands in for it.
+    channel = world.env.bot.get_channel(show.channel("play-by-play").id)
+    assert isinstance(channel, discord.TextChannel)
+    await channel.delete()
+
+    await show.runner.run_round(show.season_id)
+    await show.drain()
+    await watch(show)
+
+    (results,) = show.channel("results").history()
+    assert results.embeds[0].title == "Round 1 results"
+    cards = [m for m in show.channel("announcements").history() if m.embeds]
+    assert not any((m.embeds[0].author.name or "").startswith(("LIVE", "FINAL")) for m in cards)

@@ -128,7 +128,9 @@ class Presenter:
                 continue
             due = _due(planned, position)
             if due > g.frame and await shows.show_frame(s, g.game_id, g.frame, due):
-                await self._write(s, p, show, shows.live_key(g.game_id), planned[due], now)
+                await self._show_live(
+                    s, p.league_id, g.game_id, live_payload(show, planned[due]), now
+                )
                 written += 1
         done = all(g.final_at is not None for g in await _games(s, p.id))
         await shows.move(s, p.id, position, now, done=done)
@@ -145,20 +147,15 @@ class Presenter:
                 self._shows[game_id] = found
         return found
 
-    async def _write(
-        self,
-        s: Executor,
-        p: shows.Presentation,
-        show: Show,
-        key: str,
-        frame: Frame,
-        now: datetime,
+    async def _show_live(
+        self, s: Executor, league_id: str, game_id: str, payload: dict[str, Any], now: datetime
     ) -> None:
-        payload = live_payload(show, frame)
+        """The game's live message shows `payload`: revised, or posted the first time."""
+        key = shows.live_key(game_id)
         if not await repo.revise(s, key, payload):
             await repo.enqueue(
                 s,
-                league_id=p.league_id,
+                league_id=league_id,
                 key=key,
                 kind="live",
                 target=PLAY_BY_PLAY,
@@ -179,17 +176,7 @@ class Presenter:
         if not await shows.show_final(s, g.game_id, last, now):
             return 0
         payload = final_payload(show)
-        key = shows.live_key(g.game_id)
-        if not await repo.revise(s, key, payload):
-            await repo.enqueue(
-                s,
-                league_id=p.league_id,
-                key=key,
-                kind="live",
-                target=PLAY_BY_PLAY,
-                payload=payload,
-                at=now,
-            )
+        await self._show_live(s, p.league_id, g.game_id, payload, now)
         for side, team in enumerate((show.card.home, show.card.away)):
             await repo.enqueue(
                 s,
@@ -204,8 +191,9 @@ class Presenter:
 
 
 def _due(planned: Sequence[Frame], position: float) -> int:
-    """The last frame whose time has come (the final frame is written as the card)."""
-    due = 0
+    """The last frame whose time has come, or -1 before the first (a game's tip-off waits for
+    its turn in the channel); the final frame is written as the card."""
+    due = -1
     for i, frame in enumerate(planned[:-1]):
         if frame.at <= position:
             due = i

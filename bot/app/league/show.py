@@ -122,14 +122,30 @@ async def _stage(s: Executor, game: dict[str, Any], names: tuple[str, str]) -> t
     )
 
 
+STAT_COLUMNS = (
+    "points",
+    "field_goals_made",
+    "field_goals_attempted",
+    "three_pointers_made",
+    "three_pointers_attempted",
+    "free_throws_made",
+    "free_throws_attempted",
+    "rebounds",
+    "assists",
+    "steals",
+    "blocks",
+    "turnovers",
+    "plus_minus",
+)
+
+
 def _box_lines(game: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[BoxLine, ...]:
+    """The stored box score in play-by-play order (home roster first), named as at the game."""
     inputs = game["inputs"]
     hoopers = {h["id"]: h for side in ("home_team", "away_team") for h in inputs[side]["hoopers"]}
-    order = list(hoopers)
+    order = {hooper_id: i for i, hooper_id in enumerate(hoopers)}
     lines = []
-    for r in sorted(
-        rows, key=lambda r: order.index(r["hooper_id"]) if r["hooper_id"] in hoopers else 99
-    ):
+    for r in sorted(rows, key=lambda r: order.get(r["hooper_id"], len(order))):
         h = hoopers.get(r["hooper_id"], {})
         lines.append(
             BoxLine(
@@ -137,19 +153,7 @@ def _box_lines(game: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[BoxLin
                 side=0 if r["team_id"] == game["home_team_id"] else 1,
                 starter=bool(h.get("starter", True)),
                 minutes=float(r["minutes"]),
-                points=r["points"],
-                field_goals_made=r["field_goals_made"],
-                field_goals_attempted=r["field_goals_attempted"],
-                three_pointers_made=r["three_pointers_made"],
-                three_pointers_attempted=r["three_pointers_attempted"],
-                free_throws_made=r["free_throws_made"],
-                free_throws_attempted=r["free_throws_attempted"],
-                rebounds=r["rebounds"],
-                assists=r["assists"],
-                steals=r["steals"],
-                blocks=r["blocks"],
-                turnovers=r["turnovers"],
-                plus_minus=r["plus_minus"],
+                **{column: int(r[column]) for column in STAT_COLUMNS},
             )
         )
     return tuple(lines)
