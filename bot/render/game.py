@@ -72,7 +72,7 @@ class GameCard:
     elam_target: int  # 0: no Elam ending
     lead_changes: int
     largest_lead: int
-    stage: str = ""  # "Regular season", "Semifinal, game 2"
+    stage: str = ""  # "Semifinal, game 2", "Tiebreaker"; "" in the regular season
     series_before: str = ""  # "Thorns lead 1-0" (the live message: before this game)
     series_after: str = ""  # "Thorns lead 2-0" / "Thorns win the series 2-1"
     finisher: str = ""  # who reached the Elam target (or scored last): "Dot Lindqvist"

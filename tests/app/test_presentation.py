@@ -347,3 +347,38 @@ async def test_verify_reports_a_show_done_without_a_games_final_card(database: D
     async with database.read_sessions() as s:
         report = await verify(s)
     assert any(f"game {game_id} has no final card" in p for p in report.problems)
+
+
+async def test_a_playoff_game_is_carded_with_its_series_so_far(database: Database) -> None:
+    from bot.app.league.setup import SetupLeague, run_setup
+    from bot.app.league.show import load_show
+    from tests.app.league_kit import SHORT_RULES, play_to_the_end
+
+    clock = JumpClock()
+    rules = {**SHORT_RULES, "final_series_length": 3}
+    setup = await run_setup(database, SetupLeague("g1", "Test League", "test", rules), clock=clock)
+    runner = Runner(database, clock=clock, instant=True)
+    await play_to_the_end(database, runner, clock, setup["season_id"])
+
+    async with database.read_sessions() as s:
+        finals = [g for g in await repo.played_games(s, setup["season_id"]) if g.phase == "final"]
+        cards = [(await load_show(s, g.game_id)).card for g in finals]  # type: ignore[union-attr]
+    assert 2 <= len(cards) <= 3
+    assert [c.stage for c in cards] == [f"Final, game {i}" for i in range(1, len(cards) + 1)]
+    assert cards[0].series_before == "" and cards[0].series_after.endswith(" lead 1-0")
+    assert cards[1].series_before == cards[0].series_after
+    assert cards[-1].series_after.endswith(f"are the champions, 2-{len(cards) - 2}")
+    regular = await load_show_of_round(database, setup["season_id"], 1)
+    assert regular.stage == "" and regular.series_after == ""
+
+
+async def load_show_of_round(db: Database, season_id: str, round_number: int) -> Any:
+    from bot.app.league.show import load_show
+
+    async with db.read_sessions() as s:
+        game = next(
+            g for g in await repo.played_games(s, season_id) if g.round_number == round_number
+        )
+        found = await load_show(s, game.game_id)
+    assert found is not None
+    return found.card

@@ -27,7 +27,7 @@ from db.engine import Database
 from db.league_repo import Executor
 from db.tables import SeasonRow
 
-STAGES = {"regular": "Regular season", "tiebreaker": "Tiebreaker"}
+STAGES = {"regular": "", "tiebreaker": "Tiebreaker"}  # a regular-season game needs no label
 EDIT_GAP_MIN = 3.0  # seconds between edits of one live message, at the least
 CHANNEL_EDIT_S = 1.25  # seconds between edits in one channel: the round's games take turns
 
