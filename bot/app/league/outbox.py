@@ -145,7 +145,7 @@ async def _pass(
     """One pass: (how many were posted, whether a row waited behind a show)."""
     posted, after_id, gated = 0, 0, False
     held_back: set[str] = set()  # targets with an earlier row still waiting
-    open_gates: set[str] = set()  # shows whose held posts may go (a gate never closes again)
+    gates: dict[str, bool] = {}  # show -> may its held posts go (looked up once a pass)
     while True:
         async with db.read_sessions() as s:
             batch = await repo.unsent(s, league_id, after_id=after_id)
@@ -159,13 +159,14 @@ async def _pass(
             ):
                 held_back.add(message.target)
                 continue
-            if message.held_by is not None and message.held_by not in open_gates:
-                async with db.read_sessions() as s:
-                    if not await shows.gate_open(s, message.held_by):
-                        held_back.add(message.target)  # its show is still on
-                        gated = True
-                        continue
-                open_gates.add(message.held_by)
+            if message.held_by is not None:
+                if message.held_by not in gates:
+                    async with db.read_sessions() as s:
+                        gates[message.held_by] = await shows.gate_open(s, message.held_by)
+                if not gates[message.held_by]:
+                    held_back.add(message.target)  # its show is still on (the next pass looks
+                    gated = True  # again if this one delivered its last cards)
+                    continue
             result = await _deliver(db, poster, message, now, clock)
             if result == "posted":
                 hook("posting")
