@@ -327,3 +327,28 @@ async def test_a_server_without_play_by_play_gets_the_results_and_no_live_spam(
     assert results.embeds[0].title == "Round 1 results"
     cards = [m for m in show.channel("announcements").history() if m.embeds]
     assert not any((m.embeds[0].author.name or "").startswith(("LIVE", "FINAL")) for m in cards)
+
+
+async def test_the_background_loop_shows_a_due_round_live_about_every_second(
+    world: World,
+) -> None:
+    from bot.cogs.background import POLL_SECONDS, SHOW_POLL_SECONDS
+    from bot.discord_app import BACKGROUND, EXTENSIONS, build_bot
+
+    await world.env.restart_bot(build_bot(world.league.app, extensions=(*EXTENSIONS, BACKGROUND)))
+    show = await set_up(world)
+    world.league.clock.advance(24 * 3600)  # the first round is due
+    await world.env.advance_time(POLL_SECONDS + 1)  # the loop wakes and plays it
+
+    for _ in range(60):  # the loop's clock and Discord's move together, a second at a time
+        world.league.clock.advance(SHOW_POLL_SECONDS)
+        await world.env.advance_time(SHOW_POLL_SECONDS)
+        if show.channel("results").history():
+            break
+    messages = show.live()
+    assert len(messages) == 4 and all(is_final(m) for m in messages)
+    patches = [r for r in world.env.backend.http_requests if r.method == "PATCH"]
+    assert len(patches) >= 4 * 3  # each live message edited several times while it played
+    (results,) = show.channel("results").history()
+    assert results.embeds[0].title == "Round 1 results"
+    await world.env.bot.get_cog("Background").stop()  # type: ignore[union-attr]
