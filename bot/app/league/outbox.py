@@ -335,7 +335,3 @@ class CollectingPoster:
     ) -> str | None:
         self.messages.append((key, kind, target, payload))
         return f"collected:{key}"
-
-    def latest(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
-        """Each key's last content: what a channel shows once edits are applied."""
-        return {key: (kind, target, payload) for key, kind, target, payload in self.messages}
