@@ -34,13 +34,19 @@ def _rule(
     unit: str,
     tier: int,
     description: str,
+    label: str,
+    says: str,
     synonyms: tuple[str, ...] = (),
     choices: tuple[int, ...] = (),
 ) -> Any:
-    """Declare one rule parameter: a pydantic Field plus the registry's metadata."""
+    """Declare one rule parameter: a pydantic Field plus the registry's metadata. `label` names
+    it for players ("Shot clock"); `says` states a value as a sentence, `{n}` standing for the
+    value in its unit and `(s)` for a plural ending ("The shot clock is {n} second(s)")."""
     extra: dict[str, Any] = {
         "unit": unit,
         "tier": tier,
+        "label": label,
+        "says": says,
         "synonyms": list(synonyms),
         "choices": list(choices),
     }
@@ -65,83 +71,98 @@ class RuleSet(BaseModel):
     quarter_minutes: int = _rule(
         10, 1, 20, unit="minutes", tier=1,
         description="Length of each timed quarter.",
+        label="Quarter length", says="Timed quarters last {n} minute(s)",
         synonyms=("quarter length", "quarter time", "quarters", "period length"),
     )
     elam_trigger_quarter: int = _rule(
         3, 1, 4, unit="quarters", tier=1,
         description="Timed quarters played before the untimed Elam ending starts.",
+        label="Timed quarters", says="The Elam ending starts after {n} timed quarter(s)",
         synonyms=("timed quarters", "number of quarters", "elam trigger", "elam quarter",
                   "when the elam starts"),
     )
     shot_clock_seconds: int = _rule(
         24, 10, 60, unit="seconds", tier=1,
         description="Seconds a team has to attempt a shot on each possession.",
+        label="Shot clock", says="The shot clock is {n} second(s)",
         synonyms=("shot clock", "shotclock", "possession clock"),
     )
     two_point_value: int = _rule(
         2, 1, 10, unit="points", tier=1,
         description="Points for a made shot inside the arc.",
+        label="Two-point value", says="Two-pointers are worth {n} point(s)",
         synonyms=("twos", "two pointers", "two-pointers", "2s", "two point shots",
                   "layups", "dunks", "mid range", "mid-range", "inside shots"),
     )
     three_point_value: int = _rule(
         3, 1, 10, unit="points", tier=1,
         description="Points for a made shot from beyond the arc.",
+        label="Three-point value", says="Three-pointers are worth {n} point(s)",
         synonyms=("threes", "three pointers", "three-pointers", "3s", "3-pointers",
                   "triples", "three point shots", "shots from deep", "deep shots", "treys"),
     )
     free_throw_value: int = _rule(
         1, 1, 5, unit="points", tier=1,
         description="Points for a made free throw.",
+        label="Free-throw value", says="Free throws are worth {n} point(s)",
         synonyms=("free throws", "free-throws", "foul shots", "free throw", "fts"),
     )
     three_point_distance_ft: float = _rule(
         22.15, 15.0, 30.0, unit="feet", tier=1,
         description="Distance of the three-point line from the basket.",
+        label="Three-point line", says="The three-point line is {n} feet out",
         synonyms=("three point line", "three-point line", "three point distance",
                   "three-point distance", "the arc", "3pt line", "three point arc"),
     )
     personal_foul_limit: int = _rule(
         5, 3, 10, unit="fouls", tier=1,
         description="Personal fouls that send a hooper out of the game.",
+        label="Foul limit", says="A hooper fouls out with {n} foul(s)",
         synonyms=("foul limit", "foul out", "foul-out", "personal fouls", "fouls to foul out"),
     )
     team_foul_bonus_threshold: int = _rule(
         4, 1, 15, unit="fouls per quarter", tier=1,
         description="Team fouls in a quarter after which every foul gives free throws.",
+        label="Bonus threshold", says="The bonus starts after {n} team foul(s) in a quarter",
         synonyms=("bonus", "bonus threshold", "team fouls", "penalty", "team foul limit"),
     )
     elam_margin: int = _rule(
         13, 1, 40, unit="points", tier=1,
         description="Points added to the leading score to set the Elam target.",
+        label="Elam margin", says="The Elam target is the leading score plus {n}",
         synonyms=("elam", "elam target", "elam ending", "target score", "elam margin",
                   "target"),
     )
     turnover_rate_modifier: float = _rule(
         1.0, 0.0, 3.0, unit="x", tier=1,
         description="Multiplier on how often possessions end in a turnover.",
+        label="Turnover rate", says="Turnovers happen at {n} the usual rate",
         synonyms=("turnovers", "turnover rate", "turnover", "giveaways", "steals"),
     )
     foul_rate_modifier: float = _rule(
         1.0, 0.0, 3.0, unit="x", tier=1,
         description="Multiplier on how often defenders foul.",
+        label="Foul rate", says="Fouls happen at {n} the usual rate",
         synonyms=("fouls", "foul rate", "fouling", "physicality"),
     )
     offensive_rebound_weight: float = _rule(
         1.0, 0.0, 3.0, unit="x", tier=1,
         description="Multiplier on the offence's chance to grab its own miss.",
+        label="Offensive rebounding", says="Offensive rebounds come at {n} the usual rate",
         synonyms=("offensive rebounds", "offensive rebounding", "putbacks", "second chances",
                   "second chance points", "boards"),
     )
     home_court_enabled: bool = _rule(
         True, unit="on/off", tier=1,
         description="Whether the home team gets a home-court advantage at all.",
+        label="Home-court advantage", says="Home-court advantage is {n}",
         synonyms=("home court", "home-court", "home advantage", "home court advantage",
                   "home-court advantage", "home crowd"),
     )
     home_court_strength: float = _rule(
         1.0, 0.0, 3.0, unit="x", tier=1,
         description="Multiplier on the size of the home-court advantage.",
+        label="Home-court strength", says="Home-court advantage is {n} its usual size",
         synonyms=("home court strength", "home-court strength", "crowd noise",
                   "home crowd strength", "home advantage strength"),
     )
@@ -150,16 +171,19 @@ class RuleSet(BaseModel):
     stamina_drain_rate: float = _rule(
         1.0, 0.0, 3.0, unit="x", tier=2,
         description="Multiplier on how fast hoopers tire while on court.",
+        label="Stamina drain", says="Hoopers tire at {n} the usual rate",
         synonyms=("stamina drain", "fatigue", "tiredness", "stamina loss", "stamina"),
     )
     stamina_recovery_rate: float = _rule(
         1.0, 0.0, 3.0, unit="x", tier=2,
         description="Multiplier on how fast benched hoopers recover stamina.",
+        label="Stamina recovery", says="Benched hoopers recover at {n} the usual rate",
         synonyms=("stamina recovery", "recovery", "rest", "recovery rate"),
     )
     substitution_threshold: float = _rule(
         0.35, 0.0, 0.9, unit="stamina share", tier=2,
         description="Stamina below which a tired hooper is subbed out if the bench is fresher.",
+        label="Substitution threshold", says="Tired hoopers are subbed out below {n} stamina",
         synonyms=("substitution threshold", "substitutions", "subs", "sub threshold",
                   "substitution"),
     )
@@ -168,33 +192,39 @@ class RuleSet(BaseModel):
     teams_per_league: int = _rule(
         8, 2, 16, unit="teams", tier=3,
         description="Number of teams in the league (takes effect next season).",
+        label="Teams in the league", says="The league has {n} team(s) (from next season)",
         synonyms=("teams", "league size", "number of teams", "teams in the league"),
     )
     round_robins_per_season: int = _rule(
         3, 1, 6, unit="round robins", tier=3,
         description="Times every team plays every other team in the regular season.",
+        label="Round robins", says="The regular season is {n} round robin(s)",
         synonyms=("round robins", "round-robins", "season length", "regular season length"),
     )
     playoff_teams: int = _rule(
         4, 2, 8, unit="teams", tier=3, choices=(2, 4, 8),
         description="Teams that make the playoffs (2, 4 or 8).",
+        label="Playoff teams", says="{n} team(s) make the playoffs",
         synonyms=("playoff teams", "playoffs", "playoff spots", "playoff field",
                   "teams in the playoffs", "postseason teams"),
     )
     semifinal_series_length: int = _rule(
         3, 1, 7, unit="games", tier=3,
         description="Games in a best-of-N semifinal series (odd).",
+        label="Semifinal length", says="Semifinals are best of {n}",
         synonyms=("semifinal series", "semifinals", "semis", "semifinal length",
                   "semi-final series", "semi-finals"),
     )
     final_series_length: int = _rule(
         5, 1, 9, unit="games", tier=3,
         description="Games in the best-of-N championship series (odd).",
+        label="Final length", says="The final is best of {n}",
         synonyms=("final series", "finals", "championship series", "final", "championship"),
     )
     rounds_per_window: int = _rule(
         3, 1, 10, unit="rounds", tier=3,
         description="Rounds played per governance window.",
+        label="Rounds per window", says="A governance window lasts {n} round(s)",
         synonyms=("rounds per window", "governance window", "window length",
                   "governance window length", "rounds between votes"),
     )
@@ -203,39 +233,47 @@ class RuleSet(BaseModel):
     proposals_per_window: int = _rule(
         2, 1, 10, unit="proposals per governor", tier=4,
         description="Proposals each governor may submit per governance window.",
+        label="Proposals per window", says="Each governor may propose {n} time(s) a window",
         synonyms=("proposal limit", "proposals per window", "proposals per governor",
                   "max proposals"),
     )
     max_amendments: int = _rule(
         2, 0, 5, unit="amendments", tier=4,
         description="Amendments allowed on a single proposal.",
+        label="Amendments allowed", says="A proposal may be amended {n} time(s)",
         synonyms=("amendment limit", "amendments", "max amendments", "amendments per proposal"),
     )
     vote_threshold: float = _rule(
         0.5, 0.5, 0.95, unit="share of yes", tier=4,
         description="Share of weighted yes votes a proposal must strictly exceed to pass.",
+        label="Vote threshold", says="A proposal passes with more than {n} of weighted yes votes",
         synonyms=("vote threshold", "voting threshold", "passing threshold", "threshold",
                   "majority needed", "supermajority"),
     )
     quorum: float = _rule(
         0.5, 0.0, 1.0, unit="share of team weight", tier=4,
         description="Share of all team vote weight that must be cast for a tally to count.",
+        label="Quorum", says="A tally counts once {n} of all team vote weight is cast",
         synonyms=("quorum", "turnout", "minimum turnout", "participation"),
     )
     initial_tokens: int = _rule(
         2, 0, 10, unit="tokens of each type", tier=4,
         description="Tokens of each type a governor receives on joining.",
+        label="Starting tokens", says="New governors get {n} token(s) of each type",
         synonyms=("starting tokens", "initial tokens", "tokens on joining", "join grant"),
     )
     token_regeneration: int = _rule(
         1, 0, 5, unit="tokens of each type", tier=4,
         description="Tokens of each type regenerated at every window close.",
+        label="Token regeneration",
+        says="Governors regain {n} token(s) of each type at every window close",
         synonyms=("token regeneration", "token regen", "regeneration", "token refresh",
                   "tokens per window"),
     )
     token_cap: int = _rule(
         6, 1, 50, unit="tokens of each type", tier=4,
         description="Most tokens of one type regeneration can bring a governor to.",
+        label="Token cap", says="Regeneration stops at {n} token(s) of each type",
         synonyms=("token cap", "token limit", "max tokens", "maximum tokens"),
     )
     # fmt: on
@@ -293,6 +331,30 @@ class RuleParam:
     description: str
     synonyms: tuple[str, ...]
     choices: tuple[int, ...]
+    label: str = ""
+    says: str = "{n}"
+
+    def show(self, value: object) -> str:
+        """A value as players read it: "on", "60%", "1.5×", "22.15" (the unit is the
+        sentence's)."""
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if self.unit in SHARE_UNITS and isinstance(value, int | float):
+            return f"{_number(value * 100)}%"
+        if self.unit == "x" and isinstance(value, int | float):
+            return f"{_number(value)}×"
+        return _number(value) if isinstance(value, int | float) else str(value)
+
+    def sentence(self, value: object, *, bold: bool = False) -> str:
+        """The rule at `value` in words: "Three-pointers are worth 4 points"."""
+        shown = self.show(value)
+        one = shown in ("1", "1×")
+        text = self.says.replace("(s)", "" if one else "s")
+        return text.replace("{n}", f"**{shown}**" if bold else shown)
+
+    def change(self, old: object, new: object, *, bold: bool = False) -> str:
+        """A change in words: "Three-pointers are worth 4 points (now 3)"."""
+        return f"{self.sentence(new, bold=bold)} (now {self.show(old)})"
 
     @property
     def allowed(self) -> str:
@@ -325,6 +387,17 @@ def _fmt(value: int | float | None) -> str:
     return str(value)
 
 
+SHARE_UNITS = ("share of yes", "share of team weight", "stamina share")  # shown as percentages
+
+
+def _number(value: int | float) -> str:
+    """Whole numbers without '.0', at most two decimals."""
+    if isinstance(value, float):
+        rounded = round(value, 2)
+        return str(int(rounded)) if rounded.is_integer() else f"{rounded:g}"
+    return str(value)
+
+
 def _build_registry() -> dict[str, RuleParam]:
     registry: dict[str, RuleParam] = {}
     for name, field in RuleSet.model_fields.items():
@@ -350,6 +423,8 @@ def _build_registry() -> dict[str, RuleParam]:
             description=field.description or "",
             synonyms=tuple(str(s) for s in synonyms),
             choices=tuple(int(str(c)) for c in choices),
+            label=str(extra["label"]),
+            says=str(extra["says"]),
         )
     return registry
 

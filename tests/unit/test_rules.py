@@ -137,3 +137,24 @@ def test_rule_set_round_trips_through_a_dict() -> None:
 def test_rule_sets_are_frozen() -> None:
     with pytest.raises(Exception):  # noqa: B017 - pydantic raises its own frozen error
         DEFAULT_RULES.three_point_value = 5  # type: ignore[misc]
+
+
+def test_every_rule_has_a_name_and_a_sentence_in_words() -> None:
+    for p in PARAMS.values():
+        assert p.label and p.label[0].isupper() and "_" not in p.label
+        low, high = (False, True) if p.type is bool else (p.minimum, p.maximum)
+        for value in (low, p.default, high):
+            said = p.sentence(value)
+            assert "{n}" not in said and "(s)" not in said and "_" not in said, said
+
+
+def test_a_change_reads_as_a_sentence_with_the_old_value() -> None:
+    assert PARAMS["three_point_value"].change(3, 4, bold=True) == (
+        "Three-pointers are worth **4** points (now 3)"
+    )
+    assert PARAMS["vote_threshold"].change(0.5, 0.6) == (
+        "A proposal passes with more than 60% of weighted yes votes (now 50%)"
+    )
+    assert PARAMS["shot_clock_seconds"].sentence(1) == "The shot clock is 1 second"
+    assert PARAMS["foul_rate_modifier"].sentence(1.5) == "Fouls happen at 1.5× the usual rate"
+    assert PARAMS["home_court_enabled"].sentence(False) == "Home-court advantage is off"
