@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 
 from bot.domain.effects import EFFECT_PARAMETERS
-from bot.domain.interpretation import EffectSpec, Interpretation, format_value
-from bot.domain.rules import RuleSet
+from bot.domain.interpretation import EffectSpec, Interpretation, format_value, rule_name
+from bot.domain.rules import PARAMS, RuleSet
 
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -69,7 +69,7 @@ def read_effect_phrasing(
             return None
         return Interpretation(
             confidence=0.9,
-            summary="Repeal the active effects on " + ", ".join(names) + ".",
+            summary="Repeal the active effects on " + _listed(names) + ".",
             is_wild=False,
             repeals=names,
         )
@@ -82,8 +82,11 @@ def read_effect_phrasing(
     if not usable or len(usable) != len(inner.changes):
         return None  # not every change can be an effect: read it as an ordinary proposal
     target = _target(rest)
-    span = f"for {rounds} round(s)" if duration == "rounds" else "for one game"
-    who = {"all": "", "home": " (home team)", "away": " (away team)"}[target]
+    if duration == "rounds":
+        span = f"for {rounds} round{'' if rounds == 1 else 's'}"
+    else:
+        span = "for one game"
+    who = {"all": "", "home": " for the home team", "away": " for the away team"}[target]
     specs = tuple(
         EffectSpec(
             hook_point=EFFECT_PARAMETERS[c.parameter].hook_point,
@@ -91,7 +94,7 @@ def read_effect_phrasing(
             operation="set",
             value=float(c.new_value),
             target=target,
-            description=f"{c.parameter} {format_value(c.new_value)}{who} {span}",
+            description=f"{_in_words(c.parameter, c.new_value)}{who}, {span}",
             duration=duration,
             duration_rounds=rounds,
         )
@@ -104,3 +107,16 @@ def read_effect_phrasing(
         is_wild=inner.is_wild,
         effects=specs,
     )
+
+
+def _in_words(parameter: str, value: object) -> str:
+    """'Three-pointers are worth 4 points' (the registry's sentence for the rule)."""
+    if parameter in PARAMS:
+        return PARAMS[parameter].sentence(value)
+    return f"{parameter.replace('_', ' ')} {format_value(value)}"
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    """'the three-point value and the free-throw value'."""
+    words = [rule_name(n) for n in names]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

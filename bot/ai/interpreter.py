@@ -2,12 +2,16 @@
 
 Deterministic and offline. The steps, each small:
 
-1. clean the text (`clean_text`) and split it into tokens;
-2. find parameter mentions by the longest registry phrase at each position;
+1. clean the text (`reading_text`: no pings, no invisible characters, NFKC) and refuse, with
+   no change at all, text that asks for something other than a rule change (`guard`);
+2. split it into tokens and find parameter mentions by the longest registry phrase at each
+   position;
 3. cut the text into clauses at punctuation and "and"/"also"/"then", dropping the reasons
    ("because ...", "so ...") that follow a request;
 4. in each clause, read the operations ("to 5", "double", "turn off", "+2") and attach each
    to the nearest mention (verbs to the rule after them, values to the rule before them);
+   rules joined by "and" share a value ("twos and threes worth 3") or take one each ("free
+   throws and threes worth 2 and 4");
 5. resolve each parameter's operations to a value and let `build_interpretation` validate it.
 """
 
@@ -16,20 +20,26 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.ai.effect_phrases import read_effect_phrasing
-from bot.ai.guard import injection_reason
-from bot.ai.lexer import UNITS, Token, read_number, tokenize
+from bot.ai.guard import hostile_reasons
+from bot.ai.lexer import UNITS, Token, and_a_half_at, read_number, reading_text, tokenize
 from bot.ai.operations import Op, read_ops
 from bot.ai.resolve import resolve
 from bot.ai.vocabulary import Vocabulary, content_words, singular, vocabulary
-from bot.domain.interpretation import Interpretation, ProposedChange, build_interpretation
-from bot.domain.rules import PARAMS, RuleSet
-from bot.domain.text import clean_text
+from bot.domain.interpretation import (
+    Interpretation,
+    ProposedChange,
+    build_interpretation,
+    rule_name,
+)
+from bot.domain.rules import PARAMS, SHARE_UNITS, RuleSet
 
 # Longer text is cut here and flagged: no proposal needs more, and work stays bounded.
 MAX_INTERPRETED_CHARS = 1000
+# Hostile text is looked for this far (ten times what is read), so it cannot hide at the end.
+MAX_GUARDED_CHARS = 10 * MAX_INTERPRETED_CHARS
 # How sure the parser is of a change read from an explicit rule name and value.
 BASE_CONFIDENCE = 0.95
 
@@ -43,6 +53,10 @@ _NEGATIONS = frozenset(
 _NEGATION_PAIRS = frozenset({("do", "not"), ("should", "not"), ("must", "not"), ("does", "not")})
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _COMPOUND_GAP = 4  # tokens between two mentions that may name one rule together
+_VALUE_KINDS = frozenset({"abs", "bare"})
+_VERB_KINDS = frozenset({"verb", "mul", "reset"})
+# Words before "quarter(s)" that make it a fraction where a share is meant ("three quarters").
+_QUARTER_COUNTS = frozenset({"a", "an", "one", "two", "three", "1", "2", "3"})
 
 
 @dataclass(slots=True)
@@ -79,10 +93,28 @@ class Clause:
 
 def interpret_proposal(text: str, rules: RuleSet) -> Interpretation:
     """Understand `text` as changes to `rules` (or as a timed effect or a repeal, see
-    `effect_phrases`); never raises for any input text."""
-    cleaned = clean_text(text)[:MAX_INTERPRETED_CHARS]
-    timed = read_effect_phrasing(cleaned, rules, _interpret_rules, _mentioned)
-    return timed if timed is not None else _interpret_rules(text, rules)
+    `effect_phrases`); never raises for any input text.
+
+    Text that asks for anything but a rule change (see `guard`) changes nothing at all, even
+    where it also names a real rule change: it is wild, for an admin to review."""
+    cleaned = reading_text(text)
+    hostile = hostile_reasons(cleaned[:MAX_GUARDED_CHARS], rule_words=vocabulary().words)
+    if hostile:
+        return _refused(cleaned[:MAX_INTERPRETED_CHARS], hostile, rules)
+    head = cleaned[:MAX_INTERPRETED_CHARS]
+    timed = read_effect_phrasing(head, rules, _interpret_rules, _mentioned)
+    return timed if timed is not None else _interpret_rules(cleaned, rules)
+
+
+def _refused(text: str, reasons: Sequence[str], rules: RuleSet) -> Interpretation:
+    named = sorted(_mentioned(text), key=list(PARAMS).index)
+    notes = list(reasons)
+    if named:
+        shown = ", ".join(rule_name(n) for n in named[:3])
+        notes.append(
+            f"It also mentions a rule ({shown}); to change a rule, propose the change on its own."
+        )
+    return build_interpretation((), rules, reasons=notes, failed=True)
 
 
 def _mentioned(text: str) -> set[str]:
@@ -91,7 +123,7 @@ def _mentioned(text: str) -> set[str]:
 
 
 def _interpret_rules(text: str, rules: RuleSet) -> Interpretation:
-    cleaned = clean_text(text)
+    cleaned = reading_text(text)
     reasons: list[str] = []
     failed = False
     if not cleaned:
@@ -103,16 +135,13 @@ def _interpret_rules(text: str, rules: RuleSet) -> Interpretation:
         )
         cleaned, failed = cleaned[:MAX_INTERPRETED_CHARS], True
     confidence = BASE_CONFIDENCE
-    injection = injection_reason(cleaned)
-    if injection:
-        reasons.append(injection)
-        confidence = min(confidence, 0.3)
 
     # Links are blanked, not removed, so token offsets still point into `cleaned`.
     tokens = tokenize(_LINK.sub(lambda m: " " * len(m.group()), cleaned))
     vocab = vocabulary()
     mentions = _find_mentions(tokens, vocab)
     clauses = _split_clauses(tokens, mentions, vocab)
+    _share_out_respectively(clauses)
     _inherit_across_clauses(clauses)
 
     proposed: list[ProposedChange] = []
@@ -157,7 +186,8 @@ def _change_for(
     words = " ".join(mention.words)
     if len(mention.params) > 1:
         if mention.ops:
-            reasons.append(f"'{words}' could mean {' or '.join(mention.params)}.")
+            meanings = " or ".join(rule_name(p) for p in mention.params)
+            reasons.append(f"'{words}' could mean {meanings}.")
             return None, True
         return None, False
     outcome = resolve(mention.params[0], mention.ops, rules)
@@ -269,7 +299,8 @@ def _split_clauses(
     for i, tok in enumerate([*tokens, Token(".", 0, 0, "sep")]):
         if i < len(tokens) and i in in_mention:
             continue
-        boundary = tok.text in _SENTENCE_ENDS or tok.kind == "sep" or tok.text in _JOINERS
+        joiner = tok.text in _JOINERS and not and_a_half_at(tokens, i)
+        boundary = tok.text in _SENTENCE_ENDS or tok.kind == "sep" or joiner
         reason = tok.text in _REASONS and tok.kind == "word"
         if not (boundary or reason):
             continue
@@ -294,8 +325,9 @@ def _clause(
 ) -> Clause:
     mine = [m for m in mentions if start <= m.start < end]
     mine = _merge_compounds(_as_units(mine, tokens, start, end), vocab)
+    mine, quarters = _quarters_of_a_share(mine, tokens)
     mention_tokens = {i for m in mine for s, e in m.spans for i in range(s, e)}
-    ops = read_ops(tokens, start, end, mention_tokens)
+    ops = read_ops(tokens, start, end, mention_tokens, quarters=quarters)
     loose: list[Op] = []
     for op in ops:
         target = _nearest(op, mine)
@@ -305,7 +337,27 @@ def _clause(
         pair in _NEGATION_PAIRS for pair in itertools.pairwise(words)
     )
     pronoun = any(w in _PRONOUNS for w in words)
-    return Clause(start, end, joined, _pool(mine), loose, negated, pronoun)
+    return Clause(start, end, joined, _pool(mine, tokens), loose, negated, pronoun)
+
+
+def _quarters_of_a_share(
+    mentions: list[Mention], tokens: Sequence[Token]
+) -> tuple[list[Mention], bool]:
+    """'a three-quarters majority': next to a share rule, 'quarters' is a fraction, not a
+    quarter of a game. Returns the mentions left and whether quarters are fractions here."""
+    if not any(PARAMS[p].unit in SHARE_UNITS for m in mentions for p in m.params):
+        return mentions, False
+    kept = [
+        m
+        for m in mentions
+        if not (
+            len(m.words) == 1
+            and singular(m.words[0]) == "quarter"
+            and m.start > 0
+            and tokens[m.start - 1].text in _QUARTER_COUNTS
+        )
+    ]
+    return kept, len(kept) < len(mentions)
 
 
 def _nearest(op: Op, mentions: Sequence[Mention]) -> Mention | None:
@@ -325,37 +377,161 @@ def _nearest(op: Op, mentions: Sequence[Mention]) -> Mention | None:
     return chosen
 
 
-def _pool(mentions: list[Mention]) -> list[Mention]:
-    """One mention per parameter in a clause, with all of its operations."""
-    pooled: dict[tuple[str, ...], Mention] = {}
+def _pool(mentions: list[Mention], tokens: Sequence[Token]) -> list[Mention]:
+    """One mention per parameter in a clause, with all of its operations.
+
+    Where one mention of a rule carries the verb and another the number right after it
+    ("more physical defence: foul rate 1.5"), the number is the value asked for, not an
+    amount. A rule named with a number in it and asked nothing else ("a 24-second clock")
+    asks for that number."""
+    groups: dict[tuple[str, ...], list[Mention]] = {}
     for m in mentions:
-        if m.params in pooled:
-            pooled[m.params].ops.extend(m.ops)
-        else:
-            pooled[m.params] = m
-    return list(pooled.values())
+        groups.setdefault(m.params, []).append(m)
+    pooled: list[Mention] = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) > 1 and any(op.kind in _VERB_KINDS for m in group for op in m.ops):
+            for m in group:
+                if not any(op.kind in _VERB_KINDS for op in m.ops):
+                    m.ops[:] = [_stated(op, m) for op in m.ops]
+        first.ops[:] = [op for m in group for op in m.ops]
+        if not first.ops:
+            first.ops.extend(_number_in_name(group, tokens))
+        pooled.append(first)
+    return pooled
+
+
+def _stated(op: Op, mention: Mention) -> Op:
+    if op.kind == "bare" and op.start == mention.end:
+        return replace(op, stated=True)
+    return op
+
+
+def _number_in_name(group: Sequence[Mention], tokens: Sequence[Token]) -> list[Op]:
+    for m in group:
+        if tokens[m.start].kind == "num":
+            number = read_number(tokens, m.start, m.start + 1)
+            if number is not None:
+                return [Op("bare", m.start, m.start + 1, number=number, adjectival=True)]
+    return []
+
+
+def _share_out_respectively(clauses: list[Clause]) -> None:
+    """'free throws and threes worth 2 and 4': n rules joined by "and", the last with a value,
+    then n - 1 more values; each rule takes the value in its place."""
+    k = 0
+    while k < len(clauses):
+        n = _respective_run(clauses, k)
+        if n < 2:
+            k += 1
+            continue
+        subjects = [c.mentions[0] for c in clauses[k : k + n]]
+        values = [subjects[-1].ops[0], *(c.loose_ops[0] for c in clauses[k + n : k + 2 * n - 1])]
+        for mention, value in zip(subjects, values, strict=True):
+            mention.ops[:] = [value]
+            mention.confidence *= 0.9
+        for c in clauses[k + n : k + 2 * n - 1]:
+            c.loose_ops.clear()
+        k += 2 * n - 1
+
+
+def _respective_run(clauses: Sequence[Clause], k: int) -> int:
+    """How many rules start a "respectively" pattern at clause `k` (0 when none does)."""
+    n = 0
+    while (
+        k + n < len(clauses) and _bare_subject(clauses[k + n]) and (n == 0 or clauses[k + n].joined)
+    ):
+        n += 1
+    n += 1  # the rule that carries the first value
+    if n < 2 or k + n - 1 >= len(clauses):
+        return 0
+    valued = clauses[k + n - 1]
+    if not (valued.joined and _single_value_after(valued)):
+        return 0
+    values = clauses[k + n : k + 2 * n - 1]
+    if len(values) != n - 1 or not all(c.joined and _lone_value(c) for c in values):
+        return 0
+    return n
+
+
+def _bare_subject(clause: Clause) -> bool:
+    return (
+        len(clause.mentions) == 1
+        and not clause.mentions[0].ops
+        and not clause.loose_ops
+        and not clause.negated
+    )
+
+
+def _single_value_after(clause: Clause) -> bool:
+    if len(clause.mentions) != 1 or clause.loose_ops or clause.negated:
+        return False
+    ops = clause.mentions[0].ops
+    return (
+        len(ops) == 1
+        and ops[0].kind in _VALUE_KINDS
+        and ops[0].number is not None
+        and ops[0].start >= clause.mentions[0].end
+    )
+
+
+def _lone_value(clause: Clause) -> bool:
+    ops = clause.loose_ops
+    return (
+        not clause.mentions
+        and not clause.negated
+        and len(ops) == 1
+        and ops[0].kind in _VALUE_KINDS
+        and ops[0].number is not None
+    )
 
 
 def _inherit_across_clauses(clauses: list[Clause]) -> None:
-    """'make threes and twos worth 4', 'double the shot clock and the elam margin'."""
+    """'make threes and twos worth 4', 'twos, threes and free throws all worth 5', 'double
+    the shot clock and the elam margin': rules joined by "and" share the operations written
+    once for all of them."""
     for k, clause in enumerate(clauses):
         if clause.loose_ops or not clause.mentions or any(m.ops for m in clause.mentions):
             continue
-        nxt = clauses[k + 1] if k + 1 < len(clauses) else None
-        prev = clauses[k - 1] if k > 0 else None
-        source: list[Op] = []
-        if nxt is not None and nxt.joined and len(nxt.mentions) == 1:
-            ops = nxt.mentions[0].ops
-            if ops and all(op.start >= nxt.mentions[0].end for op in ops):
-                source = ops
-        if not source and prev is not None and clause.joined and len(prev.mentions) == 1:
-            ops = prev.mentions[0].ops
-            if ops and all(op.end <= prev.mentions[0].start for op in ops):
-                source = ops
+        source = _shared_after(clauses, k) or _shared_before(clauses, k)
         for m in clause.mentions:
             m.ops.extend(source)
             if source:
                 m.confidence *= 0.9
+
+
+def _shared_after(clauses: Sequence[Clause], k: int) -> list[Op]:
+    """The operations after the rule of the next joined clause that has any, when the
+    clauses in between only name rules."""
+    j = k + 1
+    while j < len(clauses) and clauses[j].joined:
+        nxt = clauses[j]
+        if nxt.loose_ops or not nxt.mentions:
+            return []
+        if any(m.ops for m in nxt.mentions):
+            if len(nxt.mentions) != 1:
+                return []
+            ops = nxt.mentions[0].ops
+            return ops if all(op.start >= nxt.mentions[0].end for op in ops) else []
+        j += 1
+    return []
+
+
+def _shared_before(clauses: Sequence[Clause], k: int) -> list[Op]:
+    """The operations before the rule of the previous joined clause that has any, when the
+    clauses in between only name rules."""
+    j = k
+    while j > 0 and clauses[j].joined:
+        prev = clauses[j - 1]
+        if prev.loose_ops or not prev.mentions:
+            return []
+        if any(m.ops for m in prev.mentions):
+            if len(prev.mentions) != 1:
+                return []
+            ops = prev.mentions[0].ops
+            return ops if all(op.end <= prev.mentions[0].start for op in ops) else []
+        j -= 1
+    return []
 
 
 def _targets_for_loose_ops(
@@ -367,7 +543,7 @@ def _targets_for_loose_ops(
     if not clause.mentions:
         by_unit = _mention_by_unit(clause.loose_ops)
         if by_unit is not None:
-            name = by_unit.params[0]
+            name = rule_name(by_unit.params[0])
             reasons.append(f"No rule was named; {name} is the only rule measured in those units.")
             return [by_unit]
         if clause.pronoun and last is not None:

@@ -2,20 +2,37 @@
 
 Tokens keep their character offsets in the cleaned text so that each understood change can
 quote the words it came from. Numbers come as digits ("24", "0.6", "1,000", "2/3", "50%",
-"2x", "20s") or words ("twenty-four", "a third", "two thirds", "zero point six").
+"2x", "20s") or words ("twenty-four", "a third", "two thirds", "zero point six", "one and a
+half", "a couple", "a simple majority").
+
+`reading_text` is the text the interpreter reads: `clean_text` (no pings, no zero-width or
+direction characters, NFKC so full-width digits are digits) after removing the invisible marks
+`clean_text` keeps, so "thr\u200bees worth \uff15" reads as "threes worth 5".
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from bot.domain.text import clean_text
 
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 _QUOTES = {ord("‘"): "'", ord("’"): "'", ord("ʼ"): "'", ord("×"): "x", ord("⁄"): "/"}
 _JOINING_HYPHEN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
+# Invisible marks `clean_text` keeps (they are combining marks or letters, not format
+# characters): the combining grapheme joiner, variation selectors, Mongolian free variation
+# selectors, the Khmer inherent vowels; and blank "letters" that pass for spaces.
+_INVISIBLE_MARKS = re.compile(
+    "[\u034f\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]"
+)
+_BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
+_BLANK_INSIDE_WORD = re.compile(f"(?<=\\w)[{_BLANK_LETTERS}]+(?=\\w)")
 _TOKEN = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<frac>/\d+)?(?P<suffix>%|[a-z]+)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<frac>/\d+)?"
+    r"(?P<suffix>%|'s\b|[a-z]+)?"
     r"|(?P<word>[a-z]+(?:'[a-z]+)?)"
     r"|(?P<sym>[+\-=%&:])"
     r"|(?P<sep>[,;.!?()\[\]{}\"|])"
@@ -37,6 +54,12 @@ class Token:
     kind: str  # "num", "word", "sym" or "sep"
 
 
+def reading_text(raw: str) -> str:
+    """`raw` cleaned for reading: `clean_text` without the invisible marks it keeps."""
+    text = _INVISIBLE_MARKS.sub("", unicodedata.normalize("NFKC", raw))
+    return clean_text(_BLANK_INSIDE_WORD.sub("", text))
+
+
 def tokenize(text: str) -> list[Token]:
     """Lower-cased tokens of `text` with offsets into `text` itself."""
     lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
@@ -50,6 +73,8 @@ def tokenize(text: str) -> list[Token]:
         word = match.group()
         if kind == "word" and word.endswith("'s"):
             word = word[:-2]  # possessive: "the league's" reads as "the league"
+        elif kind == "num" and word.endswith("'s"):
+            word = word.replace("'", "")  # "3's" are "3s", i.e. threes
         tokens.append(Token(word, match.start(), match.end(), kind))
     return tokens
 
@@ -94,7 +119,11 @@ ORDINALS = {
     "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6,
 }  # fmt: skip
 INFINITE_WORDS = frozenset({"infinite", "infinity", "unlimited", "endless"})
-NUMBER_WORDS = frozenset({*ONES, *TENS, *SCALES, *FRACTIONS, *INFINITE_WORDS, "a", "an"})
+UNANIMOUS_WORDS = frozenset({"unanimous", "unanimity", "unanimously"})
+QUARTER_WORDS = frozenset({"quarter", "quarters"})
+NUMBER_WORDS = frozenset(
+    {*ONES, *TENS, *SCALES, *FRACTIONS, *INFINITE_WORDS, *UNANIMOUS_WORDS, "a", "an", "couple"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +140,14 @@ class Number:
     unit: str | None = None  # canonical unit written after it ("seconds", "feet"...)
 
 
-def read_number(tokens: Sequence[Token], i: int, limit: int) -> Number | None:
-    """Read a number starting at token `i` (not past `limit`), or None."""
+def read_number(
+    tokens: Sequence[Token], i: int, limit: int, *, quarters: bool = False
+) -> Number | None:
+    """Read a number starting at token `i` (not past `limit`), or None.
+
+    `quarters` reads "a quarter" and "three quarters" as fractions; the interpreter asks for
+    that only where a share is meant ("a three-quarters majority"), since a quarter is
+    otherwise part of a game."""
     if i >= limit:
         return None
     tok = tokens[i]
@@ -130,10 +165,16 @@ def read_number(tokens: Sequence[Token], i: int, limit: int) -> Number | None:
         number = Number(inner.value, i, inner.end, times=True)
     elif tok.kind == "word":
         number = _read_words(tokens, i, limit)
+        a_quarter = tok.text in ("a", "an") and _text(tokens, i + 1) == "quarter"
+        if number is None and quarters and a_quarter and i + 1 < limit:
+            number = Number(0.25, i, i + 2, fraction=True)
     else:
         number = None
     if number is None:
         return None
+    number = _read_and_a_half(tokens, number, limit)
+    if quarters:
+        number = _read_quarters(tokens, number, limit)
     if sign:
         number = Number(
             number.value * sign,
@@ -176,6 +217,14 @@ def _read_words(tokens: Sequence[Token], i: int, limit: int) -> Number | None:
         if UNITS.get(follows) == "quarters":
             return Number(float(ORDINALS[first]), i, i + 1)
         return None
+    if first in UNANIMOUS_WORDS:
+        return Number(1.0, i, i + 1, fraction=True)
+    if first == "simple" or (first in ("a", "an") and words[1:2] == ["simple"]):
+        # "a simple majority" is one half; "majority" itself names the rule.
+        simple = i + (0 if first == "simple" else 1)
+        if _text(tokens, simple + 1) == "majority":
+            return Number(0.5, i, simple + 1, fraction=True)
+        return None
     if first in ("a", "an"):
         # "a half", "a third", "a dozen", "a hundred": the article stands for one.
         if len(words) > 1 and words[1] in FRACTIONS:
@@ -183,6 +232,8 @@ def _read_words(tokens: Sequence[Token], i: int, limit: int) -> Number | None:
         if len(words) > 1 and (words[1] in SCALES or words[1] == "dozen"):
             scale = SCALES.get(words[1], 12)
             return Number(float(scale), i, i + 2)
+        if len(words) > 1 and words[1] in ("couple", "pair"):
+            return Number(2.0, i, i + 3 if words[2:3] == ["of"] else i + 2)
         return None
     if first in ("half", "halves"):
         return Number(0.5, i, i + 1, fraction=True)
@@ -216,6 +267,38 @@ def _read_words(tokens: Sequence[Token], i: int, limit: int) -> Number | None:
     if j < len(words) and words[j] in FRACTIONS and value:
         return Number(value / FRACTIONS[words[j]], i, i + j + 1, fraction=True)
     return Number(value, i, i + j)
+
+
+def _text(tokens: Sequence[Token], i: int) -> str:
+    return tokens[i].text if 0 <= i < len(tokens) else ""
+
+
+def _read_and_a_half(tokens: Sequence[Token], number: Number, limit: int) -> Number:
+    """'one and a half', '2 and a half': a whole number and a half."""
+    j = number.end
+    if number.fraction or number.percent or number.times or j + 3 > limit:
+        return number
+    if [t.text for t in tokens[j : j + 3]] != ["and", "a", "half"]:
+        return number
+    return Number(number.value + 0.5, number.start, j + 3, sign=number.sign)
+
+
+def _read_quarters(tokens: Sequence[Token], number: Number, limit: int) -> Number:
+    """'three quarters' (of a vote) is 3/4; 'a quarter' is 1/4."""
+    j = number.end
+    if number.fraction or number.percent or number.times or number.unit or j >= limit:
+        return number
+    if tokens[j].text not in QUARTER_WORDS or not 0 < number.value < 4:
+        return number
+    return Number(number.value / 4, number.start, j + 1, fraction=True, sign=number.sign)
+
+
+def and_a_half_at(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the "and" at token `i` is inside a number ("one and a half")."""
+    if i == 0 or [t.text for t in tokens[i : i + 3]] != ["and", "a", "half"]:
+        return False
+    before = tokens[i - 1]
+    return before.kind == "num" or before.text in ONES or before.text in TENS
 
 
 def _read_trailer(tokens: Sequence[Token], number: Number, limit: int) -> Number:

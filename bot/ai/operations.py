@@ -37,6 +37,7 @@ class Verb:
     switch: bool | None = None  # True switches on, False switches off (for on/off rules)
     restore: bool = False  # "bring back": on for a switch, the default for a number
     needs_number: bool = False  # only a direction when a number comes with it ("4 off")
+    counts: bool = False  # "add 2 teams": a number before the rule is an amount, not a value
 
 
 _UP = Verb(direction=1)
@@ -68,10 +69,11 @@ VERBS: dict[tuple[str, ...], Verb] = {
     **{(w,): _ON for w in _ON_WORDS},
     **{(w,): _RESTORE for w in _RESTORE_WORDS},
     ("off",): Verb(direction=-1, switch=False, needs_number=True),
-    ("remove",): Verb(direction=-1, switch=False, needs_number=True),
-    ("cut",): Verb(direction=-1, switch=False),
-    ("drop",): Verb(direction=-1, switch=False),
-    ("add",): Verb(direction=1, switch=True),
+    ("remove",): Verb(direction=-1, switch=False, needs_number=True, counts=True),
+    ("cut",): Verb(direction=-1, switch=False, counts=True),
+    ("drop",): Verb(direction=-1, switch=False, counts=True),
+    ("add",): Verb(direction=1, switch=True, counts=True),
+    ("subtract",): Verb(direction=-1, counts=True),
     ("faster",): Verb(speed=1),
     ("quicker",): Verb(speed=1),
     ("slower",): Verb(speed=-1),
@@ -118,6 +120,7 @@ class Op:
     verb: Verb | None = None
     extreme: str = ""
     adjectival: bool = False  # "a 20 second shot clock": the number sits right before the rule
+    stated: bool = False  # "more physical: foul rate 1.5": the value right after a rule's name
 
     @property
     def prefers_following(self) -> bool:
@@ -126,9 +129,16 @@ class Op:
 
 
 def read_ops(
-    tokens: Sequence[Token], start: int, end: int, mention_tokens: Container[int]
+    tokens: Sequence[Token],
+    start: int,
+    end: int,
+    mention_tokens: Container[int],
+    *,
+    quarters: bool = False,
 ) -> list[Op]:
-    """All operations in tokens[start:end], skipping tokens that belong to mentions."""
+    """All operations in tokens[start:end], skipping tokens that belong to mentions.
+
+    `quarters` reads "three quarters" as 3/4 (see `read_number`)."""
     ops: list[Op] = []
     i = start
     while i < end:
@@ -136,7 +146,7 @@ def read_ops(
             i += 1
             continue
         limit = _free_until(i, end, mention_tokens)
-        op = _read_op(tokens, i, limit, mention_tokens)
+        op = _read_op(tokens, i, limit, mention_tokens, quarters)
         if op is None:
             i += 1
             continue
@@ -153,19 +163,20 @@ def _free_until(i: int, end: int, mention_tokens: Container[int]) -> int:
 
 
 def _read_op(
-    tokens: Sequence[Token], i: int, limit: int, mention_tokens: Container[int]
+    tokens: Sequence[Token], i: int, limit: int, mention_tokens: Container[int], quarters: bool
 ) -> Op | None:
     word = tokens[i].text
     words = tuple(t.text for t in tokens[i : min(limit, i + _LONGEST_VERB)])
     if word in MARKERS or words[:2] in (("up", "to"), ("back", "to"), ("down", "to")):
         after = i + (1 if word in MARKERS else 2)
-        op = _read_value_after(tokens, i, after, limit, "abs")
+        op = _read_value_after(tokens, i, after, limit, "abs", quarters)
         if op is not None:
             return op
     if word == "by":
-        return _read_value_after(tokens, i, i + 1, limit, "by")
+        return _read_value_after(tokens, i, i + 1, limit, "by", quarters)
     if word == "from" or words[:2] == ("instead", "of"):
-        return _read_value_after(tokens, i, i + (1 if word == "from" else 2), limit, "from")
+        after = i + (1 if word == "from" else 2)
+        return _read_value_after(tokens, i, after, limit, "from", quarters)
     if words[:3] == ("cut", "in", "half") or words[:2] == ("in", "half"):
         length = 3 if word == "cut" else 2
         return Op("mul", i, i + length, factor=0.5)
@@ -177,11 +188,11 @@ def _read_op(
         verb = VERBS.get(words[:size])
         if verb is not None:
             return Op("verb", i, i + size, verb=verb)
-    return _read_number_op(tokens, i, limit, mention_tokens)
+    return _read_number_op(tokens, i, limit, mention_tokens, quarters)
 
 
 def _read_value_after(
-    tokens: Sequence[Token], marker: int, j: int, limit: int, kind: str
+    tokens: Sequence[Token], marker: int, j: int, limit: int, kind: str, quarters: bool
 ) -> Op | None:
     while j < limit and tokens[j].text in _SKIPPABLE_AFTER_MARKER:
         j += 1
@@ -192,7 +203,7 @@ def _read_value_after(
         return Op("extreme", marker, j + 1, extreme=EXTREMES[word])
     if kind == "abs" and word in RESET_WORDS:
         return Op("reset", marker, j + 1)
-    number = read_number(tokens, j, limit)
+    number = read_number(tokens, j, limit, quarters=quarters)
     if number is None:
         return None
     if number.times and kind == "abs":
@@ -201,9 +212,9 @@ def _read_value_after(
 
 
 def _read_number_op(
-    tokens: Sequence[Token], i: int, limit: int, mention_tokens: Container[int]
+    tokens: Sequence[Token], i: int, limit: int, mention_tokens: Container[int], quarters: bool
 ) -> Op | None:
-    number = read_number(tokens, i, limit)
+    number = read_number(tokens, i, limit, quarters=quarters)
     if number is None:
         return None
     after = tokens[number.end].text if number.end < limit else ""

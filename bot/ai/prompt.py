@@ -11,7 +11,9 @@ import json
 import re
 from typing import Any
 
-from bot.ai.guard import injection_reason
+from bot.ai.guard import hostile_reasons
+from bot.ai.lexer import reading_text
+from bot.ai.vocabulary import vocabulary
 from bot.domain.interpretation import (
     Interpretation,
     ProposedChange,
@@ -80,7 +82,9 @@ def parse_answer(answer: str, rules: RuleSet, text: str) -> Interpretation:
     """Read the LLM's JSON answer into a validated interpretation of `text`.
 
     Raises `MalformedAnswerError` when the answer is not JSON of the agreed shape. Unknown
-    parameters and out-of-range values are not malformed: they make the result wild.
+    parameters and out-of-range values are not malformed: they make the result wild. Text
+    that asks for anything but a rule change (see `bot.ai.guard`) changes nothing, whatever
+    the model answered.
     """
     data = _load_json(answer)
     if isinstance(data, list):
@@ -94,10 +98,9 @@ def parse_answer(answer: str, rules: RuleSet, text: str) -> Interpretation:
     proposed = [_suggestion(item, phrase) for item in items]
     confidence = _confidence(data.get("confidence"))
     reasons = _unsure(data.get("unsure", data.get("unsure_reasons", [])))
-    injection = injection_reason(text)
-    if injection:
-        reasons.insert(0, injection)
-        confidence = min(confidence, 0.3)
+    hostile = hostile_reasons(reading_text(text), rule_words=vocabulary().words)
+    if hostile:
+        return build_interpretation((), rules, reasons=hostile, failed=True)
     if not proposed and not reasons:
         reasons.append("The AI found no rule change in the proposal.")
     return build_interpretation(proposed, rules, confidence=confidence, reasons=reasons)

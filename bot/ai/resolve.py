@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from bot.ai.lexer import UNITS, Number
 from bot.ai.operations import Op
-from bot.domain.interpretation import format_value
+from bot.domain.interpretation import allowed_in_words, quantity, rule_name
 from bot.domain.rules import PARAMS, RuleParam, RuleSet
 
 _NUMERIC_KINDS = frozenset({"abs", "bare", "add", "by", "mul", "extreme"})
@@ -51,7 +51,7 @@ def default_step(p: RuleParam) -> float:
 def _resolve_switch(p: RuleParam, ops: Sequence[Op], rules: RuleSet) -> Outcome:
     switches = {op.verb.switch for op in ops if op.verb is not None and op.verb.switch is not None}
     if len(switches) > 1:
-        return Outcome(p.name, failure=f"The proposal asks for {p.name} to be both on and off.")
+        return Outcome(p.name, failure=f"The proposal asks for {_name(p)} to be both on and off.")
     if switches:
         return Outcome(p.name, switches.pop())
     if any(op.kind == "reset" for op in ops):
@@ -59,7 +59,7 @@ def _resolve_switch(p: RuleParam, ops: Sequence[Op], rules: RuleSet) -> Outcome:
     if any(op.kind in _NUMERIC_KINDS or _is_direction(op) for op in ops):
         sibling = _numeric_sibling(p)
         if sibling is None:
-            return Outcome(p.name, failure=f"{p.name} can only be switched on or off.")
+            return Outcome(p.name, failure=f"{_name(p, True)} can only be switched on or off.")
         outcome = _resolve_number(sibling, ops, rules)
         return replace(outcome, confidence=outcome.confidence * 0.9)
     return Outcome(p.name)
@@ -70,7 +70,7 @@ def _resolve_number(p: RuleParam, ops: Sequence[Op], rules: RuleSet) -> Outcome:
     has_number = any(op.kind in _NUMERIC_KINDS for op in ops)
     signs = _directions(p, ops, has_number)
     if len(signs) > 1:
-        return Outcome(p.name, failure=f"The proposal asks to both raise and lower {p.name}.")
+        return Outcome(p.name, failure=f"The proposal asks to both raise and lower {_name(p)}.")
     direction = signs.pop() if signs else 0
     notes: list[str] = []
     confidence = 1.0
@@ -89,16 +89,16 @@ def _resolve_number(p: RuleParam, ops: Sequence[Op], rules: RuleSet) -> Outcome:
     if absolutes:
         distinct = sorted(set(absolutes))
         if len(distinct) > 1:
-            shown = " and ".join(_show(v) for v in distinct[:2])
+            shown = " and ".join(p.show(v) for v in distinct[:2])
             return Outcome(
-                p.name, failure=f"Two different values were asked for {p.name} ({shown})."
+                p.name, failure=f"Two different values were asked for {_name(p)} ({shown})."
             )
         value = distinct[0]
         if direction and value != old and (value > old) != (direction > 0):
             said, actual = ("raise", "lower") if direction > 0 else ("lower", "raise")
             notes.append(
-                f"The proposal says to {said} {p.name}, but {_show(value)} would {actual} it "
-                f"(it is {_show(old)} now)."
+                f"The proposal says to {said} {_name(p)}, but {p.show(value)} would {actual} "
+                f"it (it is {p.show(old)} now)."
             )
             confidence *= 0.5
     elif muls:
@@ -112,7 +112,7 @@ def _resolve_number(p: RuleParam, ops: Sequence[Op], rules: RuleSet) -> Outcome:
         if not direction:
             return Outcome(
                 p.name,
-                failure=f"The proposal does not say whether to raise or lower {p.name}.",
+                failure=f"The proposal does not say whether to raise or lower {_name(p)}.",
             )
         amount = (bys or bares)[0]
         value, note = _shift(p, old, amount, direction)
@@ -121,7 +121,7 @@ def _resolve_number(p: RuleParam, ops: Sequence[Op], rules: RuleSet) -> Outcome:
     elif direction:
         step = default_step(p)
         value, exact = old + direction * step, False
-        notes.append(f"No amount was given, so {p.name} moves by {_show(step)} ({p.unit}).")
+        notes.append(f"No amount was given, so {_name(p)} moves by {quantity(p, step)}.")
         confidence *= 0.8
     elif any(op.kind == "reset" or (op.verb and op.verb.restore) for op in ops):
         value = float(p.default)
@@ -131,10 +131,12 @@ def _resolve_number(p: RuleParam, ops: Sequence[Op], rules: RuleSet) -> Outcome:
         if p.minimum != 0:
             return Outcome(
                 p.name,
-                failure=f"{p.name} must be {p.allowed} ({p.unit}); it cannot be switched off.",
+                failure=(
+                    f"{_name(p, True)} must be {allowed_in_words(p)}, so it cannot be switched off."
+                ),
             )
         value = 0.0
-        notes.append(f"Read 'off' as setting {p.name} to 0.")
+        notes.append(f"Read 'off' as setting {_name(p)} to {p.show(0)}.")
         confidence *= 0.85
     else:
         return Outcome(p.name)
@@ -142,7 +144,9 @@ def _resolve_number(p: RuleParam, ops: Sequence[Op], rules: RuleSet) -> Outcome:
     confidence *= _check_claims(p, ops, old, notes)
     final, rounded = _as_parameter_type(p, value, exact)
     if rounded:
-        notes.append(f"{p.name} is a whole number, so {_show(value)} was rounded to {final}.")
+        notes.append(
+            f"{_name(p, True)} is a whole number, so {_show(value)} was rounded to {final}."
+        )
         confidence *= 0.9
     return Outcome(p.name, final, confidence, tuple(notes))
 
@@ -150,6 +154,8 @@ def _resolve_number(p: RuleParam, ops: Sequence[Op], rules: RuleSet) -> Outcome:
 def _absolute_values(
     p: RuleParam, ops: Sequence[Op], direction: int, notes: list[str]
 ) -> tuple[list[float], str | None]:
+    # "add 2 teams": after a verb that counts, a number before the rule is an amount.
+    counting = any(op.verb is not None and op.verb.counts for op in ops)
     values: list[float] = []
     for op in ops:
         if op.kind == "extreme":
@@ -158,7 +164,10 @@ def _absolute_values(
                 values.append(float(bound))
         elif op.number is not None and (
             (op.kind == "abs" and not _is_factor(p, op))
-            or (op.kind == "bare" and (op.adjectival or not direction))
+            or (
+                op.kind == "bare"
+                and ((op.adjectival and not counting) or op.stated or not direction)
+            )
         ):
             value, failure = _absolute(p, op.number, notes)
             if failure:
@@ -171,10 +180,10 @@ def _absolute(p: RuleParam, number: Number, notes: list[str]) -> tuple[float, st
     value = number.value
     if number.percent:
         if p.type is not float:
-            return 0.0, f"{p.name} must be {p.allowed} ({p.unit}), not a percentage."
+            return 0.0, f"{_name(p, True)} must be {allowed_in_words(p)}, not a percentage."
         return round(value / 100, 6), None
     if _is_share(p) and not number.fraction and 1 < value <= 100:
-        notes.append(f"Read {_show(value)} as {_show(value)}% for {p.name}.")
+        notes.append(f"Read {_show(value)} as {_show(value)}% for {_name(p)}.")
         return round(value / 100, 6), None
     return value, None
 
@@ -182,7 +191,7 @@ def _absolute(p: RuleParam, number: Number, notes: list[str]) -> tuple[float, st
 def _shift(p: RuleParam, old: float, number: Number, sign: int) -> tuple[float, list[str]]:
     amount = sign * number.value
     if number.percent and _is_share(p):
-        note = f"Read {_show(abs(number.value))}% as percentage points of {p.name}."
+        note = f"Read {_show(abs(number.value))}% as percentage points of {_name(p)}."
         return old + amount / 100, [note]
     if number.percent:
         return old * (1 + amount / 100), []
@@ -203,11 +212,11 @@ def _check_claims(p: RuleParam, ops: Sequence[Op], old: float, notes: list[str])
         if op.kind == "from":
             claimed, _ = _absolute(p, number, [])
             if not math.isclose(claimed, old, rel_tol=1e-6):
-                notes.append(f"{p.name} is {_show(old)} now, not {_show(claimed)}.")
+                notes.append(f"{_name(p, True)} is {p.show(old)} now, not {p.show(claimed)}.")
                 factor *= 0.7
         unit = _unit_of(p)
         if number.unit and unit and number.unit != unit:
-            notes.append(f"{p.name} is measured in {p.unit}, not {number.unit}.")
+            notes.append(f"{_name(p, True)} is measured in {p.unit}, not {number.unit}.")
             factor *= 0.5
     return factor
 
@@ -265,8 +274,17 @@ def _numeric_sibling(p: RuleParam) -> RuleParam | None:
 
 
 def _back_to_default(p: RuleParam) -> str:
-    return f"{p.name} goes back to its default ({format_value(p.default)})."
+    said = p.sentence(p.default)
+    return f"Back to the default: {said[:1].lower()}{said[1:]}."
+
+
+def _name(p: RuleParam, capital: bool = False) -> str:
+    return rule_name(p.name, capital=capital)
 
 
 def _show(value: float) -> str:
-    return format_value(float(value))
+    """A number as written: whole numbers without '.0', four decimals at most."""
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")

@@ -52,6 +52,7 @@ class Vocabulary:
     phrases: Mapping[tuple[str, ...], tuple[str, ...]]
     longest: int
     name_words: Mapping[str, frozenset[str]]  # parameter -> singular words of its name
+    words: frozenset[str] = frozenset()  # every word of every phrase
 
     def match(self, words: tuple[str, ...]) -> tuple[str, ...]:
         return self.phrases.get(words, ())
@@ -96,7 +97,8 @@ def _build(params: tuple[RuleParam, ...]) -> Vocabulary:
             phrases[words] = tuple(owners)
     longest = max((len(w) for w in phrases), default=1)
     name_words = {p.name: content_words(tuple(p.name.split("_"))) for p in params}
-    return Vocabulary(phrases=phrases, longest=longest, name_words=name_words)
+    every_word = frozenset(w for phrase in phrases for w in phrase)
+    return Vocabulary(phrases=phrases, longest=longest, name_words=name_words, words=every_word)
 
 
 def _claim(table: dict[tuple[str, ...], list[str]], words: tuple[str, ...], name: str) -> None:

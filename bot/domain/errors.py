@@ -29,6 +29,10 @@ class ConflictError(DomainError):
     """The command conflicts with the current state (already done, closed, settled...)."""
 
 
+class CooldownError(ConflictError):
+    """Too soon: the actor did the same a moment ago and must wait (a setting says how long)."""
+
+
 class InsufficientTokensError(ConflictError):
     """A governor tried to spend tokens they do not have."""
 

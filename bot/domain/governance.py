@@ -8,6 +8,7 @@ exactly at the threshold or quorum is decided the same way on every machine.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Any
 
 from bot.domain.errors import (
     ConflictError,
+    CooldownError,
     InsufficientTokensError,
     PermissionDeniedError,
     RuleValidationError,
@@ -158,8 +160,9 @@ class Assessment:
 
 
 def _is_range_refusal(reason: str) -> bool:
-    # The registry words an out-of-range value as "<parameter> must be <allowed> ...".
-    return any(reason.startswith(f"{name} must be ") for name in PARAMS)
+    # The registry words a value it refuses as "<the rule, in words> must be <allowed>...;
+    # got <value>." (RuleParam.check); no other reason a player is given says both.
+    return " must be " in reason and "; got " in reason
 
 
 def validate_interpretation(interpretation: Interpretation, rules: RuleSet) -> None:
@@ -251,6 +254,17 @@ def check_can_propose(
         raise ConflictError(
             f"You have already made {proposals_this_window} proposal(s) this window; "
             f"the limit is {rules.proposals_per_window}."
+        )
+
+
+def check_cooldown(last: datetime | None, now: datetime, cooldown_seconds: float) -> None:
+    """A governor drafts at most one proposal per cooldown (a league setting)."""
+    if last is None or cooldown_seconds <= 0:
+        return
+    left = cooldown_seconds - (now - last).total_seconds()
+    if left > 0:
+        raise CooldownError(
+            f"You drafted a proposal moments ago: you can propose again in {math.ceil(left)} s."
         )
 
 

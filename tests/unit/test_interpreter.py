@@ -1,4 +1,5 @@
-"""The built-in interpreter: the golden corpus, every registry word, and the result's shape."""
+"""The built-in interpreter: the golden corpus, the players' phrasings of every rule, every
+registry word, and the result's shape."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.domain.rules import DEFAULT_RULES, PARAMS, RuleParam, RuleSet
 
 GOLDEN = json.loads((Path(__file__).parents[1] / "data" / "interpreter_golden.json").read_text())
 CASES: list[dict[str, Any]] = GOLDEN["cases"]
+PHRASINGS: list[dict[str, Any]] = GOLDEN["phrasings"]
 
 
 def assert_changes(result: Interpretation, expected: dict[str, Any]) -> None:
@@ -27,14 +29,19 @@ def assert_changes(result: Interpretation, expected: dict[str, Any]) -> None:
         assert math.isclose(float(got[name]), float(value), abs_tol=1e-4), (name, got[name])
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["text"][:50] for c in CASES])
-def test_golden_corpus(case: dict[str, Any]) -> None:
+def check_case(case: dict[str, Any]) -> Interpretation:
     rules = DEFAULT_RULES.with_changes(case.get("rules", {}))
     result = interpret_proposal(case["text"], rules)
     assert_changes(result, case["changes"])
     assert result.is_wild is case["wild"], result
     if "reason" in case:
         assert any(case["reason"] in r for r in result.unsure_reasons), result.unsure_reasons
+    return result
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:50] for c in CASES])
+def test_golden_corpus(case: dict[str, Any]) -> None:
+    check_case(case)
 
 
 def test_golden_corpus_is_big_and_covers_every_registry_parameter() -> None:
@@ -42,6 +49,41 @@ def test_golden_corpus_is_big_and_covers_every_registry_parameter() -> None:
     covered = {name for case in CASES for name in case["changes"]}
     missing = sorted(set(PARAMS) - covered)
     assert not missing, f"add golden phrasings for {missing}"
+
+
+@pytest.mark.parametrize("case", PHRASINGS, ids=[ascii(c["text"])[1:51] for c in PHRASINGS])
+def test_players_phrasings(case: dict[str, Any]) -> None:
+    result = check_case(case)
+    if not case["wild"]:
+        assert result.effects == () and result.repeals == ()
+
+
+def test_every_rule_has_at_least_two_players_phrasings() -> None:
+    counts = {name: 0 for name in PARAMS}
+    for case in PHRASINGS:
+        if len(case["changes"]) == 1 and not case["wild"]:
+            counts[next(iter(case["changes"]))] += 1
+    assert not [name for name, n in counts.items() if n < 2], counts
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["joined subjects", "percentages", "numbers in words", "invisible characters", "not a rule"],
+)
+def test_the_phrasings_cover_each_kind_of_reading(kind: str) -> None:
+    texts = [c["text"] for c in PHRASINGS]
+    found = {
+        "joined subjects": [t for t in texts if " and " in t and len(_case(t)["changes"]) > 1],
+        "percentages": [t for t in texts if "%" in t or "percent" in t or "third" in t],
+        "numbers in words": [t for t in texts if any(w in t for w in ("twenty", "dozen", "half"))],
+        "invisible characters": [t for t in texts if any(ord(ch) > 0x7F for ch in t)],
+        "not a rule": [t for t in texts if _case(t)["wild"]],
+    }[kind]
+    assert len(found) >= 2, kind
+
+
+def _case(text: str) -> dict[str, Any]:
+    return next(c for c in PHRASINGS if c["text"] == text)
 
 
 def _valid_new_value(p: RuleParam) -> int | float | bool:
@@ -112,12 +154,22 @@ def test_valid_part_of_a_partly_out_of_range_proposal_is_kept_but_wild() -> None
     result = interpret_proposal("threes worth 4 and twos worth 50", DEFAULT_RULES)
     assert result.rule_changes() == {"three_point_value": 4}
     assert result.is_wild
-    assert any("two_point_value must be 1 to 10" in r for r in result.unsure_reasons)
+    assert "The two-point value must be 1 to 10 points; got 50." in result.unsure_reasons
 
 
-def test_summary_reads_old_to_new() -> None:
+def test_summary_says_each_change_in_words_with_the_old_value() -> None:
     result = interpret_proposal("make threes worth 4 and turn off home court", DEFAULT_RULES)
-    assert result.summary == "three_point_value: 3 → 4; home_court_enabled: on → off"
+    assert result.summary == (
+        "Three-pointers are worth 4 points (now 3); Home-court advantage is off (now on)"
+    )
+
+
+def test_summary_shows_shares_as_percentages_and_multipliers_with_a_times_sign() -> None:
+    result = interpret_proposal("60 percent to pass and double turnovers", DEFAULT_RULES)
+    assert result.summary == (
+        "A proposal passes with more than 60% of weighted yes votes (now 50%); "
+        "Turnovers happen at 2× the usual rate (now 1×)"
+    )
 
 
 def test_each_change_quotes_the_words_it_came_from() -> None:
@@ -167,8 +219,8 @@ def test_an_interpretation_without_changes_must_be_wild() -> None:
 def test_explain_joins_the_summary_and_the_doubts() -> None:
     result = interpret_proposal("shorter shot clock", DEFAULT_RULES)
     assert result.explain() == (
-        "shot_clock_seconds: 24 → 19 No amount was given, so shot_clock_seconds moves by 5 "
-        "(seconds)."
+        "The shot clock is 19 seconds (now 24). No amount was given, so the shot clock moves "
+        "by 5 seconds."
     )
 
 

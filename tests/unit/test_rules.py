@@ -41,27 +41,36 @@ def test_default_lies_inside_the_allowed_range(name: str) -> None:
 
 
 @pytest.mark.parametrize("p", NUMERIC, ids=lambda p: p.name)
-def test_value_above_range_names_parameter_and_range(p: RuleParam) -> None:
+def test_value_above_range_names_the_rule_by_its_label_and_the_range(p: RuleParam) -> None:
     assert p.maximum is not None
     too_big = p.maximum + (1 if p.type is int else 0.5)
     with pytest.raises(RuleValidationError) as err:
         DEFAULT_RULES.with_changes({p.name: too_big})
-    assert p.name in str(err.value)
+    assert str(err.value).startswith(f"{p.label} must be ")
     assert p.allowed in str(err.value)
+    assert p.name not in str(err.value)
 
 
 @pytest.mark.parametrize("p", NUMERIC, ids=lambda p: p.name)
-def test_value_below_range_names_parameter_and_range(p: RuleParam) -> None:
+def test_value_below_range_names_the_rule_by_its_label_and_the_range(p: RuleParam) -> None:
     assert p.minimum is not None
     too_small = p.minimum - (1 if p.type is int else 0.5)
     with pytest.raises(RuleValidationError) as err:
         param(p.name).check(too_small)
     message = str(err.value)
-    assert p.name in message and p.allowed in message and p.unit in message
+    assert message.startswith(f"{p.label} must be ")
+    assert p.allowed in message and p.unit in message and p.name not in message
+
+
+def test_every_rule_has_a_label_and_a_sentence() -> None:
+    for p in PARAMS.values():
+        assert p.label and "_" not in p.label
+        assert "{n}" in p.says
+        assert p.name not in p.sentence(p.default)
 
 
 def test_range_error_is_a_friendly_domain_error() -> None:
-    with pytest.raises(DomainError, match=r"three_point_value must be 1 to 10 \(points\); got 11"):
+    with pytest.raises(DomainError, match=r"Three-point value must be 1 to 10 \(points\); got 11"):
         DEFAULT_RULES.with_changes({"three_point_value": 11})
 
 
@@ -79,7 +88,7 @@ def test_boolean_parameter_accepts_only_on_or_off() -> None:
 
 
 def test_float_parameter_refuses_nan() -> None:
-    with pytest.raises(RuleValidationError, match="home_court_strength"):
+    with pytest.raises(RuleValidationError, match="Home-court strength must be"):
         param("home_court_strength").check(float("nan"))
 
 
@@ -112,7 +121,7 @@ def test_series_lengths_must_be_odd() -> None:
 
 
 def test_shot_clock_longer_than_a_quarter_is_refused() -> None:
-    with pytest.raises(RuleValidationError, match="shot_clock_seconds"):
+    with pytest.raises(RuleValidationError, match="Shot clock must be 10 to 60"):
         DEFAULT_RULES.with_changes({"quarter_minutes": 1, "shot_clock_seconds": 61})
     assert DEFAULT_RULES.with_changes({"quarter_minutes": 1, "shot_clock_seconds": 60})
 

@@ -79,7 +79,7 @@ def test_whatif_table_says_when_there_is_no_detectable_effect(
     ("argv", "message"),
     [
         (["sim", "--set", "dunk_value=3"], "no rule called 'dunk_value'"),
-        (["sim", "--set", "three_point_value=11"], "three_point_value must be 1 to 10"),
+        (["sim", "--set", "three_point_value=11"], "Three-point value must be 1 to 10"),
         (["whatif", "--set", "three_point_value=five"], "must be a number"),
         (["whatif", "--set", "home_court_enabled=maybe"], "on or off"),
         (["whatif", "--set", "elam_margin"], "name=value"),
