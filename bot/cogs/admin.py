@@ -30,6 +30,7 @@ from bot.cogs import channels
 from bot.cogs.poster import DiscordPoster
 from bot.domain.errors import NotFoundError
 from bot.domain.settings import SETTINGS
+from bot.ui.choices import season_choices
 from bot.ui.embeds import clip, pages
 from bot.ui.errors import NOT_ALLOWED
 from bot.ui.pagination import send_pages
@@ -66,8 +67,29 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         # Public in the channel it was asked in, so any admin there can settle it.
         await reply(interaction, embed=shown, view=view, ephemeral=False)
 
+    async def flagged_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        async def flagged(season: str) -> list[tuple[str, str]]:
+            found = await discord_repo.flagged_proposals(self.bot.app.db, season)
+            return [(p["proposal_id"], p["text"]) for p in found]
+
+        return await season_choices(self.bot, interaction, current, flagged)
+
+    async def open_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        async def proposals(season: str) -> list[tuple[str, str]]:
+            found = await self.bot.app.open_proposals(season)
+            return [(p["proposal_id"], p["text"]) for p in found]
+
+        return await season_choices(self.bot, interaction, current, proposals)
+
     @app_commands.command(name="veto")
-    @app_commands.describe(proposal="Id of the flagged proposal", reason="Why, shown to players")
+    @app_commands.describe(
+        proposal="The flagged proposal, by its text", reason="Why, shown to players"
+    )
+    @app_commands.autocomplete(proposal=flagged_choices)
     async def veto(
         self,
         interaction: discord.Interaction[Any],
@@ -89,7 +111,10 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         await reply(interaction, f"Vetoed; {out['refunded']} token(s) refunded to the author.")
 
     @app_commands.command(name="cancel")
-    @app_commands.describe(proposal="Id of the open proposal", reason="Why, shown to players")
+    @app_commands.describe(
+        proposal="The open proposal, by its text", reason="Why, shown to players"
+    )
+    @app_commands.autocomplete(proposal=open_choices)
     async def cancel(
         self,
         interaction: discord.Interaction[Any],

@@ -9,11 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.errors import ConflictError, NotFoundError
-from bot.ui.choices import season_choices
+from bot.ui.choices import league_season_choices, shown_season_choices
 from bot.ui.embeds import add_field, clip, embed, pages
 from bot.ui.pagination import send_pages
 from bot.ui.replies import reply
-from db import discord_repo
+from db import browse_repo, discord_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
@@ -27,18 +27,33 @@ class League(commands.Cog):
     def __init__(self, bot: PinwheelBot) -> None:
         self.bot = bot
 
+    async def season_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await league_season_choices(self.bot, interaction, current)
+
     @app_commands.command(name="standings")
     @app_commands.guild_only()
-    async def standings(self, interaction: discord.Interaction[Any]) -> None:
-        """Show the regular-season standings."""
-        _, season_id = await self.bot.season(interaction)
-        rows = await discord_repo.standings(self.bot.app.db, season_id)
+    @app_commands.describe(season="A season of the league (default: the current or latest one)")
+    @app_commands.autocomplete(season=season_choices)
+    async def standings(
+        self, interaction: discord.Interaction[Any], season: str | None = None
+    ) -> None:
+        """Show the regular-season standings, this season or a past one."""
+        _, shown = await self.bot.shown_season(interaction, season)
+        db = self.bot.app.db
+        rows = await discord_repo.standings(db, shown.season_id)
         lines = [
             f"**{r.rank}. {clip(name, 60)}** {r.wins}-{r.losses} "
             f"({r.points_for - r.points_against:+d})"
             for name, r in rows
         ]
-        await send_pages(interaction, pages("Standings", lines, empty="No teams yet."))
+        story = await browse_repo.season_story(db, shown)
+        if story.champion and lines:
+            lines.append(f"\nChampions: **{story.champion}**")
+        await send_pages(
+            interaction, pages(f"Standings · {shown.name}", lines, empty="No teams yet.")
+        )
 
     @app_commands.command(name="schedule")
     @app_commands.guild_only()
@@ -47,7 +62,8 @@ class League(commands.Cog):
         self, interaction: discord.Interaction[Any], rounds: app_commands.Range[int, 1, 10] = 3
     ) -> None:
         """Show the games of the next rounds."""
-        _, season_id = await self.bot.season(interaction)
+        _, season = await self.bot.shown_season(interaction)
+        season_id = season.season_id
         live = await discord_repo.on_screen(self.bot.app.db, season_id)
         found = await discord_repo.upcoming(self.bot.app.db, season_id, rounds)
         lines = [
@@ -65,7 +81,7 @@ class League(commands.Cog):
             found = await discord_repo.played_games(self.bot.app.db, season)
             return [(g.game_id, game_title(g)) for g in found]
 
-        return await season_choices(self.bot, interaction, current, games)
+        return await shown_season_choices(self.bot, interaction, current, games)
 
     @app_commands.command(name="game")
     @app_commands.guild_only()
@@ -101,7 +117,7 @@ class League(commands.Cog):
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
         db = self.bot.app.db
-        return await season_choices(
+        return await shown_season_choices(
             self.bot, interaction, current, lambda season: discord_repo.teams(db, season)
         )
 
@@ -111,7 +127,8 @@ class League(commands.Cog):
     @app_commands.autocomplete(team=team_choices)
     async def team(self, interaction: discord.Interaction[Any], team: str) -> None:
         """Show a team's hoopers and governors."""
-        _, season_id = await self.bot.season(interaction)
+        _, season = await self.bot.shown_season(interaction)
+        season_id = season.season_id
         db = self.bot.app.db
         named = {team_id: name for team_id, name in await discord_repo.teams(db, season_id)}
         found = team if team in named else next((t for t, n in named.items() if n == team), None)
@@ -128,8 +145,8 @@ class League(commands.Cog):
     async def mirrors(self, interaction: discord.Interaction[Any]) -> None:
         """Show the latest public mirrors on play and governance."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        _, season_id = await self.bot.season(interaction)
-        found = await discord_repo.public_mirrors(self.bot.app.db, season_id)
+        _, season = await self.bot.shown_season(interaction)
+        found = await discord_repo.public_mirrors(self.bot.app.db, season.season_id)
         lines = [f"**{kind.capitalize()}**: {content}" for kind, content in found]
         await send_pages(interaction, pages("Mirrors", lines, empty="No mirrors yet."))
 
@@ -147,7 +164,7 @@ class League(commands.Cog):
             raise NotFoundError(f"{who.display_name} is not a governor in this league.")
         stats, achievements = await discord_repo.governor_profile(self.bot.app.db, governor_id)
         result = embed(f"{who.display_name}, governor")
-        lines = [f"{k.replace('_', ' ')}: **{v}**" for k, v in (stats or {}).items()]
+        lines = [f"{k.replace('_', ' ').capitalize()}: **{v}**" for k, v in (stats or {}).items()]
         add_field(result, "Lifetime", "\n".join(lines) or "Nothing counted yet.")
         add_field(result, "Achievements", "\n".join(achievements) or "None yet.")
         await reply(interaction, embed=result)

@@ -1,4 +1,4 @@
-"""Reading the game: the current rule set with who changed what, and help."""
+"""Reading the game: the rule set of a season in words with who changed what, and help."""
 
 from __future__ import annotations
 
@@ -8,33 +8,36 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.browse import interpretation_lines
 from bot.domain.rules import PARAMS, TIER_NAMES
-from bot.ui.embeds import pages
+from bot.ui.choices import league_season_choices
+from bot.ui.embeds import clip, pages
 from bot.ui.pagination import send_pages
-from db import discord_repo
+from db import browse_repo, discord_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
-
-
-def _value(value: object, unit: str) -> str:
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    return f"{value} {unit}".strip()
 
 
 class Rules(commands.Cog):
     def __init__(self, bot: PinwheelBot) -> None:
         self.bot = bot
 
+    async def season_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await league_season_choices(self.bot, interaction, current)
+
     @app_commands.command(name="rules")
     @app_commands.guild_only()
-    async def rules(self, interaction: discord.Interaction[Any]) -> None:
-        """Show the current rules and the proposals that changed them."""
-        _, season_id = await self.bot.season(interaction)
+    @app_commands.describe(season="A season of the league (default: the current or latest one)")
+    @app_commands.autocomplete(season=season_choices)
+    async def rules(self, interaction: discord.Interaction[Any], season: str | None = None) -> None:
+        """Show the rules in words and the proposals that changed them."""
+        _, shown = await self.bot.shown_season(interaction, season)
         db = self.bot.app.db
-        current = await discord_repo.current_rules(db, season_id)
-        passed = await discord_repo.passed_proposals(db, season_id)
+        current = await discord_repo.current_rules(db, shown.season_id)
+        passed = await discord_repo.passed_proposals(db, shown.season_id)
         names = await discord_repo.governor_names(db, [p["governor_id"] for p in passed])
         lines: list[str] = []
         for tier in sorted({p.tier for p in PARAMS.values()}):
@@ -43,15 +46,24 @@ class Rules(commands.Cog):
                 if p.tier != tier:
                     continue
                 now = getattr(current, p.name)
-                mark = " *(changed)*" if now != p.default else ""
-                lines.append(f"`{p.name}` = **{_value(now, p.unit)}**{mark} — {p.description}")
+                mark = (
+                    f" *(changed; the default is {p.show(p.default)})*" if now != p.default else ""
+                )
+                lines.append(f"**{p.label}**: {p.sentence(now, bold=True)}{mark}")
         if passed:
-            lines.append("__**Changes passed this season**__")
+            lines.append(f"__**Changes passed in {shown.name}**__")
+        targets = [
+            str(e.get("target", ""))
+            for change in passed
+            for e in (change["interpretation"] or {}).get("effects") or []
+        ]
+        teams = await browse_repo.team_names(db, targets)
         for change in passed:
             who = names.get(change["governor_id"], "a governor")
-            summary = (change["interpretation"] or {}).get("summary") or change["text"]
+            said = interpretation_lines(change["interpretation"], teams)
+            summary = "; ".join(said) if said else f"“{clip(change['text'], 200)}”"
             lines.append(f"• {summary} — proposed by {who}")
-        await send_pages(interaction, pages("The rules", lines))
+        await send_pages(interaction, pages(f"The rules · {shown.name}", lines))
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction[Any]) -> None:

@@ -255,8 +255,9 @@ async def test_rules_shows_every_parameter_and_who_changed_it(world: World) -> N
     result = await world.bob.slash(world.channel, "rules")
 
     text = "\n".join(await all_pages(world, result.response))
-    assert "`three_point_value` = **4" in text and "(changed)" in text
-    assert "proposed by alice" in text
+    assert "**Three-point value**: Three-pointers are worth **4** points *(changed" in text
+    assert "• Three-pointers are worth **4** points (was 3) — proposed by alice" in text
+    assert "three_point_value" not in text and "`" not in text
 
 
 async def all_pages(world: World, message: Any) -> list[str]:
