@@ -33,6 +33,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/sim.py
 	$(BIN)/python bench/season.py
 	$(BIN)/python bench/presentation.py
+	$(BIN)/python bench/forecast.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

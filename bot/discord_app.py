@@ -18,13 +18,15 @@ from typing import Any, Literal
 import discord
 from discord.ext import commands
 
+from bot.app.governance.forecast import Forecaster
 from bot.app.service import Pinwheel
 from bot.config import Settings
 from bot.domain.errors import DomainError, NotFoundError
 from bot.ui.errors import send_error
 from bot.ui.items import DYNAMIC_ITEMS
 from bot.wiring import wire_ai
-from db import discord_repo
+from db import browse_repo, discord_repo
+from db.browse_repo import SeasonEntry
 from db.discord_repo import GuildLeague
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.trades",
     "bot.cogs.levers",
     "bot.cogs.league",
+    "bot.cogs.browse",
     "bot.cogs.rules",
     "bot.cogs.admin",
     "bot.cogs.owner",
@@ -94,6 +97,30 @@ class PinwheelBot(commands.Bot):
         if league.season_id is None:
             raise NotFoundError("No season is running in this league right now.")
         return league, league.season_id
+
+    async def shown_season(
+        self, interaction: discord.Interaction[Any], season: str | None = None
+    ) -> tuple[GuildLeague, SeasonEntry]:
+        """The season to read: the one named (by its name, e.g. "Season 1", or number), else
+        the live one, else the league's latest, so that a finished season stays browsable
+        between seasons. Acting (joining, proposing) still needs a live season: `season`."""
+        league = await self.league(interaction)
+        found = await browse_repo.league_seasons(self.app.db, league.league_id)
+        if season is not None and season.strip():
+            typed = season.strip().lower()
+            number = typed.removeprefix("season").strip()
+            for entry in found:
+                if season == entry.season_id or typed == entry.name.lower():
+                    return league, entry
+                if number == str(entry.number):
+                    return league, entry
+            raise NotFoundError("This league has no season by that name; pick one from the list.")
+        live = [entry for entry in found if entry.season_id == league.season_id]
+        if live:
+            return league, live[0]
+        if not found:
+            raise NotFoundError("This league has no season yet.")
+        return league, found[0]
 
     async def seat(self, interaction: discord.Interaction[Any]) -> Seat:
         """The acting governor, or a `DomainError` telling them to /join first."""
@@ -178,7 +205,10 @@ async def run_discord(settings: Settings) -> int:
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
     ai = wire_ai(db, settings)  # PINWHEEL_AI_*: the interpreter; with an LLM, mirror polish
-    bot = build_bot(Pinwheel(db, ai.interpreter), extensions=(*EXTENSIONS, BACKGROUND))
+    forecaster = Forecaster(db)  # proposal forecasts, in worker processes
+    bot = build_bot(
+        Pinwheel(db, ai.interpreter, forecaster=forecaster), extensions=(*EXTENSIONS, BACKGROUND)
+    )
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -202,6 +232,7 @@ async def run_discord(settings: Settings) -> int:
         log.error("Discord refused the token")
         return 1
     finally:
+        await forecaster.close()
         await ai.close()
         await db.dispose()
     return 0

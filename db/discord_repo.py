@@ -281,6 +281,18 @@ async def on_screen(db: Database, season_id: str) -> list[tuple[int, str, str]]:
     ]
 
 
+async def proposal_league(db: Database, proposal_id: str) -> str | None:
+    """The league a proposal belongs to (None for an unknown proposal)."""
+    async with db.read_sessions() as s:
+        return (
+            await s.execute(
+                select(SeasonRow.league_id)
+                .join(ProposalRow, ProposalRow.season_id == SeasonRow.id)
+                .where(ProposalRow.proposal_id == proposal_id)
+            )
+        ).scalar_one_or_none()
+
+
 async def game_in_league(db: Database, league_id: str, game_id: str) -> bool:
     """Is `game_id` a stored game of `league_id`'s?"""
     async with db.read_sessions() as s:

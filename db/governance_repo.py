@@ -292,6 +292,14 @@ async def draft(db: Executor, draft_id: str) -> Draft | None:
     )
 
 
+async def latest_draft_at(db: Executor, season_id: str, governor_id: str) -> datetime | None:
+    """When the governor last drafted a proposal this season (the /propose cooldown)."""
+    query = select(func.max(drafts.c.created_at)).where(
+        drafts.c.season_id == season_id, drafts.c.governor_id == governor_id
+    )
+    return as_utc((await db.execute(query)).scalar_one_or_none())
+
+
 async def resolve_draft(db: Executor, draft_id: str, status: str, at: datetime) -> None:
     await db.execute(
         update(drafts).where(drafts.c.draft_id == draft_id).values(status=status, resolved_at=at)

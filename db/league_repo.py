@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.league import Hooper, HooperAttributes, Move, Team, Venue
 from bot.domain.projections import as_utc
+from bot.domain.rules import RuleSet
 from bot.domain.schedule import ScheduledGame
 from bot.domain.standings import GameScore, compute_standings
 from db.projections import upsert
@@ -133,6 +134,24 @@ async def latest_season(db: Executor, league_id: str) -> SeasonInfo | None:
     )
     row = (await db.execute(query)).first()
     return _season(row) if row else None
+
+
+async def newest_running_season(db: Executor) -> str | None:
+    """The season most recently started that is not complete (any league), or failing that
+    the newest season at all (between seasons)."""
+    query = (
+        select(seasons.c.id)
+        .order_by((seasons.c.status == "complete").asc(), seasons.c.created_at.desc(), seasons.c.id)
+        .limit(1)
+    )
+    return (await db.execute(query)).scalar_one_or_none()
+
+
+async def season_rules(db: Executor, season_id: str) -> RuleSet:
+    row = (
+        await db.execute(select(seasons.c.current_ruleset).where(seasons.c.id == season_id))
+    ).scalar_one()
+    return RuleSet.model_validate(dict(row))
 
 
 async def season(db: Executor, season_id: str) -> SeasonInfo | None:
@@ -513,16 +532,28 @@ async def enqueue(
 ) -> None:
     """Queue one message. A second message under the same key is a bug: the unique key refuses.
     `held_by`: the show it waits behind (no spoilers before the games are shown)."""
+    values = {"kind": kind, "target": target, "payload": dict(payload), "held_by": held_by}
+    await db.execute(insert(outbox).values(league_id=league_id, key=key, created_at=at, **values))
+
+
+async def adopt(
+    db: Executor,
+    *,
+    league_id: str,
+    key: str,
+    kind: str,
+    target: str,
+    payload: Mapping[str, Any],
+    ref: str,
+    at: datetime,
+) -> None:
+    """Keep a message posted outside the outbox (an interaction's reply) as if the outbox had
+    posted it, so a later `revise` edits it where it is. Once per key."""
+    if await outbox_key_exists(db, key):
+        return
+    values = {"kind": kind, "target": target, "payload": dict(payload), "message_ref": ref}
     await db.execute(
-        insert(outbox).values(
-            league_id=league_id,
-            key=key,
-            kind=kind,
-            target=target,
-            payload=dict(payload),
-            created_at=at,
-            held_by=held_by,
-        )
+        insert(outbox).values(league_id=league_id, key=key, created_at=at, sent_at=at, **values)
     )
 
 
@@ -541,6 +572,27 @@ async def revise(db: Executor, key: str, payload: Mapping[str, Any]) -> bool:
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def refresh(db: Executor, keys: Sequence[str]) -> int:
+    """Mark messages whose content is rendered when delivered (a proposal card) to be
+    delivered again: what they show has changed. Returns how many there were."""
+    if not keys:
+        return 0
+    result = await db.execute(
+        update(outbox)
+        .where(outbox.c.key.in_(list(keys)))
+        .values(revision=outbox.c.revision + 1, sent_at=None, attempts=0, last_error=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def payload_of(db: Executor, key: str) -> dict[str, Any] | None:
+    """A queued message's content, sent or not; None when there is no such message."""
+    found = (
+        await db.execute(select(outbox.c.payload).where(outbox.c.key == key))
+    ).scalar_one_or_none()
+    return dict(found) if found is not None else None
 
 
 async def unsent_payload(db: Executor, key: str) -> dict[str, Any] | None:

@@ -691,6 +691,18 @@ class PresentedGameRow(Base):
     final_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ForecastRow(Base):
+    """A forecast of what a rule change would do to a league's games (bot/sim/forecast.py),
+    kept by what it was computed from: the league's teams, strategies, effects, the current
+    rules and the changed ones (`key`, a digest of them). Written once; never changes."""
+
+    __tablename__ = "forecasts"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    season_id: Mapped[str] = mapped_column(ForeignKey("seasons.id"), index=True)
+    result: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SeasonProgressRow(Base):
     """Where a season's runner stands: the next round, when it is due, the phase and bracket.
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from bot.domain.events import NewEvent, TokenGranted, TokenSpent
 from bot.domain.rules import DEFAULT_RULES
 from db.engine import Database
-from db.tables import GovernorRow, LeagueRow, SeasonRow, TeamRow
+from db.tables import GovernorRow, LeagueRow, SeasonRow, SettingRow, TeamRow
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,17 @@ async def seed_league(db: Database, *, governors: int = 4, teams: int = 2) -> Se
                 {"id": t, "season_id": season_id, "name": f"Team {i}", "venue": {}}
                 for i, t in enumerate(team_ids)
             ],
+        )
+        # Tests draft proposal after proposal at one instant: no /propose cooldown here (the
+        # cooldown's own tests set it).
+        await s.execute(
+            insert(SettingRow).values(
+                league_id=league_id,
+                key="governance.propose_cooldown_seconds",
+                value_json="0",
+                category="governance",
+                description="test leagues: no cooldown",
+            )
         )
         await s.execute(
             insert(GovernorRow),

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from bot.app.governance import enrollment, proposals, review, voting, windows
+from bot.app.governance import cards, enrollment, proposals, review, voting, windows
 from bot.app.governance import settings as governance_settings
 from bot.app.governance.commands import (
     AdminCancelProposal,
@@ -35,6 +35,7 @@ from bot.app.governance.commands import (
     SetSetting,
     SubmitProposal,
 )
+from bot.app.governance.forecast import Forecaster, Outlook
 from bot.app.league import control
 from bot.app.levers import effects as lever_effects
 from bot.app.levers import hooper_trades, profile, trades
@@ -58,7 +59,7 @@ from bot.domain.errors import DomainError, NotFoundError
 from bot.domain.interpretation import Interpretation, wild
 from bot.domain.text import sanitize_text
 from db import governance_repo as repo
-from db import levers_repo
+from db import league_repo, levers_repo
 from db.engine import Database
 from db.event_store import Clock, utc_now
 from db.uow import UnitOfWork, run_command
@@ -98,19 +99,55 @@ _HANDLERS: dict[type[Command], Handler] = {
 
 
 class Pinwheel:
-    """One league engine: a database, an interpreter and a clock."""
+    """One league engine: a database, an interpreter, a clock and, where forecasts are wanted,
+    a forecaster (bot/app/governance/forecast.py)."""
 
-    def __init__(self, db: Database, interpreter: Interpreter, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        db: Database,
+        interpreter: Interpreter,
+        clock: Clock = utc_now,
+        forecaster: Forecaster | None = None,
+    ) -> None:
         self.db = db
         self.interpreter = interpreter
         self.clock = clock
+        self.forecaster = forecaster
 
     async def handle(self, command: Command, *, command_id: str | None) -> dict[str, Any]:
         """Run `command` once per `command_id` (e.g. `discord:<interaction id>`)."""
         if isinstance(command, SubmitProposal | AmendProposal):
-            return await self._interpreted(command, command_id)
-        handler = _HANDLERS[type(command)]
-        return await self._run(lambda uow: handler(uow, command), command, command_id)
+            out = await self._interpreted(command, command_id)
+        else:
+            handler = _HANDLERS[type(command)]
+            out = await self._run(lambda uow: handler(uow, command), command, command_id)
+        if isinstance(command, ConfirmProposal | AmendProposal) and out.get("proposal_id"):
+            await self._forecast_card(str(out["proposal_id"]))
+        return out
+
+    async def forecast(
+        self, season_id: str, changes: Mapping[str, object], *, wait: float = 0.0
+    ) -> Outlook | None:
+        """What `changes` would do to this season's games (None without a forecaster)."""
+        if self.forecaster is None:
+            return None
+        return await self.forecaster.outlook(season_id, changes, wait=wait)
+
+    async def _forecast_card(self, proposal_id: str) -> None:
+        """Put the forecast of the proposal's current text on its card (asked for now; the
+        card is revised when it lands)."""
+        if self.forecaster is None:
+            return
+        async with self.db.read_sessions() as s:
+            found = await repo.proposal(s, proposal_id)
+        if found is None:
+            return
+        changes = found.parsed_interpretation().rule_changes()
+        outlook = await self.forecaster.outlook(
+            found.season_id, changes, posts=[cards.card_key(proposal_id)]
+        )
+        async with self.db.sessions() as s, s.begin():
+            await cards.attach_forecast(s, proposal_id, outlook.key, outlook.note)
 
     async def _run(
         self,
@@ -156,6 +193,23 @@ class Pinwheel:
             rules = await repo.current_rules(s, season_id)
         # Slow AI work happens here, with no lock held; the handler validates its answer again.
         return await self.interpreter.interpret(text, rules)
+
+    async def adopt_post(
+        self, league_id: str, key: str, *, target: str, ref: str, payload: Mapping[str, Any]
+    ) -> None:
+        """Keep a message the Discord layer posted itself (an interaction's reply) so that the
+        outbox edits it when what it shows settles (a trade offer accepted or expired)."""
+        async with self.db.sessions() as s, s.begin():
+            await league_repo.adopt(
+                s,
+                league_id=league_id,
+                key=key,
+                kind="adopted",
+                target=target,
+                payload=payload,
+                ref=ref,
+                at=self.clock(),
+            )
 
     # --- Reads for the Discord layer ---------------------------------------------------------
 

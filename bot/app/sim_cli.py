@@ -17,6 +17,7 @@ from typing import Any
 from bot.domain.errors import RuleValidationError
 from bot.domain.rules import DEFAULT_RULES, RuleSet, param
 from bot.sim.batch import play_batch
+from bot.sim.forecast import Forecast
 from bot.sim.stats import (
     REALISM_BANDS,
     STAT_BY_NAME,
@@ -57,13 +58,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _common(whatif, games=1000)
     whatif.add_argument(
+        "--league",
+        action="store_true",
+        help="forecast for the stored league (its teams, strategies, effects and current "
+        "rules) instead of generated mid-table teams: what its proposal cards show",
+    )
+    whatif.add_argument(
+        "--season",
+        metavar="ID",
+        help="with --league: the season (default: the newest running one, else the newest)",
+    )
+    whatif.add_argument(
         "--base",
         action="append",
         default=[],
         metavar="NAME=VALUE",
         help="change the current rules first (default: the default rules)",
     )
-    whatif.set_defaults(func=run_whatif)
+    # Resolved by mode: generated teams play 1000 games from seed 0; `--league` plays what a
+    # proposal card's forecast plays (500 games, its seed), so both say the same.
+    whatif.set_defaults(func=run_whatif, games=None, seed=None)
 
 
 def _common(parser: argparse.ArgumentParser, games: int) -> None:
@@ -180,6 +194,16 @@ def _fmt(value: float) -> str:
 
 def run_whatif(args: argparse.Namespace) -> int:
     """Play the same seeds under both rule sets and print every statistic's paired change."""
+    if args.league:
+        import asyncio
+
+        from bot.sim.forecast import GAMES
+
+        args.games = args.games or GAMES
+        args.seed = args.seed if args.seed is not None else "forecast"
+        return asyncio.run(_league_whatif(args))
+    args.games = args.games or 1000
+    args.seed = args.seed if args.seed is not None else "0"
     try:
         current = parse_assignments(args.base)
         changed = parse_assignments(args.set, current)
@@ -246,3 +270,60 @@ def _whatif_table(
         )
     lines += ["", f"{2 * args.games} simulations in {elapsed:.2f} s"]
     return "\n".join(lines)
+
+
+async def _league_whatif(args: argparse.Namespace) -> int:
+    """`whatif --league`: the proposal cards' forecast, from the command line."""
+    from bot.app.governance.forecast import digest, league_request
+    from bot.cli.db import open_database
+    from bot.config import Settings
+    from bot.sim.forecast import forecast_json
+    from db import league_repo
+
+    if not args.set:
+        return _fail(RuleValidationError("Say what to change: --set name=value."))
+    db = open_database(Settings())
+    try:
+        async with db.read_sessions() as s:
+            season_id = args.season or await league_repo.newest_running_season(s)
+            if season_id is None or await league_repo.season(s, season_id) is None:
+                print("pinwheel: no such season; give --season ID of a stored one", file=sys.stderr)
+                return 2
+            rules = await league_repo.season_rules(s, season_id)
+            try:
+                changed = parse_assignments(args.set, rules)
+            except RuleValidationError as error:
+                return _fail(error)
+            changes = {k: v for k, (_, v) in changed.changed_from(rules).items()}
+            request = await league_request(s, season_id, changes, args.games)
+    finally:
+        await db.dispose()
+    if isinstance(request, str):
+        print(request)
+        return 0
+    started = time.perf_counter()
+    result = Forecast.from_dict(forecast_json({**request, "seed": args.seed}))
+    elapsed = time.perf_counter() - started
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "season_id": season_id,
+                    "games": args.games,
+                    "seed": args.seed,
+                    "changes": changes,
+                    "key": digest({**request, "seed": args.seed}),
+                    "seconds": round(elapsed, 3),
+                    "forecast": result.words(),
+                    "stats": result.as_dict()["lines"],
+                },
+                indent=2,
+            )
+        )
+    else:
+        what = ", ".join(f"{k} {v}" for k, v in changes.items())
+        print(f"What if {what}, in season {season_id}? {args.games} paired games of its teams.")
+        for line in result.words():
+            print(f"  {line}")
+        print(f"{2 * args.games} simulations in {elapsed:.2f} s")
+    return 0

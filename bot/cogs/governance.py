@@ -3,6 +3,7 @@ the open proposals. Each callback: find the seat → build the command → handl
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -14,21 +15,27 @@ from bot.app.governance.commands import (
     CancelProposal,
     CastVote,
     JoinTeam,
+    LeaveTeam,
     SetNotifications,
     SubmitProposal,
 )
-from bot.domain.errors import NotFoundError
+from bot.domain.errors import ConflictError, NotFoundError
 from bot.ui.choices import season_choices
 from bot.ui.embeds import embed, pages
 from bot.ui.governance import draft_embed, proposal_line
 from bot.ui.items import draft_view
-from bot.ui.pagination import send_pages
+from bot.ui.pagination import Confirm, send_pages, send_view
 from bot.ui.replies import command_id, reply
-from db import discord_repo
+from bot.ui.votes import vote_reply
+from db import browse_repo, discord_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
 
+
+DRAFT_FORECAST_WAIT = 1.5  # seconds /propose waits for the forecast before showing the draft
+FORECAST_LATE_WAIT = 60.0  # seconds it watches for a slower one, to show it on the draft
+log = logging.getLogger(__name__)
 
 NOTIFICATION_LABELS = {
     "dm_private_mirrors": "Private mirrors by DM",
@@ -104,7 +111,27 @@ class Governance(commands.Cog):
             SubmitProposal(seat.season_id, seat.governor_id, text),
             command_id=command_id(interaction),
         )
-        await reply(interaction, embed=draft_embed(out), view=draft_view(out["draft_id"]))
+        changes = {c["parameter"]: c["new_value"] for c in out.get("changes", [])}
+        outlook = await self.bot.app.forecast(seat.season_id, changes, wait=DRAFT_FORECAST_WAIT)
+        forecast = outlook.words() if outlook is not None else None
+        await reply(interaction, embed=draft_embed(out, forecast), view=draft_view(out["draft_id"]))
+        if outlook is not None and outlook.key and outlook.forecast is None:
+            # It lands later: the draft is shown again with it (the card will have it too).
+            self.bot.loop.create_task(self._forecast_later(interaction, out, outlook.key))
+
+    async def _forecast_later(
+        self, interaction: discord.Interaction[Any], out: dict[str, Any], key: str
+    ) -> None:
+        forecaster = self.bot.app.forecaster
+        found = await forecaster.wait(key, FORECAST_LATE_WAIT) if forecaster else None
+        if found is None:
+            return
+        try:
+            await interaction.edit_original_response(
+                embed=draft_embed(out, found.words()), view=draft_view(out["draft_id"])
+            )
+        except discord.HTTPException:
+            log.info("Could not show a late forecast on a draft (it may be gone)")
 
     @app_commands.command(name="amend")
     @app_commands.guild_only()
@@ -163,9 +190,7 @@ class Governance(commands.Cog):
         out = await self.bot.app.handle(
             CastVote(proposal, seat.governor_id, choice, boost), command_id=command_id(interaction)
         )
-        verb = "changed to" if out["changed"] else "recorded:"
-        boosted = " (boosted)" if out["boost_used"] else ""
-        await reply(interaction, f"Your vote is {verb} **{out['vote']}**{boosted}.")
+        await reply(interaction, vote_reply(out))
 
     @app_commands.command(name="tokens")
     @app_commands.guild_only()
@@ -215,6 +240,31 @@ class Governance(commands.Cog):
         lines = [proposal_line(p) for p in found]
         await send_pages(
             interaction, pages("Open proposals", lines, empty="No proposals are open right now.")
+        )
+
+    @app_commands.command(name="leave")
+    @app_commands.guild_only()
+    async def leave(self, interaction: discord.Interaction[Any]) -> None:
+        """Leave your team (you are asked to confirm first)."""
+        seat = await self.bot.seat(interaction)
+        db = self.bot.app.db
+        team = await browse_repo.governor_team(db, seat.season_id, seat.governor_id)
+        if team is None:
+            raise ConflictError("You are not on a team this season, so there is nothing to leave.")
+
+        async def leave_now(press: discord.Interaction[Any]) -> str:
+            await self.bot.app.handle(
+                LeaveTeam(seat.season_id, seat.governor_id), command_id=command_id(press)
+            )
+            return f"You have left **{team}**. You can come back to it this season with /join."
+
+        await send_view(
+            interaction,
+            Confirm(interaction.user.id, leave_now, yes=f"Leave {team}", no="Stay"),
+            content=(
+                f"Leave **{team}**? You will no longer vote or propose for it. A governor joins "
+                f"one team a season, so until next season you could only come back to {team}."
+            ),
         )
 
 

@@ -8,12 +8,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.league.outbox import CHANNEL_PREFIX
 from bot.app.levers.commands import ProposeHooperTrade, SetStrategy, UpdateBio
+from bot.app.levers.hooper_trades import trade_key
 from bot.domain.errors import NotFoundError
-from bot.ui.choices import season_choices
+from bot.ui.choices import hoopers_of, season_choices
 from bot.ui.hooper_trades import hooper_trade_embed, hooper_trade_view
 from bot.ui.replies import NO_MENTIONS, command_id, reply
-from db import discord_repo
+from db import browse_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
@@ -26,15 +28,13 @@ class Levers(commands.Cog):
     async def hooper_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        async def hoopers(season: str) -> list[tuple[str, str]]:
-            found = await discord_repo.season_hoopers(self.bot.app.db, season)
-            return [(hooper_id, name) for hooper_id, name, _ in found]
-
-        return await season_choices(self.bot, interaction, current, hoopers)
+        return await season_choices(self.bot, interaction, current, hoopers_of(self.bot))
 
     async def _hooper(self, season_id: str, typed: str) -> tuple[str, str]:
-        for hooper_id, name, _ in await discord_repo.season_hoopers(self.bot.app.db, season_id):
-            if typed == hooper_id or typed.lower() == name.lower():
+        """A hooper of the season by id (a picked choice), name or "Name (Team)"."""
+        wanted = typed.strip().lower()
+        for hooper_id, name, team in await browse_repo.season_hoopers(self.bot.app.db, season_id):
+            if typed == hooper_id or wanted in (name.lower(), f"{name} ({team})".lower()):
                 return hooper_id, name
         raise NotFoundError("There is no hooper by that name this season; pick one from the list.")
 
@@ -57,7 +57,9 @@ class Levers(commands.Cog):
 
     @app_commands.command(name="bio")
     @app_commands.guild_only()
-    @app_commands.describe(hooper="A hooper on your team", text="The hooper's new bio")
+    @app_commands.describe(
+        hooper="A hooper on your team (their team is beside each name)", text="The hooper's new bio"
+    )
     @app_commands.autocomplete(hooper=hooper_choices)
     async def bio(
         self,
@@ -91,10 +93,21 @@ class Levers(commands.Cog):
             ProposeHooperTrade(seat.season_id, seat.governor_id, give_id, get_id),
             command_id=command_id(interaction),
         )
+        shown = hooper_trade_embed(interaction.user.display_name, give_name, get_name)
         await interaction.response.send_message(
-            embed=hooper_trade_embed(interaction.user.display_name, give_name, get_name),
-            view=hooper_trade_view(out["trade_id"]),
-            allowed_mentions=NO_MENTIONS,
+            embed=shown, view=hooper_trade_view(out["trade_id"]), allowed_mentions=NO_MENTIONS
+        )
+        try:
+            message = await interaction.original_response()
+        except discord.HTTPException:
+            return  # the trade stands; its message just will not be updated
+        # Kept by the outbox, which edits it once the vote settles the trade (or it expires).
+        await self.bot.app.adopt_post(
+            seat.league_id,
+            trade_key(out["trade_id"]),
+            target=f"{CHANNEL_PREFIX}{message.channel.id}",
+            ref=f"{message.channel.id}:{message.id}",
+            payload={"text": shown.description or "", "embed": shown.to_dict()},
         )
 
 

@@ -9,6 +9,7 @@ binds it; a 429 that discord.py could not wait out raises `RateLimited`."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import logging
@@ -17,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.app.league import show
-from bot.app.league.outbox import DM_PREFIX, TEAM_PREFIX, NotDelivered, RateLimited
+from bot.app.league.outbox import (
+    CHANNEL_PREFIX,
+    DM_PREFIX,
+    TEAM_PREFIX,
+    NotDelivered,
+    RateLimited,
+    drain,
+)
 from bot.cogs import channels
 from bot.ui import cards
 from bot.ui.embeds import clip
@@ -184,6 +192,9 @@ class DiscordPoster:
         guild is not in the cache or the league's channels are not set up yet. A team's own
         channel and #play-by-play have no stand-in: a server without them (a team channel
         deleted, the live show not wanted) gets None, and the post goes nowhere."""
+        if target.startswith(CHANNEL_PREFIX):
+            found = self.bot.get_channel(int(target.removeprefix(CHANNEL_PREFIX) or 0))
+            return found if isinstance(found, discord.TextChannel) else None
         bound = channels.find(await self._guild())
         if bound is None:
             raise NotDelivered(f"league {self.league_id}: no channels bound for {target}")
@@ -225,3 +236,25 @@ def _message_id(ref: str | None, channel: discord.abc.Snowflake) -> int | None:
     if not (channel_id.isdigit() and message_id.isdigit()) or int(channel_id) != channel.id:
         return None
     return int(message_id)
+
+
+_soon: dict[str, asyncio.Task[None]] = {}  # league -> its drain started by a press
+
+
+def post_soon(bot: PinwheelBot, league_id: str) -> None:
+    """Drain the league's outbox now, in the background (after a press changed what a card
+    or an offer shows), rather than at the loop's next pass; one such drain per league at
+    a time, and its failure only logged (the loop retries the rows)."""
+    running = _soon.get(league_id)
+    if running is not None and not running.done():
+        return
+
+    async def run() -> None:
+        try:
+            await drain(
+                bot.app.db, DiscordPoster(bot, league_id), league_id=league_id, clock=bot.app.clock
+            )
+        except Exception:
+            log.exception("Posting league %s's outbox after a press failed", league_id)
+
+    _soon[league_id] = asyncio.create_task(run(), name=f"pinwheel-post-soon:{league_id}")

@@ -8,7 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.league.outbox import CHANNEL_PREFIX
 from bot.app.levers.commands import OfferTrade
+from bot.app.levers.trades import offer_key
 from bot.domain.errors import NotFoundError, ValidationError
 from bot.ui.embeds import pages
 from bot.ui.pagination import send_pages
@@ -59,9 +61,10 @@ class Trades(commands.Cog):
         )
         offer = await self.bot.app.trade_offer(out["trade_id"])
         choices = await discord_repo.notification_choices(self.bot.app.db, target)
+        shown = offer_embed(offer, interaction.user.display_name, member.display_name)
         await interaction.response.send_message(
             f"{member.mention}, you have a trade offer.",
-            embed=offer_embed(offer, interaction.user.display_name, member.display_name),
+            embed=shown,
             view=trade_view(out["trade_id"]),
             # Ping the one person the offer is for, nobody else, unless they opted out.
             allowed_mentions=(
@@ -70,6 +73,7 @@ class Trades(commands.Cog):
                 else NO_MENTIONS
             ),
         )
+        await self._keep(seat.league_id, out["trade_id"], interaction, shown)
         if choices["dm_trade_offers"]:
             # After the reply: a slow or refused DM never delays or fails the command.
             try:
@@ -78,6 +82,27 @@ class Trades(commands.Cog):
                 link = None  # the offer stands; the notice just cannot link to it
             server = interaction.guild.name if interaction.guild else "Pinwheel"
             await send_dm(member, offer_notice(offer, interaction.user.display_name, server, link))
+
+    async def _keep(
+        self,
+        league_id: str,
+        trade_id: str,
+        interaction: discord.Interaction[Any],
+        shown: discord.Embed,
+    ) -> None:
+        """The offer's message is kept by the outbox, which edits it once the offer settles
+        (accepted, declined, withdrawn or expired): no live buttons on a settled offer."""
+        try:
+            message = await interaction.original_response()
+        except discord.HTTPException:
+            return  # the offer stands; its message just will not be updated
+        await self.bot.app.adopt_post(
+            league_id,
+            offer_key(trade_id),
+            target=f"{CHANNEL_PREFIX}{message.channel.id}",
+            ref=f"{message.channel.id}:{message.id}",
+            payload={"text": shown.description or "", "embed": shown.to_dict()},
+        )
 
     @app_commands.command(name="trades")
     @app_commands.guild_only()

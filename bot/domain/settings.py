@@ -93,6 +93,14 @@ SETTINGS: dict[str, SettingSpec] = {
             "close.",
         ),
         _spec(
+            "governance.propose_cooldown_seconds",
+            60,
+            0,
+            24 * 3600,
+            "governance",
+            "Seconds a governor waits between two /propose drafts (0: no wait).",
+        ),
+        _spec(
             "governance.draft_ttl_seconds",
             1800,
             60,
@@ -166,6 +174,10 @@ class LeagueSettings:
     @property
     def min_voting_period_seconds(self) -> float:
         return self.number("governance.min_voting_period_seconds")
+
+    @property
+    def propose_cooldown_seconds(self) -> float:
+        return self.number("governance.propose_cooldown_seconds")
 
     @property
     def draft_ttl_seconds(self) -> float:

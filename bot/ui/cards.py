@@ -15,6 +15,7 @@ from bot.render.game import box_score_embed
 from bot.ui.buttons import ActionButton
 from bot.ui.presses import UUID, bot_of
 from bot.ui.replies import reply
+from bot.ui.votes import vote_buttons
 from db import discord_repo
 
 
@@ -25,13 +26,19 @@ def embed_from(payload: Mapping[str, Any]) -> discord.Embed | None:
 
 
 def view_from(payload: Mapping[str, Any]) -> discord.ui.View | None:
-    """The payload's buttons as a persistent view, or None."""
-    buttons = [b for b in payload.get("buttons") or [] if b.get("kind") == "box_score"]
-    if not buttons:
+    """The payload's buttons as a persistent view, or None (no buttons: a settled message
+    loses the ones it had)."""
+    items: list[discord.ui.Item[Any]] = []
+    for b in payload.get("buttons") or []:
+        if b.get("kind") == "box_score":
+            items.append(BoxScoreButton("show", str(b["game_id"])))
+        elif b.get("kind") == "vote":
+            items.extend(vote_buttons(str(b["proposal_id"])))
+    if not items:
         return None
     view = discord.ui.View(timeout=None)
-    for b in buttons:
-        view.add_item(BoxScoreButton("show", str(b["game_id"])))
+    for item in items:
+        view.add_item(item)
     return view
 
 

@@ -1,12 +1,14 @@
-"""Embeds for governance: a proposal draft, an opened proposal, a list of proposals."""
+"""Embeds for governance: a proposal draft and a line of the proposals list (an open
+proposal's public card is bot/app/governance/cards.py's, posted through the outbox)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
 
+from bot.app.governance.cards import changes_in_words
 from bot.ui.embeds import add_field, clip, embed
 
 SUCCESS = discord.Colour.green()
@@ -17,15 +19,25 @@ def percent(threshold: float) -> str:
     return f"{threshold * 100:.0f}%"
 
 
-def draft_embed(outcome: Mapping[str, Any]) -> discord.Embed:
-    """What /propose shows its author before anything is spent."""
+def draft_embed(outcome: Mapping[str, Any], forecast: Sequence[str] | None = None) -> discord.Embed:
+    """What /propose shows its author before anything is spent: the meaning in words, tier
+    and cost, what it takes to pass and, where one was asked for, the forecast."""
     result = embed("Your proposal (not yet submitted)", str(outcome.get("text", "")))
-    meaning = str(outcome.get("explanation") or outcome.get("summary") or "")
+    said = changes_in_words(outcome)
+    meaning = "\n".join(f"• {c}" for c in said) or str(outcome.get("explanation") or "")
     add_field(result, "How the league reads it", meaning or "No change recognised.")
-    tier = f"{outcome.get('tier_name', '')} (tier {outcome.get('tier')})"
+    tier = f"{outcome.get('tier')} · {outcome.get('tier_name', '')}"
     add_field(result, "Tier", tier, inline=True)
-    add_field(result, "Cost", f"{outcome.get('token_cost')} propose token(s)", inline=True)
-    add_field(result, "Passes with", percent(float(outcome.get("threshold", 0))), inline=True)
+    cost = int(outcome.get("token_cost") or 0)
+    add_field(result, "Cost", f"{cost} propose token{'s' if cost != 1 else ''}", inline=True)
+    add_field(
+        result,
+        "To pass",
+        f"More than {percent(float(outcome.get('threshold', 0)))} of weighted yes votes",
+        inline=True,
+    )
+    if forecast:
+        add_field(result, "Forecast", "\n".join(forecast))
     unsure = outcome.get("unsure_reasons") or []
     if unsure:
         add_field(result, "Not sure about", "\n".join(f"• {r}" for r in unsure))
@@ -35,16 +47,6 @@ def draft_embed(outcome: Mapping[str, Any]) -> discord.Embed:
     return result
 
 
-def proposal_embed(proposal: Mapping[str, Any], author: str) -> discord.Embed:
-    result = embed(f"Proposal by {author}", str(proposal.get("text", "")), colour=SUCCESS)
-    interp = proposal.get("interpretation") or {}
-    add_field(result, "Meaning", str(interp.get("summary") or "—"))
-    add_field(result, "Status", str(proposal.get("status")), inline=True)
-    add_field(result, "Passes with", percent(float(proposal.get("threshold", 0))), inline=True)
-    result.set_footer(text=f"Vote with /vote · id {proposal.get('proposal_id')}")
-    return result
-
-
 def proposal_line(p: Mapping[str, Any]) -> str:
     flag = " (awaiting review)" if p.get("status") == "flagged" else ""
-    return f"**{clip(str(p['text']), 200)}**{flag}\n`{p['proposal_id']}` · tier {p['tier']}"
+    return f"**{clip(str(p['text']), 200)}**{flag} · tier {p['tier']}"

@@ -10,7 +10,7 @@ import discord
 from bot.app.levers.commands import VoteHooperTrade
 from bot.ui.buttons import ActionButton
 from bot.ui.embeds import embed
-from bot.ui.presses import UUID, bot_of, presser_governor_id
+from bot.ui.presses import UUID, bot_of, post_soon, presser_governor_id
 from bot.ui.replies import NO_MENTIONS, command_id
 
 OUTCOMES = {
@@ -44,10 +44,13 @@ class HooperTradeVoteButton(
             VoteHooperTrade(self.target_id, governor_id, approve=self.action == "approve"),
             command_id=command_id(interaction),
         )
-        settled = out["outcome"] != "open"
         await interaction.response.send_message(
-            OUTCOMES[out["outcome"]], ephemeral=not settled, allowed_mentions=NO_MENTIONS
+            OUTCOMES[out["outcome"]], ephemeral=True, allowed_mentions=NO_MENTIONS
         )
+        if out["outcome"] != "open":  # the trade's message shows how it ended, now
+            post_soon(
+                bot_of(interaction), (await bot_of(interaction).league(interaction)).league_id
+            )
 
 
 def hooper_trade_view(trade_id: str) -> discord.ui.View:

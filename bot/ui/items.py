@@ -16,12 +16,13 @@ from bot.app.governance.commands import (
 from bot.ui.buttons import ActionButton
 from bot.ui.cards import BoxScoreButton
 from bot.ui.errors import guarded
-from bot.ui.governance import draft_embed, proposal_embed
+from bot.ui.governance import draft_embed
 from bot.ui.hooper_trades import HooperTradeVoteButton
 from bot.ui.presses import UUID, bot_of, presser_governor_id
 from bot.ui.replies import command_id, reply
 from bot.ui.review import ReviewButton, ReviewPageButton
 from bot.ui.trades import TradeButton
+from bot.ui.votes import VoteButton
 from db import discord_repo
 
 ALREADY_CONFIRMED = (
@@ -72,11 +73,11 @@ class ProposalDraftButton(
         if out["already_confirmed"]:
             await reply(interaction, "That proposal is already open for votes.")
             return
-        proposal = await app.proposal(out["proposal_id"])
+        review = " An admin reviews it before it can pass." if out["flagged_for_review"] else ""
         await reply(
             interaction,
-            embed=proposal_embed(proposal, interaction.user.display_name),
-            ephemeral=False,
+            f"Your proposal is open for votes: its card, with the vote buttons, is in "
+            f"#governance.{review}",
         )
 
 
@@ -125,4 +126,5 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     TradeButton,
     HooperTradeVoteButton,
     BoxScoreButton,
+    VoteButton,
 )

@@ -29,3 +29,10 @@ async def presser_governor_id(interaction: discord.Interaction[Any]) -> str:
     league = await bot.league(interaction)
     found = await bot.app.governor_id(league.league_id, str(interaction.user.id))
     return found or NOT_A_GOVERNOR
+
+
+def post_soon(bot: PinwheelBot, league_id: str) -> None:
+    """Post the league's outbox now (a press changed what a card or an offer shows)."""
+    from bot.cogs.poster import post_soon as start  # the Discord poster lives with the cogs
+
+    start(bot, league_id)

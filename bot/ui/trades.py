@@ -11,7 +11,7 @@ import discord
 from bot.app.levers.commands import AcceptTrade, CancelTrade, RejectTrade
 from bot.ui.buttons import ActionButton
 from bot.ui.embeds import embed
-from bot.ui.presses import UUID, bot_of, presser_governor_id
+from bot.ui.presses import UUID, bot_of, post_soon, presser_governor_id
 from bot.ui.replies import NO_MENTIONS, command_id
 
 
@@ -65,14 +65,17 @@ class TradeButton(
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
         app = bot_of(interaction).app
         governor_id = await presser_governor_id(interaction)
+        offer_league = (await bot_of(interaction).league(interaction)).league_id
         command = self.COMMANDS[self.action](self.target_id, governor_id)
         out = await app.handle(command, command_id=command_id(interaction))
         offer = await app.trade_offer(self.target_id)
         verb = self.VERBS.get(out["outcome"], out["outcome"])
         await interaction.response.send_message(
-            f"{interaction.user.display_name} {verb} the trade: {terms(offer)}.",
+            f"You {verb} the trade: {terms(offer)}. The offer now shows it.",
+            ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
+        post_soon(bot_of(interaction), offer_league)
 
 
 def trade_view(trade_id: str) -> discord.ui.View:

@@ -81,15 +81,21 @@ async def test_propose_refuses_someone_who_has_not_joined(world: World) -> None:
     world.refused(NotFoundError)
 
 
-async def test_confirm_opens_the_proposal_for_votes_publicly(world: World) -> None:
+async def test_confirm_opens_the_proposal_for_votes_with_its_card_in_governance(
+    world: World,
+) -> None:
+    from tests.bot.test_proposal_cards import governance_channel, post
+
     await join(world)
     draft = await propose(world)
 
     pressed = await world.alice.click(draft, label="Confirm")
+    await post(world)
 
-    assert not pressed.ephemeral
-    assert pressed.response.embeds[0].title == "Proposal by alice"
+    assert pressed.ephemeral and "open for votes" in pressed.response.content
     assert len(await world.league.app.open_proposals(world.league.season)) == 1
+    (card,) = governance_channel(world).history()
+    assert card.embeds[0].author.name == "Proposal by alice"
 
 
 async def test_a_draft_is_shown_only_to_its_author(world: World) -> None:
@@ -124,7 +130,7 @@ async def test_confirm_still_works_after_the_bot_restarts(world: World) -> None:
     await world.restart()
     pressed = await world.alice.click(draft, label="Confirm")
 
-    assert pressed.response.embeds[0].title == "Proposal by alice"
+    assert "open for votes" in pressed.response.content
 
 
 async def test_cancel_on_a_draft_drops_it_without_spending(world: World) -> None:
@@ -255,7 +261,8 @@ async def test_proposals_lists_the_open_ones_to_anyone(world: World) -> None:
 
     result = await world.bob.slash(world.channel, "proposals")
 
-    assert proposal_id in result.response.embeds[0].description
+    shown = result.response.embeds[0].description
+    assert "three_point_value=4" in shown and proposal_id not in shown  # no ids for players
 
 
 async def test_proposals_says_so_when_none_are_open(world: World) -> None:
@@ -332,7 +339,7 @@ async def test_revising_dismisses_the_old_draft_only_once_the_new_wording_is_in(
     still_open = await world.alice.click(draft, label="Confirm")
 
     assert shown.modal is not None
-    assert still_open.response.embeds[0].title == "Proposal by alice"
+    assert "open for votes" in still_open.response.content
 
 
 async def test_revise_after_confirm_says_it_is_already_confirmed(world: World) -> None:

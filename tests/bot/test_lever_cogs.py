@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+import discord
 from sqlalchemy import insert
 
 from bot.domain.errors import NotFoundError
+from bot.ui.hooper_trades import hooper_trade_view
 from db.tables import HooperRow
 from tests.bot.conftest import World
 from tests.bot.test_governance_cogs import join
@@ -78,7 +80,7 @@ async def test_hooper_trade_is_voted_on_by_both_teams_with_buttons_that_survive_
     await join(world)
     await join(world, "bob", team=1)
     choices = await world.alice.autocomplete(world.channel, "trade-hooper", "give", "hooper 0")
-    assert [c["name"] for c in choices] == ["Hooper 00", "Hooper 01"]
+    assert [c["name"] for c in choices] == ["Hooper 00 (Team 0)", "Hooper 01 (Team 0)"]
 
     proposed = await world.alice.slash(
         world.channel, "trade-hooper", give=hoopers["Hooper 00"], get=hoopers["Hooper 10"]
@@ -88,10 +90,18 @@ async def test_hooper_trade_is_voted_on_by_both_teams_with_buttons_that_survive_
 
     outsider = await world.admin.click(message, label="Approve")
     assert outsider.ephemeral and "Only governors of the two teams" in outsider.response.content
+    trade_id = message.components[0]["components"][0]["custom_id"].rsplit(":", 1)[1]
     await world.alice.click(message, label="Approve")
     await world.restart()
     settled = await world.bob.click(message, label="Approve")
-    late = await world.bob.click(message, label="Approve")
 
     assert "the trade is done" in settled.response.content
+    # The proposal's message now tells how it ended, and its buttons are gone; a stale copy
+    # of them settles nothing twice.
+    edited = world.env.backend.get_message(message.channel_id, message.id)
+    assert edited.components == [] and "hoopers have swapped" in edited.embeds[0]["description"]
+    channel = world.env.bot.get_channel(message.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    stale = await channel.send("an old copy", view=hooper_trade_view(trade_id))
+    late = await world.bob.click(stale, label="Approve")
     assert "already executed" in late.response.content

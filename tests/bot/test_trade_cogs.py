@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import discord
+
 from bot.domain.errors import NotFoundError
+from bot.ui.trades import trade_view
 from tests.bot.conftest import World
 from tests.bot.test_governance_cogs import governor, join
 
@@ -79,7 +82,7 @@ async def test_the_target_accepts_and_the_tokens_move(world: World) -> None:
 
     pressed = await world.bob.click(message, label="Accept")
 
-    assert "bob accepted the trade" in pressed.response.content
+    assert pressed.ephemeral and "You accepted the trade" in pressed.response.content
     assert (await balances(world, "bob"))["boost"] == bob_before["boost"] + 1
     assert (await balances(world, "alice"))["amend"] == alice_before["amend"] + 1
 
@@ -90,15 +93,22 @@ async def test_a_trade_button_pressed_after_a_restart_still_works(world: World) 
     await world.restart()
     pressed = await world.bob.click(message, label="Reject")
 
-    assert "bob declined the trade" in pressed.response.content
+    assert "You declined the trade" in pressed.response.content
 
 
 async def test_a_double_click_on_accept_settles_once(world: World) -> None:
     message = await offer(world)
+    trade_id = _trade_id(message)
     bob_before = await balances(world, "bob")
 
     await world.bob.click(message, label="Accept")
-    second = await world.bob.click(message, label="Accept")
+    # The offer's own buttons are gone once it settled; a copy of them (a client that had not
+    # caught up) pressed again settles nothing twice.
+    edited = world.env.backend.get_message(message.channel_id, message.id)
+    channel = world.env.bot.get_channel(message.channel_id)
+    assert edited.components == [] and isinstance(channel, discord.TextChannel)
+    stale = await channel.send("an old copy", view=trade_view(trade_id))
+    second = await world.bob.click(stale, label="Accept")
 
     assert second.ephemeral and "already accepted" in second.response.content
     assert (await balances(world, "bob"))["boost"] == bob_before["boost"] + 1
@@ -136,6 +146,7 @@ def _trade_id(message: Any) -> str:
 
 async def test_only_the_offerer_can_withdraw_an_offer(world: World) -> None:
     message = await offer(world)
+    trade_id = _trade_id(message)
 
     refused = await world.bob.click(message, label="Withdraw")
     withdrawn = await world.alice.click(message, label="Withdraw")
@@ -143,8 +154,8 @@ async def test_only_the_offerer_can_withdraw_an_offer(world: World) -> None:
     assert refused.ephemeral and "Only the governor who made this offer" in (
         refused.response.content
     )
-    assert "alice withdrew the trade" in withdrawn.response.content
-    assert (await world.league.app.trade_offer(_trade_id(message)))["status"] == "cancelled"
+    assert "You withdrew the trade" in withdrawn.response.content
+    assert (await world.league.app.trade_offer(trade_id))["status"] == "cancelled"
 
 
 async def notifications(world: World, who: str, **choices: bool) -> None:

@@ -49,8 +49,29 @@ def test_governance_mirror_skips_an_enactment_that_changed_nothing() -> None:
             [enactment("shot_clock_seconds", 5, 5), enactment("three_point_value", 3, 4)]
         ),
     )
-    assert "three_point_value is now 4 (was 3)." in text
-    assert "shot_clock_seconds" not in text and "(was 5)" not in text
+    assert "Three-pointers are worth 4 points (was 3)." in text
+    assert "shot clock" not in text.lower() and "(was 5)" not in text
+    assert "_" not in text  # rules in words, never by their field names
+
+
+def test_governance_mirror_compares_each_forecast_with_the_games_since() -> None:
+    context = governance_context([])
+    context["forecasts"] = [{"text": "threes worth 4", "predicted": 9.2, "actual": 7.5, "games": 8}]
+    text = WRITER.write("governance", context)
+    assert (
+        "'threes worth 4' was forecast to move points per team by +9.2; in the 8 games since, "
+        "they moved +7.5." in text
+    )
+
+
+def test_a_private_mirror_credits_no_rule_alone_for_a_change_it_shared() -> None:
+    shared = {"text": "threes worth 4", "games_after": 6, "avg_after": 170.0,
+              "avg_before": 150.0, "passed_with": 2}  # fmt: skip
+    context = {"name": "Ada", "team": "Thorns", "votes": 2, "against_team": 0,
+               "my_rules": [shared]}  # fmt: skip
+    text = WRITER.write("private", context)
+    assert "passed together with 2 other rules" in text and "none of them did alone" in text
+    assert "Since 'threes worth 4' passed, games average" not in text
 
 
 def test_season_mirror_counts_only_enactments_that_changed_a_rule() -> None:

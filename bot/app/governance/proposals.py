@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from bot.app.governance import cards
 from bot.app.governance._common import envelopes, load_proposal, season_context
 from bot.app.governance.commands import (
     AmendProposal,
@@ -26,6 +27,7 @@ from bot.domain.governance import (
     assess,
     check_balance,
     check_can_propose,
+    check_cooldown,
     decide_amend,
     decide_cancel,
     decide_confirm,
@@ -33,6 +35,7 @@ from bot.domain.governance import (
 from bot.domain.interpretation import Interpretation
 from bot.domain.text import sanitize_text
 from db import governance_repo as repo
+from db import league_repo
 from db.uow import UnitOfWork
 
 
@@ -64,6 +67,8 @@ async def submit_proposal(
     if window is not None:
         made = await repo.proposals_in_window(s, cmd.season_id, cmd.governor_id, window.window_id)
     check_can_propose(me, window, made, ctx.rules)
+    last = await repo.latest_draft_at(s, cmd.season_id, cmd.governor_id)
+    check_cooldown(last, uow.clock(), ctx.settings.propose_cooldown_seconds)
     assessment = assess(interpretation, ctx.rules)
     have = await repo.balance(s, cmd.season_id, cmd.governor_id, "propose")
     # Said now so nobody confirms a proposal they cannot pay for; checked again on confirmation.
@@ -124,6 +129,7 @@ async def confirm_proposal(uow: UnitOfWork, cmd: ConfirmProposal) -> dict[str, A
         )
     )
     await repo.resolve_draft(s, draft.draft_id, "confirmed", now)
+    await cards.open_card(s, draft.draft_id, draft.season_id, now)
     return {
         "proposal_id": draft.draft_id,
         "already_confirmed": False,
@@ -155,10 +161,11 @@ async def amend_proposal(
     me = await repo.enrollment(s, proposal.season_id, cmd.governor_id)
     assessment = assess(interpretation, ctx.rules)
     votes = (await repo.votes_for(s, [proposal.proposal_id]))[proposal.proposal_id]
+    amendment_id = str(uuid.uuid4())
     events = decide_amend(
         proposal,
         amender=me,
-        amendment_id=str(uuid.uuid4()),
+        amendment_id=amendment_id,
         text=text,
         assessment=assessment,
         rules=ctx.rules,
@@ -168,6 +175,8 @@ async def amend_proposal(
     )
     await uow.append(envelopes(events, proposal.season_id, window_id=proposal.window_id))
     cleared = [v.governor_id for v in votes if not v.cleared]
+    await cards.touch(s, proposal.proposal_id)
+    await _tell_cleared_voters(uow, amendment_id, proposal.season_id, cleared, text)
     return {
         "proposal_id": proposal.proposal_id,
         "amendment_number": proposal.amendment_count + 1,
@@ -178,8 +187,35 @@ async def amend_proposal(
     }
 
 
+async def _tell_cleared_voters(
+    uow: UnitOfWork, amendment_id: str, season_id: str, voters: list[str], text: str
+) -> None:
+    """An amendment clears the votes cast on the old text: tell each of those governors, by
+    DM (unless they opted out of private notes), so a vote is never lost without a word."""
+    league_id = await repo.season_league(uow.session, season_id)
+    if league_id is None:
+        return
+    names = await league_repo.governor_names(uow.session, league_id)
+    now = uow.clock()
+    for governor_id in sorted(set(voters)):
+        await league_repo.enqueue(
+            uow.session,
+            league_id=league_id,
+            key=f"cleared:{amendment_id}:{governor_id}",
+            kind="notice",
+            target=f"dm:{governor_id}",
+            payload={
+                "text": f"Your vote on a proposal was cleared: it was amended to “{text[:300]}”. "
+                "Vote again on its card in #governance if you still want a say.",
+                "recipient": names.get(governor_id, "governor"),
+            },
+            at=now,
+        )
+
+
 async def cancel_proposal(uow: UnitOfWork, cmd: CancelProposal) -> dict[str, Any]:
     proposal = await load_proposal(uow, cmd.proposal_id)
     events = decide_cancel(proposal, governor_id=cmd.governor_id)
     await uow.append(envelopes(events, proposal.season_id, window_id=proposal.window_id))
+    await cards.touch(uow.session, proposal.proposal_id)
     return {"proposal_id": proposal.proposal_id, "refunded": proposal.token_cost}

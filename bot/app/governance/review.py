@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.app.governance import cards
 from bot.app.governance._common import (
     SeasonContext,
     envelopes,
@@ -47,6 +48,7 @@ async def _apply_admin_action(
     reason: str,
 ) -> Proposal:
     await uow.append(envelopes(events, proposal.season_id, window_id=proposal.window_id))
+    await cards.touch(uow.session, proposal.proposal_id)
     after = await load_proposal(uow, proposal.proposal_id)
     await repo.log_admin_action(
         uow.session,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from bot.app.governance import cards
 from bot.app.governance._common import envelopes
 from bot.app.governance.commands import CastVote
 from bot.domain.errors import NotFoundError
@@ -35,6 +36,7 @@ async def cast_vote(uow: UnitOfWork, cmd: CastVote) -> dict[str, Any]:
         boost_balance=boost_balance,
     )
     await uow.append(envelopes(events, proposal.season_id, window_id=proposal.window_id))
+    await cards.touch(uow.session, proposal.proposal_id)  # "5 of 8 governors have voted"
     return {
         "proposal_id": proposal.proposal_id,
         "vote": cmd.vote,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.app.governance import cards
 from bot.app.governance._common import envelopes, season_context
 from bot.app.governance.commands import CloseWindow, OpenWindow
 from bot.app.levers.effects import register_effects
@@ -64,6 +65,8 @@ async def close_window(uow: UnitOfWork, cmd: CloseWindow) -> dict[str, Any]:
     if decision.rules != ctx.rules:
         # The season's current rules move in the same transaction as their rule.enacted events.
         await repo.set_current_rules(s, cmd.season_id, decision.rules)
+    # Decided, or carried to the next close: every card of the window says something new.
+    await cards.touch(s, *(p.proposal_id for p in proposals))
     enacted = [p.model_dump(mode="json") for p in decision.events if p.event_type == "rule.enacted"]
     rolled_back = [
         p.model_dump(mode="json") for p in decision.events if p.event_type == "rule.rolled_back"

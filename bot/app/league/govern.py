@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.app.governance import windows
+from bot.app.governance import cards, windows
 from bot.app.governance.commands import CloseWindow, OpenWindow
+from bot.app.governance.forecast import stored
 from bot.app.league import stats
 from bot.app.league.mirrors import MirrorSpec, publish
 from bot.app.league.steps import (
@@ -106,7 +107,13 @@ async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) ->
         {"parameter": e["parameter"], "old_value": e["old_value"], "new_value": e["new_value"]}
         for e in outcome["enacted"]
     ]
-    context = {"round": n, "window_id": window_id, "resolved": resolved, "enacted": enacted}
+    context = {
+        "round": n,
+        "window_id": window_id,
+        "resolved": resolved,
+        "enacted": enacted,
+        "forecasts": await _forecasts_checked(uow, ctx, proposals),
+    }
     text = (
         "Governance: "
         + ("; ".join(f"{r['text']} {'PASSED' if r['passed'] else 'failed'}" for r in resolved))
@@ -146,6 +153,43 @@ async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) ->
     }
 
 
+async def _forecasts_checked(
+    uow: UnitOfWork, ctx: StepContext, proposals: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The rules enacted at the last close before this one, each forecast (on its card)
+    against what the games since did: points per team, before and after."""
+    s, n = uow.session, ctx.round_number
+    enacted = [e.payload for e in await read_by_type(s, ctx.season_id, ["rule.enacted"])]
+    rounds = {int(e.get("round_enacted") or 0) for e in enacted}
+    earlier = [r for r in rounds if r < n]
+    if not earlier:
+        return []
+    last = max(earlier)
+    games = await repo.played_games(s, ctx.season_id)
+    before = [(g.home_score + g.away_score) / 2 for g in games if g.round_number <= last]
+    after = [(g.home_score + g.away_score) / 2 for g in games if last < g.round_number <= n]
+    if not before or not after:
+        return []
+    actual = sum(after) / len(after) - sum(before) / len(before)
+    checked = []
+    for pid in sorted({str(e["proposal_id"]) for e in enacted if e.get("round_enacted") == last}):
+        card = await repo.payload_of(s, cards.card_key(pid))
+        key = (card or {}).get("forecast_key")
+        found = await stored(s, str(key)) if key else None
+        if found is None or pid not in proposals:
+            continue
+        points = next((x for x in found.lines if x.name == "points_per_team"), None)
+        checked.append(
+            {
+                "text": proposals[pid].text[:120],
+                "predicted": round(points.change if points else 0.0, 1),
+                "actual": round(actual, 1),
+                "games": len(after),
+            }
+        )
+    return checked
+
+
 async def _private_mirrors(
     uow: UnitOfWork,
     ctx: StepContext,
@@ -171,6 +215,10 @@ async def _private_mirrors(
         for e in await read_by_type(s, ctx.season_id, ["rule.enacted"])
     }
     games = await repo.played_games(s, ctx.season_id)
+    # Rules enacted at the same close change the games together: none is credited alone.
+    together: dict[int, int] = {}
+    for r in enacted_round.values():
+        together[r] = together.get(r, 0) + 1
     for e in sorted(enrolled, key=lambda e: e.governor_id):
         mine = [
             v | {"proposal_id": pid}
@@ -196,6 +244,7 @@ async def _private_mirrors(
                     "games_after": len(after),
                     "avg_after": sum(after) / len(after) if after else 0.0,
                     "avg_before": sum(before) / len(before) if before else 0.0,
+                    "passed_with": together.get(cut, 1) - 1,  # other rules enacted with it
                 }
             )
         context = {

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import insert
 
+from bot.domain.rules import PARAMS
 from db import league_repo as repo
 from db.league_repo import Executor, stable_id
 from db.tables import AICallRow, table_of
@@ -82,7 +83,15 @@ def _governance(c: dict[str, Any]) -> str:
         verdict = "passed" if p["passed"] else "failed"
         lines.append(f"'{p['text']}' {verdict} ({p['yes']} yes, {p['no']} no).")
     for e in real_changes(c["enacted"]):
-        lines.append(f"{e['parameter']} is now {e['new_value']} (was {e['old_value']}).")
+        p = PARAMS.get(e["parameter"])
+        if p is None:
+            continue
+        lines.append(f"{p.sentence(e['new_value'])} (was {p.show(e['old_value'])}).")
+    for f in c.get("forecasts", []):
+        lines.append(
+            f"'{f['text']}' was forecast to move points per team by {f['predicted']:+.1f}; in "
+            f"the {_plural(f['games'], 'game')} since, they moved {f['actual']:+.1f}."
+        )
     return " ".join(lines)
 
 
@@ -96,7 +105,16 @@ def _private(c: dict[str, Any]) -> str:
     else:
         lines.append(f"you cast {votes} and never broke from your team.")
     for r in c["my_rules"]:
-        if r["games_after"]:
+        if not r["games_after"]:
+            continue
+        others = r.get("passed_with", 0)
+        if others:
+            lines.append(
+                f"'{r['text']}' passed together with {_plural(others, 'other rule')}; since "
+                f"then games average {r['avg_after']:.1f} points ({r['avg_before']:.1f} "
+                "before), which none of them did alone."
+            )
+        else:
             lines.append(
                 f"Since '{r['text']}' passed, games average {r['avg_after']:.1f} points "
                 f"({r['avg_before']:.1f} before)."

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.app.governance.forecast import Forecaster
 from bot.app.league.outbox import CollectingPoster
 from bot.app.league.runner import Runner
 from bot.app.league.scripted import ScriptedGovernors
@@ -22,6 +23,7 @@ from bot.app.league.setup import SetupLeague, StartNewSeason, run_new_season, ru
 from bot.app.ports import Interpreter, Poster
 from bot.app.service import Pinwheel
 from bot.domain.settings import SETTINGS
+from bot.sim.forecast import GAMES
 from bot.wiring import logged_interpreter
 from db import governance_repo as gov_repo
 from db import league_repo as repo
@@ -31,6 +33,8 @@ from db.tables import MirrorRow
 
 OFFLINE_GUILD = "offline"
 PRESENT_POLL_SECONDS = 1.0  # between passes while a round is being shown
+FAST_FORECAST_GAMES = 150  # paired games per forecast in --fast (500 otherwise)
+FORECAST_WAIT_SECONDS = 30.0  # the most the offline loop waits for the governors' forecasts
 
 
 class SeasonStalledError(RuntimeError):
@@ -103,7 +107,9 @@ async def play(
     if interpreter is None:
         # The built-in parser behind the provider port, each call logged in `ai_calls`.
         interpreter = logged_interpreter(db, league_id, clock)
-    app = Pinwheel(db, interpreter, clock=clock)
+    # Forecasts on every proposal card, fewer paired games when the season is played fast.
+    forecaster = Forecaster(db, clock=clock, games=FAST_FORECAST_GAMES if fast else GAMES)
+    app = Pinwheel(db, interpreter, clock=clock, forecaster=forecaster)
     # --fast skips the shows' pacing: each game's final card, at once.
     runner = Runner(db, clock=clock, poster=poster, instant=fast)
     summaries: list[SeasonSummary] = []
@@ -118,54 +124,58 @@ async def play(
             command_id=f"offline:new-season:{season_id}",
         )
         season_id = str(out["season_id"])
-    while True:
-        scripted = ScriptedGovernors(app, db, f"{seed}:{season_id}", governors)
-        async with db.read_sessions() as s:
-            team_ids = sorted(await repo.team_names(s, season_id))
-        await scripted.join(season_id, team_ids)
-        await runner.drain()
+    try:
         while True:
-            await scripted.act(season_id)
+            scripted = ScriptedGovernors(app, db, f"{seed}:{season_id}", governors)
             async with db.read_sessions() as s:
-                progress = await repo.get_progress(s, season_id)
-                paused = await repo.season_paused(s, season_id)
-                stalled = await repo.season_stalled(s, season_id)
-            if progress is None or progress.phase == "complete":
-                break
-            if paused:
-                # Offline nobody can resume it: stop rather than wait or spin for ever.
-                raise SeasonStalledError(
-                    f"Season {season_id} cannot go on: "
-                    + (stalled or "it is paused")
-                    + ". Nothing more will be played; see the log above."
-                )
-            due = progress.next_due_at
-            if jump is None and await runner.presenter.running():
-                # A round is being shown: its frames go out about every second.
-                await asyncio.sleep(PRESENT_POLL_SECONDS)
-                await runner.tick()
-            elif due is None:  # manual cadence: offline nobody presses the button; play on
-                await runner.play_round(season_id, due_only=False)
-            elif jump is not None:
-                jump.jump_to(due)
-                await runner.tick()
-            else:
-                wait = (due - clock()).total_seconds()
-                if wait > 0:
-                    await asyncio.sleep(min(wait, 30))
-                await runner.tick()
-        summaries.append(await summarize(db, season_id))
-        if seasons is not None and len(summaries) >= seasons:
-            return summaries
-        out = await run_new_season(
-            db,
-            StartNewSeason(league_id),
-            clock=clock,
-            command_id=f"offline:new-season:{season_id}",
-        )
-        season_id = str(out["season_id"])
-        if jump is not None:
-            jump.jump_to(clock() + timedelta(minutes=1))
+                team_ids = sorted(await repo.team_names(s, season_id))
+            await scripted.join(season_id, team_ids)
+            await runner.drain()
+            while True:
+                await scripted.act(season_id)
+                await forecaster.settle(FORECAST_WAIT_SECONDS)  # the cards print with them
+                async with db.read_sessions() as s:
+                    progress = await repo.get_progress(s, season_id)
+                    paused = await repo.season_paused(s, season_id)
+                    stalled = await repo.season_stalled(s, season_id)
+                if progress is None or progress.phase == "complete":
+                    break
+                if paused:
+                    # Offline nobody can resume it: stop rather than wait or spin for ever.
+                    raise SeasonStalledError(
+                        f"Season {season_id} cannot go on: "
+                        + (stalled or "it is paused")
+                        + ". Nothing more will be played; see the log above."
+                    )
+                due = progress.next_due_at
+                if jump is None and await runner.presenter.running():
+                    # A round is being shown: its frames go out about every second.
+                    await asyncio.sleep(PRESENT_POLL_SECONDS)
+                    await runner.tick()
+                elif due is None:  # manual cadence: offline nobody presses the button; play on
+                    await runner.play_round(season_id, due_only=False)
+                elif jump is not None:
+                    jump.jump_to(due)
+                    await runner.tick()
+                else:
+                    wait = (due - clock()).total_seconds()
+                    if wait > 0:
+                        await asyncio.sleep(min(wait, 30))
+                    await runner.tick()
+            summaries.append(await summarize(db, season_id))
+            if seasons is not None and len(summaries) >= seasons:
+                return summaries
+            out = await run_new_season(
+                db,
+                StartNewSeason(league_id),
+                clock=clock,
+                command_id=f"offline:new-season:{season_id}",
+            )
+            season_id = str(out["season_id"])
+            if jump is not None:
+                jump.jump_to(clock() + timedelta(minutes=1))
+    finally:
+        await forecaster.close()
 
 
 async def set_cadence(

@@ -178,6 +178,17 @@ async def _pass(
             # "parked": the rows after it on its target go on at once.
 
 
+async def _rendered(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
+    """A message rendered when it is delivered (`{"view": ...}`): its content as it stands
+    now. Any other payload is its own content."""
+    if payload.get("view") != "proposal":
+        return payload
+    from bot.app.governance.cards import render_proposal  # the governance read side
+
+    async with db.read_sessions() as s:
+        return await render_proposal(s, payload)
+
+
 async def _deliver(
     db: Database,
     poster: Poster,
@@ -190,10 +201,10 @@ async def _deliver(
         claim = await repo.claim_delivery(s, message, now + POST_LEASE)
     if claim is None:
         return "claimed elsewhere"
-    payload = claim.payload
-    if claim.revision:
-        payload = {**payload, "revision": claim.revision}  # a printing poster's dedup
     try:
+        payload = await _rendered(db, claim.payload)
+        if claim.revision:
+            payload = {**payload, "revision": claim.revision}  # a printing poster's dedup
         ref = await poster.post(
             message.key,
             message.kind,
@@ -264,6 +275,7 @@ def console_lines(target: str, payload: dict[str, Any]) -> str | None:
 
 
 TEAM_PREFIX = "team:"  # a team's own channel, by team name: `team:Foster Foxes`
+CHANNEL_PREFIX = "channel:"  # one channel by its Discord id (where an adopted message is)
 DM_PREFIX = "dm:"  # a governor's DMs, by governor id
 
 
@@ -280,6 +292,7 @@ class ConsolePoster:
         self.as_json = as_json
         self.transcript = transcript
         self.seen: set[str] = set()
+        self.stages: dict[str, str] = {}  # a card's last printed stage, by key
         if transcript is not None and transcript.exists():
             self.seen = set(transcript.read_text().splitlines())
 
@@ -296,6 +309,12 @@ class ConsolePoster:
         printed = printed_key(key, payload)
         if printed in self.seen:
             return "console"
+        stage = payload.get("stage")
+        if stage is not None and self.stages.get(key) == stage:
+            self.remember(printed)  # only a count moved (a proposal's votes): not news here
+            return "console"
+        if stage is not None:
+            self.stages[key] = str(stage)
         if self.as_json:
             line: str | None = json.dumps({"key": key, "kind": kind, "target": target, **payload})
         else:

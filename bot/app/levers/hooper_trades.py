@@ -17,8 +17,9 @@ from bot.domain.trades import (
     decide_hooper_vote,
     decide_propose_hooper_trade,
 )
+from bot.render.governance import trade_settled_payload
 from db import governance_repo as repo
-from db import levers_repo
+from db import league_repo, levers_repo
 from db.uow import UnitOfWork
 
 
@@ -68,7 +69,35 @@ async def vote_hooper_trade(uow: UnitOfWork, cmd: VoteHooperTrade) -> dict[str, 
     )
     await uow.append(envelopes(events, season_id, governor_id=cmd.governor_id))
     outcome = events[-1].event_type.removeprefix("hooper_trade.")
+    if outcome != "voted" and trade is not None:
+        await show_settled(uow, trade.trade_id, trade.season_id, outcome)
     return {"trade_id": cmd.trade_id, "outcome": "open" if outcome == "voted" else outcome}
+
+
+def trade_key(trade_id: str) -> str:
+    """The outbox row of a hooper trade's message (adopted when the trade is proposed)."""
+    return f"htrade:{trade_id}"
+
+
+OUTCOME_WORDS = {
+    "executed": "Both teams approved: the hoopers have swapped, from the next round.",
+    "rejected": "A team said no: the trade is off.",
+    "expired": "The vote ran out of time: the trade is off.",
+}
+
+
+async def show_settled(uow: UnitOfWork, trade_id: str, season_id: str, outcome: str) -> None:
+    """The trade's message shows how it ended, its buttons gone (when it was posted)."""
+    s = uow.session
+    found = await league_repo.payload_of(s, trade_key(trade_id))
+    if found is None:
+        return
+    was = str((found.get("embed") or {}).get("description") or found.get("text") or "")
+    lines = [line for line in was.splitlines() if not line.startswith("Governors of both")]
+    description = "\n".join([*lines, OUTCOME_WORDS.get(outcome, outcome)])
+    colour = "#57F287" if outcome == "executed" else "#99AAB5"
+    payload = trade_settled_payload("Hooper trade", description, outcome, colour=colour)
+    await league_repo.revise(s, trade_key(trade_id), payload)
 
 
 async def expire_hooper_trade(uow: UnitOfWork, cmd: ExpireHooperTrade) -> dict[str, Any]:
@@ -77,4 +106,5 @@ async def expire_hooper_trade(uow: UnitOfWork, cmd: ExpireHooperTrade) -> dict[s
     if not events or trade is None:
         return {"trade_id": cmd.trade_id, "expired": False}
     await uow.append(envelopes(events, trade.season_id))
+    await show_settled(uow, trade.trade_id, trade.season_id, "expired")
     return {"trade_id": cmd.trade_id, "expired": True}

@@ -17,8 +17,9 @@ from bot.domain.trades import (
     decide_offer,
     decide_reject,
 )
+from bot.render.governance import trade_settled_payload
 from db import governance_repo as repo
-from db import levers_repo
+from db import league_repo, levers_repo
 from db.uow import UnitOfWork
 
 
@@ -66,7 +67,41 @@ async def _settle(uow: UnitOfWork, trade_id: str, events: list[EventPayload], wh
     offer = await levers_repo.trade_offer(uow.session, trade_id)
     assert offer is not None  # the decision found it
     await _append(uow, events, offer.season_id, who)
-    return events[0].event_type.removeprefix("trade.")
+    outcome = events[0].event_type.removeprefix("trade.")
+    await show_settled(uow, offer, outcome)
+    return outcome
+
+
+def offer_key(trade_id: str) -> str:
+    """The outbox row of a trade offer's message (adopted when the offer is posted)."""
+    return f"trade:{trade_id}"
+
+
+OUTCOME_WORDS = {
+    "accepted": "{to} accepted: the tokens changed hands.",
+    "rejected": "{to} declined.",
+    "cancelled": "{by} withdrew the offer; the escrowed tokens went back.",
+    "expired": "Nobody answered in time: the offer expired and the escrowed tokens went back.",
+}
+
+
+async def show_settled(uow: UnitOfWork, offer: TradeOffer, outcome: str) -> None:
+    """The offer's message shows how it ended, its buttons gone (when it was posted)."""
+    league_id = await repo.season_league(uow.session, offer.season_id)
+    names = await league_repo.governor_names(uow.session, league_id or "")
+    by, to = names.get(offer.from_governor_id, "?"), names.get(offer.to_governor_id, "?")
+    terms = (
+        f"{offer.offer_amount} {offer.offer_type} for {offer.request_amount} {offer.request_type}"
+    )
+    description = f"**{by}** offered **{to}** {terms}.\n" + OUTCOME_WORDS[outcome].format(
+        by=by, to=to
+    )
+    colour = "#57F287" if outcome == "accepted" else "#99AAB5"
+    await league_repo.revise(
+        uow.session,
+        offer_key(offer.trade_id),
+        trade_settled_payload("Token trade offer", description, outcome, colour=colour),
+    )
 
 
 async def accept_trade(uow: UnitOfWork, cmd: AcceptTrade) -> dict[str, Any]:
@@ -115,4 +150,5 @@ async def expire_trade(uow: UnitOfWork, cmd: ExpireTrade) -> dict[str, Any]:
     if not events or offer is None:
         return {"trade_id": cmd.trade_id, "expired": False}
     await _append(uow, events, offer.season_id, None)
+    await show_settled(uow, offer, "expired")
     return {"trade_id": cmd.trade_id, "expired": True}

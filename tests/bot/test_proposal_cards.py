@@ -1,0 +1,300 @@
+"""A proposal's card in #governance, through SimCord: posted once when it opens and edited as
+it changes, with vote buttons that count exactly like /vote, outlive a restart and refuse
+non-governors and other leagues; a live voter count that never tells the choices; at the
+close, the revealed tally and the real reason a proposal failed. Settled trade offers and
+amended proposals say so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from sqlalchemy import select
+
+from bot.app.league.outbox import drain
+from bot.cogs import channels
+from bot.cogs.poster import DiscordPoster
+from db.tables import VoteRow
+from tests.bot.conftest import World
+from tests.bot.test_governance_cogs import governor, join, open_proposal
+
+TEAMS = ["Team 0", "Team 1"]
+
+
+def bot_guild(world: World) -> discord.Guild:
+    guild = world.env.bot.get_guild(world.guild.id)
+    assert guild is not None
+    return guild
+
+
+def governance_channel(world: World) -> Any:
+    (found,) = [c for c in world.guild.channels.values() if c.name == "governance"]
+    return found
+
+
+async def post(world: World) -> None:
+    """What the background loop would do next: bind the league's channels, post the outbox."""
+    await channels.ensure(bot_guild(world), TEAMS)
+    league_id = world.league.seeded.league_id
+    await drain(
+        world.league.db,
+        DiscordPoster(world.env.bot, league_id),
+        league_id=league_id,
+        clock=world.league.clock,
+    )
+
+
+async def confirm(world: World, text: str) -> str:
+    """Alice (already a governor) proposes `text` and confirms it; returns its id."""
+    from tests.bot.test_governance_cogs import propose
+
+    await world.alice.click(await propose(world, text), label="Confirm")
+    found = await world.league.app.open_proposals(world.league.season)
+    return next(str(p["proposal_id"]) for p in found if p["text"] == text)
+
+
+def fields(card: discord.Message) -> dict[str, str]:
+    return {f.name or "": f.value or "" for f in card.embeds[0].fields}
+
+
+def labels(card: discord.Message) -> list[str]:
+    return [c.label or "" for row in card.components for c in row.children]  # type: ignore[attr-defined]
+
+
+async def the_card(world: World) -> discord.Message:
+    await post(world)
+    (card,) = governance_channel(world).history()
+    return card
+
+
+async def vote_row(world: World, proposal_id: str, who: str) -> tuple[str, bool] | None:
+    actor = getattr(world, who)
+    governor_id = await world.league.app.governor_id(world.league.seeded.league_id, str(actor.id))
+    async with world.league.db.read_sessions() as s:
+        row = (
+            await s.execute(
+                select(VoteRow.vote, VoteRow.boost_used).where(
+                    VoteRow.proposal_id == proposal_id, VoteRow.governor_id == governor_id
+                )
+            )
+        ).first()
+    return (row[0], bool(row[1])) if row else None
+
+
+async def test_a_proposal_opens_with_one_card_and_four_vote_buttons(world: World) -> None:
+    await open_proposal(world)
+
+    card = await the_card(world)
+    await post(world)  # nothing new: not posted again
+
+    assert len(governance_channel(world).history()) == 1
+    assert labels(card) == ["Yes", "No", "Yes + Boost", "No + Boost"]
+    shown = fields(card)
+    assert "Three-pointers are worth **4** points (now 3)" in shown["What it does"]
+    assert "More than 50% of weighted yes votes" in shown["To pass"]
+    assert shown["Votes"] == "0 of 1 governors have voted"
+    assert "_" not in str(card.embeds[0].to_dict()).replace("three_point_value=4", "")
+
+
+async def test_a_vote_by_button_counts_exactly_like_the_vote_command(world: World) -> None:
+    by_button = await open_proposal(world, "three_point_value=4")
+    by_command = await confirm(world, "three_point_value=5")
+    await join(world, "bob", team=1)
+    await post(world)
+    (card,) = [
+        m for m in governance_channel(world).history() if "**4**" in fields(m)["What it does"]
+    ]
+    before = await world.league.app.balances(world.league.season, await governor(world, "bob"))
+
+    pressed = await world.bob.click(card, label="Yes + Boost")
+    await world.bob.slash(world.channel, "vote", proposal=by_command, choice="yes", boost=True)
+
+    after = await world.league.app.balances(world.league.season, await governor(world, "bob"))
+    assert pressed.ephemeral and "recorded: **yes** (boosted)" in pressed.response.content
+    assert await vote_row(world, by_button, "bob") == await vote_row(world, by_command, "bob")
+    assert await vote_row(world, by_button, "bob") == ("yes", True)
+    assert before["boost"] - after["boost"] == 2  # one boost each, the same price
+
+    changed = await world.bob.click(card, label="No")  # a change keeps the paid boost
+    assert "changed to **no** (boosted)" in changed.response.content
+    assert await vote_row(world, by_button, "bob") == ("no", True)
+
+
+async def test_the_card_counts_the_voters_and_never_shows_a_choice(world: World) -> None:
+    await open_proposal(world)
+    await join(world, "bob", team=1)
+    card = await the_card(world)
+
+    await world.bob.click(card, label="No")
+    card = await the_card(world)
+
+    shown = str(card.embeds[0].to_dict()).lower()
+    assert fields(card)["Votes"] == "1 of 2 governors have voted"
+    assert "bob" not in shown and " no " not in shown.replace("no + boost", "")
+
+
+async def test_vote_buttons_work_after_a_restart(world: World) -> None:
+    proposal_id = await open_proposal(world)
+    card = await the_card(world)
+
+    await world.restart()
+    pressed = await world.alice.click(card, label="Yes")
+
+    assert "recorded: **yes**" in pressed.response.content
+    assert await vote_row(world, proposal_id, "alice") == ("yes", False)
+
+
+async def test_vote_buttons_refuse_someone_who_is_not_a_governor(world: World) -> None:
+    proposal_id = await open_proposal(world)
+    card = await the_card(world)
+
+    pressed = await world.bob.click(card, label="Yes")
+
+    assert pressed.ephemeral and "Join a team with /join" in pressed.response.content
+    assert await vote_row(world, proposal_id, "bob") is None
+
+
+async def test_vote_buttons_refuse_a_proposal_of_another_servers_league(world: World) -> None:
+    from bot.ui.votes import vote_buttons
+    from tests.bot.test_cross_server import other_server
+
+    proposal_id = await open_proposal(world)
+    server = await other_server(world, league=True)
+    view = discord.ui.View(timeout=None)
+    for button in vote_buttons(proposal_id):
+        view.add_item(button)
+    channel = world.env.bot.get_channel(server.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    planted = await channel.send("a card copied into another server", view=view)
+
+    pressed = await server.admin.click(planted, label="Yes")
+
+    assert "not part of this server's league" in pressed.response.content
+    assert await vote_row(world, proposal_id, "admin") is None
+
+
+async def test_a_failed_card_states_the_real_reason_and_loses_its_buttons(world: World) -> None:
+    await open_proposal(world)
+    await the_card(world)
+
+    await world.league.close()  # nobody voted
+    card = await the_card(world)
+
+    result = fields(card)["Result"]
+    assert result.startswith("**Failed**: quorum not met")
+    assert "0 yes, 0 no" in result
+    assert labels(card) == [] and "Votes" not in fields(card)
+
+
+async def test_a_passed_card_shows_the_revealed_tally_with_weights(world: World) -> None:
+    await open_proposal(world)
+    card = await the_card(world)
+    await world.alice.click(card, label="Yes")
+
+    await world.league.close()
+    card = await the_card(world)
+
+    result = fields(card)["Result"]
+    assert result.startswith("**Passed**") and "Weighted 1 yes – 0 no" in result
+    assert "1 yes, 0 no" in result
+
+
+async def test_an_amendment_tells_each_governor_whose_vote_it_cleared(world: World) -> None:
+    proposal_id = await open_proposal(world)
+    await join(world, "bob", team=1)
+    card = await the_card(world)
+    await world.bob.click(card, label="Yes")
+
+    await world.alice.slash(
+        world.channel, "amend", proposal=proposal_id, text="three_point_value=5"
+    )
+    card = await the_card(world)
+
+    (dm,) = world.bob.user.dm_channel.history()
+    assert (
+        "Your vote on a proposal was cleared" in dm.content and "three_point_value=5" in dm.content
+    )
+    assert fields(card)["Votes"] == "0 of 2 governors have voted"
+    assert "amended 1×" in (card.embeds[0].author.name or "")
+    assert "Three-pointers are worth **5** points" in fields(card)["What it does"]
+
+
+async def test_a_settled_trade_offer_shows_how_it_ended_without_buttons(world: World) -> None:
+    from tests.bot.test_trade_cogs import offer
+
+    message = await offer(world)
+    await world.bob.click(message, label="Accept")
+    await post(world)
+
+    edited = world.env.backend.get_message(message.channel_id, message.id)
+    embed = edited.embeds[0]
+    assert "accepted" in embed["title"] and "bob accepted" in embed["description"]
+    assert edited.components == []
+
+
+async def test_an_expired_trade_offer_says_so_and_loses_its_buttons(world: World) -> None:
+    from bot.app.levers.commands import ExpireTrade
+    from tests.bot.test_trade_cogs import _trade_id, offer
+
+    message = await offer(world)
+    trade_id = _trade_id(message)
+    world.league.clock.advance(2 * 24 * 3600)  # past the offer's time to live
+
+    await world.league.app.handle(ExpireTrade(trade_id), command_id="test:expire")
+    await post(world)
+
+    edited = world.env.backend.get_message(message.channel_id, message.id)
+    assert "expired" in edited.embeds[0]["title"] and edited.components == []
+    assert "escrowed tokens went back" in edited.embeds[0]["description"]
+
+
+async def test_the_draft_and_the_card_carry_the_forecast(world: World) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.app.governance.forecast import Forecaster
+    from tests.bot.test_governance_cogs import propose
+
+    await real_rosters(world)
+    world.league.app.forecaster = Forecaster(
+        world.league.db, clock=world.league.clock, games=60, executor=ThreadPoolExecutor(1)
+    )
+    await join(world)
+
+    draft = await propose(world, "three_point_value=5")
+    await world.alice.click(draft, label="Confirm")
+    await world.league.app.forecaster.settle(30)
+    card = await the_card(world)
+
+    shown = {f.name: f.value for f in draft.embeds[0].fields}
+    assert "Forecast" in shown and "Points per team" in (shown["Forecast"] or "")
+    assert "Points per team" in fields(card)["Forecast"]
+
+
+async def real_rosters(world: World) -> None:
+    """Give the seeded teams generated hoopers and venues: teams the simulation can play."""
+    from sqlalchemy import insert, update
+
+    from bot.domain.league_generator import generate_league
+    from db.tables import HooperRow, TeamRow
+
+    generated = generate_league("cards", len(world.league.seeded.team_ids))
+    rows = [
+        {
+            "id": f"{team_id[:24]}-{i}",
+            "team_id": team_id,
+            "season_id": world.league.season,
+            "name": h.name,
+            "archetype": h.archetype,
+            "attributes": h.attributes.model_dump(),
+            "moves": [m.model_dump() for m in h.moves],
+            "is_active": h.starter,
+        }
+        for team_id, team in zip(world.league.seeded.team_ids, generated, strict=True)
+        for i, h in enumerate(team.hoopers)
+    ]
+    async with world.league.db.sessions() as s, s.begin():
+        await s.execute(insert(HooperRow), rows)
+        for team_id, team in zip(world.league.seeded.team_ids, generated, strict=True):
+            await s.execute(
+                update(TeamRow).where(TeamRow.id == team_id).values(venue=team.venue.model_dump())
+            )
