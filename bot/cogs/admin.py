@@ -43,6 +43,23 @@ if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
 
 
+# The admin log's actions as an admin reads them (the log keeps its keys and full ids).
+ADMIN_ACTIONS = {
+    "governor.remove": "removed a governor",
+    "league.setup": "set the league up",
+    "proposal.cancel": "withdrew a proposal",
+    "proposal.veto": "vetoed a proposal",
+    "proposal.review": "reviewed a proposal",
+    "season.advance": "played a round by hand",
+    "season.new": "started a new season",
+    "setting.set": "changed a setting",
+    "token.grant": "granted tokens",
+    "season.pause": "paused the season",
+    "season.resume": "resumed the season",
+    "season.start": "started the season",
+}
+
+
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class Admin(commands.GroupCog, group_name="admin", group_description="Moderate the league"):
@@ -148,9 +165,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
             RemoveGovernor(season_id, governor_id, str(interaction.user.id), reason),
             command_id=command_id(interaction),
         )
-        await reply(
-            interaction, f"{member.display_name} no longer governs team `{out['team_id']}`."
-        )
+        teams = dict(await discord_repo.teams(self.bot.app.db, season_id))
+        team = teams.get(str(out["team_id"]), "their team")
+        await reply(interaction, f"{member.display_name} no longer governs **{team}**.")
 
     @app_commands.command(name="grant")
     @app_commands.describe(
@@ -193,8 +210,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         league = await self.bot.league(interaction)
         entries = await discord_repo.recent_admin_log(self.bot.app.db, league.league_id, limit)
         lines = [
-            f"<t:{int(e.created_at.timestamp())}:f> <@{e.actor_id}> **{e.action_type}** "
-            f"{e.target_table} `{e.target_id}`" + (f" — {clip(e.reason, 200)}" if e.reason else "")
+            f"<t:{int(e.created_at.timestamp())}:f> <@{e.actor_id}> "
+            f"**{ADMIN_ACTIONS.get(e.action_type, e.action_type.replace('.', ' '))}**"
+            + (f" — {clip(e.reason, 200)}" if e.reason else "")
             for e in entries
         ]
         await send_pages(interaction, pages("Admin log", lines, empty="No admin actions yet."))

@@ -114,7 +114,7 @@ class Trades(commands.Cog):
         names = await discord_repo.governor_names(self.bot.app.db, sorted(ids))
         lines = [
             f"**{names.get(o['from_governor_id'], '?')}** → "
-            f"**{names.get(o['to_governor_id'], '?')}**: {terms(o)} · `{o['trade_id']}`"
+            f"**{names.get(o['to_governor_id'], '?')}**: {terms(o)}"
             for o in offers
         ]
         await send_pages(interaction, pages("Open trade offers", lines, empty="No open offers."))

@@ -598,3 +598,27 @@ async def test_the_builtin_interpreter_behind_the_port_prices_and_refuses_like_a
     assert (draft["tier"], draft["token_cost"], draft["changes"][0]["new_value"]) == (1, 1, 5)
     with pytest.raises(RuleValidationError, match="1 to 10"):
         await league.draft(0, "Make three-pointers worth 50 points")
+
+
+async def test_a_governor_waits_out_the_propose_cooldown_between_drafts(
+    database: Database,
+) -> None:
+    from bot.domain.errors import CooldownError
+    from bot.domain.settings import SETTINGS
+    from db import league_repo
+
+    league = await start_league(database)
+    spec = SETTINGS["governance.propose_cooldown_seconds"]
+    async with database.sessions() as s, s.begin():
+        await league_repo.set_setting(
+            s, league.seeded.league_id, spec.key, "60", spec.category, spec.description
+        )
+    await league.draft(0, "three_point_value=4")
+
+    with pytest.raises(CooldownError, match="propose again in 60 s"):
+        await league.draft(0, "three_point_value=5")
+    other = await league.draft(1, "three_point_value=5")  # the cooldown is per governor
+    league.clock.advance(61)
+    again = await league.draft(0, "three_point_value=5")
+
+    assert other["draft_id"] and again["draft_id"]

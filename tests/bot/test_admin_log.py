@@ -95,4 +95,4 @@ async def test_a_new_season_is_logged_and_a_refused_one_is_not(world: World) -> 
     assert entry["after"]["number"] == 2 and entry["after"]["replaced_unfinished"] is True
     audit = await server.admin.slash(server.channel, "admin audit")
     page = audit.response.embeds[0].description
-    assert "season.new" in page and "league.setup" in page
+    assert "started a new season" in page and "set the league up" in page

@@ -298,3 +298,20 @@ async def real_rosters(world: World) -> None:
             await s.execute(
                 update(TeamRow).where(TeamRow.id == team_id).values(venue=team.venue.model_dump())
             )
+
+
+async def test_a_flagged_card_awaits_review_and_a_veto_says_why(world: World) -> None:
+    from tests.bot.test_admin_and_reading_cogs import flagged
+
+    proposal_id = await flagged(world)
+    card = await the_card(world)
+    assert fields(card)["Awaiting review"]  # the reasons it was flagged
+    assert "could not read this as a rule change" in fields(card)["What it does"]
+
+    await world.admin.slash(
+        world.channel, "admin veto", proposal=proposal_id, reason="not basketball"
+    )
+    card = await the_card(world)
+
+    assert fields(card)["Result"] == "**Vetoed**: an admin vetoed it: not basketball"
+    assert labels(card) == []

@@ -54,6 +54,19 @@ def test_governance_mirror_skips_an_enactment_that_changed_nothing() -> None:
     assert "_" not in text  # rules in words, never by their field names
 
 
+def test_governance_mirror_says_why_a_proposal_failed() -> None:
+    context = governance_context([])
+    context["resolved"] = [
+        {"text": "quarters of 12", "passed": False, "yes": 0, "no": 0,
+         "reason": "quorum not met: 0% of team weight voted, 50% needed"}
+    ]  # fmt: skip
+    text = WRITER.write("governance", context)
+    assert (
+        "'quarters of 12' failed (0 yes, 0 no): quorum not met: 0% of team weight voted, "
+        "50% needed." in text
+    )
+
+
 def test_governance_mirror_compares_each_forecast_with_the_games_since() -> None:
     context = governance_context([])
     context["forecasts"] = [{"text": "threes worth 4", "predicted": 9.2, "actual": 7.5, "games": 8}]

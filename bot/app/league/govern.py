@@ -68,6 +68,11 @@ async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) ->
         for e in new_events
         if e.event_type == "vote.revealed"
     }
+    why_failed = {
+        e.payload["proposal_id"]: str(e.payload.get("reason", ""))
+        for e in new_events
+        if e.event_type == "proposal.failed"
+    }
     proposals = {p.proposal_id: p for p in await gov_repo.season_proposals(s, ctx.season_id)}
     resolved = []
     deltas: dict[str, dict[str, int]] = {}
@@ -82,6 +87,7 @@ async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) ->
                 "passed": passed,
                 "yes": sum(1 for v in votes if v["vote"] == "yes"),
                 "no": sum(1 for v in votes if v["vote"] == "no"),
+                "reason": "" if passed else why_failed.get(pid, ""),
             }
         )
         author = deltas.setdefault(prop.governor_id, {})
@@ -114,12 +120,7 @@ async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) ->
         "enacted": enacted,
         "forecasts": await _forecasts_checked(uow, ctx, proposals),
     }
-    text = (
-        "Governance: "
-        + ("; ".join(f"{r['text']} {'PASSED' if r['passed'] else 'failed'}" for r in resolved))
-        if resolved
-        else "Governance: the window closed with nothing to tally."
-    )
+    text = window_summary(n, resolved)
     await repo.enqueue(
         s,
         league_id=ctx.league_id,
@@ -151,6 +152,24 @@ async def close_and_report(uow: UnitOfWork, ctx: StepContext, window_id: str) ->
         "failed": outcome["failed"],
         "enacted": len(enacted),
     }
+
+
+def window_summary(round_number: int, resolved: list[dict[str, Any]]) -> str:
+    """The window's close in one post: what passed, what failed and why."""
+    if not resolved:
+        return f"The window closed after round {round_number} with nothing to tally."
+    passed = [f"'{r['text']}'" for r in resolved if r["passed"]]
+    failed = [
+        f"'{r['text']}'" + (f" ({r['reason']})" if r.get("reason") else "")
+        for r in resolved
+        if not r["passed"]
+    ]
+    parts = [f"The window closed after round {round_number}."]
+    if passed:
+        parts.append("Passed: " + ", ".join(passed) + ".")
+    if failed:
+        parts.append("Failed: " + ", ".join(failed) + ".")
+    return " ".join(parts)
 
 
 async def _forecasts_checked(

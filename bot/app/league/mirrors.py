@@ -81,7 +81,8 @@ def _governance(c: dict[str, Any]) -> str:
     lines = [f"The window closed after round {c['round']}."]
     for p in c["resolved"]:
         verdict = "passed" if p["passed"] else "failed"
-        lines.append(f"'{p['text']}' {verdict} ({p['yes']} yes, {p['no']} no).")
+        why = f": {p['reason']}" if p.get("reason") else ""
+        lines.append(f"'{p['text']}' {verdict} ({p['yes']} yes, {p['no']} no){why}.")
     for e in real_changes(c["enacted"]):
         p = PARAMS.get(e["parameter"])
         if p is None:
