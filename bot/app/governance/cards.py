@@ -171,7 +171,7 @@ async def render_proposal(s: Executor, payload: dict[str, Any]) -> dict[str, Any
         status=p.status,
         changes=changes_in_words(dict(p.interpretation)),
         tier=p.tier,
-        tier_name=TIER_NAMES.get(p.tier, "rules"),
+        tier_name=TIER_NAMES.get(p.tier, "wild"),
         token_cost=p.token_cost,
         threshold=p.threshold,
         quorum=rules.quorum,
