@@ -27,11 +27,16 @@ from tests.app.league_kit import scripted
 
 
 class FilePoster:
+    """Writes each (key, revision) it is handed once: a message edited later (a proposal
+    card as votes come in) is handed over again with its new revision."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.keys = set()
+        self.keys: set[tuple[str, int]] = set()
         if path.exists():
-            self.keys = {json.loads(line)["key"] for line in path.read_text().splitlines()}
+            for line in path.read_text().splitlines():
+                row = json.loads(line)
+                self.keys.add((row["key"], row["revision"]))
 
     async def post(
         self,
@@ -43,13 +48,16 @@ class FilePoster:
         retry: bool = False,
         ref: str | None = None,
     ) -> str | None:
-        if key in self.keys:
-            return
+        revision = int(payload.get("revision", 0))
+        if (key, revision) in self.keys:
+            return None
         with self.path.open("a") as f:
-            f.write(json.dumps({"key": key, "kind": kind, "target": target}) + "\n")
+            row = {"key": key, "revision": revision, "kind": kind, "target": target}
+            f.write(json.dumps(row) + "\n")
             f.flush()
             os.fsync(f.fileno())
-        self.keys.add(key)
+        self.keys.add((key, revision))
+        return f"file:{key}"
 
 
 async def main(args: argparse.Namespace) -> None:
