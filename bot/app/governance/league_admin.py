@@ -1,7 +1,8 @@
 """An admin setting the league up, starting a new season or playing a round by hand, each
 written to `admin_log` with before and after snapshots. Setup and new seasons are logged in the
 same transaction as the action; a round is several transactions of its own (simulate, govern,
-advance), so playing it by hand is logged once it has been played."""
+advance), so playing it by hand is recorded (with its log entry) when it is asked for, and the
+round is played after."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Any
 
 from bot.app.league.runner import RoundReport, Runner
 from bot.app.league.setup import SetupLeague, StartNewSeason, setup_league, start_new_season
+from bot.domain.errors import ConflictError
 from db import governance_repo as gov_repo
 from db import league_repo
 from db.engine import Database
 from db.event_store import Clock
-from db.uow import UnitOfWork, recorded_outcome, run_command
+from db.uow import UnitOfWork, run_command
 
 
 async def _log(
@@ -112,21 +114,21 @@ async def _progress(db: Database, season_id: str) -> dict[str, Any] | None:
 async def advance_season(
     db: Database, season_id: str, *, admin_id: str, clock: Clock, command_id: str
 ) -> RoundReport | None:
-    """Play the season's next round now; None (and nothing logged) when there is none to
-    play: the season is over, another process is playing it, or this very command (a
-    redelivered interaction) already played one."""
-    if await recorded_outcome(db, command_id) is not None:
-        return None
-    before = await _progress(db, season_id)
-    report = await Runner(db, clock=clock).run_round(season_id)
-    if report is None:
-        return None
-    after = await _progress(db, season_id) or {}
-    request = {"command": "AdvanceSeason", "season_id": season_id, "round": report.round_number}
+    """Play the season's next round now, once per command id however often it is delivered.
+
+    The command is recorded first, with the round it asks for and its `admin_log` entry, in
+    one transaction under the append lock; the round is played after. A redelivery finds the
+    command recorded and plays only that same round, and only if it is not played yet (its
+    first delivery died before finishing it: the round's steps are idempotent and finish it
+    once); it never plays a second one. None when there is nothing to play: the season is over,
+    the round was played already, or another process is playing the league."""
 
     async def handle(uow: UnitOfWork) -> dict[str, Any]:
+        progress = await league_repo.get_progress(uow.session, season_id)
+        if progress is None or progress.phase == "complete":
+            raise ConflictError("The season is over: there is no round to play.")
         league_id = await gov_repo.season_league(uow.session, season_id)
-        assert league_id is not None  # the round was just played in it
+        assert league_id is not None  # the season has progress, so it has a league
         await _log(
             uow,
             league_id=league_id,
@@ -134,10 +136,18 @@ async def advance_season(
             action_type="season.advance",
             target_table="season_progress",
             target_id=season_id,
-            before=before,
-            after={**after, "round_played": report.round_number},
+            before={"phase": progress.phase, "next_round": progress.next_round},
+            after={"round_played": progress.next_round},
         )
-        return {"round_number": report.round_number}
+        return {"round_number": progress.next_round}
 
-    await run_command(db, handle, command_id=command_id, request=request, clock=clock)
-    return report
+    request = {"command": "AdvanceSeason", "season_id": season_id}
+    try:
+        result = await run_command(db, handle, command_id=command_id, request=request, clock=clock)
+    except ConflictError:
+        return None
+    wanted = int(result.outcome["round_number"])
+    now = await _progress(db, season_id)
+    if now is None or now["next_round"] != wanted:
+        return None  # that round is played already (this command's, or someone else's)
+    return await Runner(db, clock=clock).run_round(season_id)
