@@ -25,7 +25,7 @@ from bot.ui.embeds import embed, pages
 from bot.ui.governance import draft_embed, proposal_line
 from bot.ui.items import draft_view
 from bot.ui.pagination import Confirm, send_pages, send_view
-from bot.ui.replies import command_id, reply
+from bot.ui.replies import command_id, reply, working
 from bot.ui.votes import vote_reply
 from db import browse_repo, discord_repo
 
@@ -75,6 +75,7 @@ class Governance(commands.Cog):
     @app_commands.autocomplete(team=team_choices)
     async def join(self, interaction: discord.Interaction[Any], team: str) -> None:
         """Join a team as one of its governors."""
+        await working(interaction)
         _, season_id = await self.bot.season(interaction)
         team_id = await self._team_id(season_id, team)
         out = await self.bot.app.handle(
@@ -151,8 +152,9 @@ class Governance(commands.Cog):
         out = await self.bot.app.handle(
             AmendProposal(proposal, seat.governor_id, text), command_id=command_id(interaction)
         )
-        cleared = len(out["cleared_voter_ids"])
-        note = f" {cleared} earlier vote(s) were cleared and must be cast again." if cleared else ""
+        # The same words whether or not anyone has voted: how many votes an amendment cleared
+        # would tell the amender who took part before the reveal. The voters are told by DM.
+        note = " Any votes already cast on it are cleared; those voters are told privately."
         review = " An admin will review the new wording." if out["flagged_for_review"] else ""
         await reply(
             interaction, f"Amendment {out['amendment_number']} is in: {out['text']}.{note}{review}"
@@ -164,6 +166,7 @@ class Governance(commands.Cog):
     @app_commands.autocomplete(proposal=open_proposal_choices)
     async def cancel(self, interaction: discord.Interaction[Any], proposal: str) -> None:
         """Withdraw one of your own open proposals; its tokens are refunded."""
+        await working(interaction)
         seat = await self.bot.seat(interaction)
         out = await self.bot.app.handle(
             CancelProposal(proposal, seat.governor_id), command_id=command_id(interaction)
@@ -186,6 +189,7 @@ class Governance(commands.Cog):
         boost: bool = False,
     ) -> None:
         """Vote yes or no on an open proposal (secret until the window closes)."""
+        await working(interaction)
         seat = await self.bot.seat(interaction)
         out = await self.bot.app.handle(
             CastVote(proposal, seat.governor_id, choice, boost), command_id=command_id(interaction)
@@ -217,6 +221,7 @@ class Governance(commands.Cog):
         dm_trade_offers: bool | None = None,
     ) -> None:
         """Choose which DMs and mentions you get; with no options, show your choices."""
+        await working(interaction)
         seat = await self.bot.seat(interaction)
         out = await self.bot.app.handle(
             SetNotifications(

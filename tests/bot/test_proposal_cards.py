@@ -205,11 +205,19 @@ async def test_an_amendment_tells_each_governor_whose_vote_it_cleared(world: Wor
     card = await the_card(world)
     await world.bob.click(card, label="Yes")
 
-    await world.alice.slash(
+    amended = await world.alice.slash(
         world.channel, "amend", proposal=proposal_id, text="three_point_value=5"
     )
     card = await the_card(world)
 
+    # The amender learns nothing of who (or how many) voted before the reveal: an amendment
+    # that clears no vote is answered in the same words.
+    again = await world.alice.slash(
+        world.channel, "amend", proposal=proposal_id, text="three_point_value=5"
+    )
+    said = amended.response.content
+    assert "Amendment 1 is in" in said
+    assert said.replace("Amendment 1", "Amendment 2") == again.response.content
     (dm,) = world.bob.user.dm_channel.history()
     assert (
         "Your vote on a proposal was cleared" in dm.content and "three_point_value=5" in dm.content
