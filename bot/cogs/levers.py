@@ -8,13 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.league.outbox import CHANNEL_PREFIX
 from bot.app.levers.commands import ProposeHooperTrade, SetStrategy, UpdateBio
 from bot.app.levers.hooper_trades import trade_key
 from bot.domain.errors import NotFoundError
+from bot.ui.cards import keep_post
 from bot.ui.choices import hoopers_of, season_choices
 from bot.ui.hooper_trades import hooper_trade_embed, hooper_trade_view
-from bot.ui.replies import NO_MENTIONS, command_id, reply
+from bot.ui.replies import command_id, post_here, reply, working
 from db import browse_repo
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class Levers(commands.Cog):
         self, interaction: discord.Interaction[Any], text: app_commands.Range[str, 1, 500]
     ) -> None:
         """Set your team's strategy from the next round on."""
+        await working(interaction)
         seat = await self.bot.seat(interaction)
         out = await self.bot.app.handle(
             SetStrategy(seat.season_id, seat.governor_id, text), command_id=command_id(interaction)
@@ -68,6 +69,7 @@ class Levers(commands.Cog):
         text: app_commands.Range[str, 1, 1000],
     ) -> None:
         """Write the bio of a hooper on your team."""
+        await working(interaction)
         seat = await self.bot.seat(interaction)
         hooper_id, name = await self._hooper(seat.season_id, hooper)
         await self.bot.app.handle(
@@ -86,6 +88,7 @@ class Levers(commands.Cog):
         self, interaction: discord.Interaction[Any], give: str, get: str
     ) -> None:
         """Propose a hooper swap; governors of both teams vote on it."""
+        await working(interaction)
         seat = await self.bot.seat(interaction)
         give_id, give_name = await self._hooper(seat.season_id, give)
         get_id, get_name = await self._hooper(seat.season_id, get)
@@ -94,20 +97,19 @@ class Levers(commands.Cog):
             command_id=command_id(interaction),
         )
         shown = hooper_trade_embed(interaction.user.display_name, give_name, get_name)
-        await interaction.response.send_message(
-            embed=shown, view=hooper_trade_view(out["trade_id"]), allowed_mentions=NO_MENTIONS
-        )
-        try:
-            message = await interaction.original_response()
-        except discord.HTTPException:
-            return  # the trade stands; its message just will not be updated
+        posted = await post_here(interaction, embed=shown, view=hooper_trade_view(out["trade_id"]))
+        if posted is None:
+            await reply(
+                interaction,
+                f"Your trade of {give_name} for {get_name} is proposed, but I cannot post in "
+                "this channel for the governors to vote on it.",
+            )
+            return
         # Kept by the outbox, which edits it once the vote settles the trade (or it expires).
-        await self.bot.app.adopt_post(
-            seat.league_id,
-            trade_key(out["trade_id"]),
-            target=f"{CHANNEL_PREFIX}{message.channel.id}",
-            ref=f"{message.channel.id}:{message.id}",
-            payload={"text": shown.description or "", "embed": shown.to_dict()},
+        await keep_post(interaction, seat.league_id, trade_key(out["trade_id"]), posted, shown)
+        await reply(
+            interaction,
+            f"Your trade of {give_name} for {get_name} is posted for both teams' governors.",
         )
 
 

@@ -8,13 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.league.outbox import CHANNEL_PREFIX
 from bot.app.levers.commands import OfferTrade
 from bot.app.levers.trades import offer_key
 from bot.domain.errors import NotFoundError, ValidationError
+from bot.ui.cards import keep_post
 from bot.ui.embeds import pages
 from bot.ui.pagination import send_pages
-from bot.ui.replies import NO_MENTIONS, command_id, send_dm
+from bot.ui.replies import NO_MENTIONS, command_id, post_here, reply, send_dm, working
 from bot.ui.trades import offer_embed, offer_notice, terms, trade_view
 from db import discord_repo
 
@@ -47,6 +47,7 @@ class Trades(commands.Cog):
         want_amount: app_commands.Range[int, 1, 1000],
     ) -> None:
         """Offer some of your tokens for some of another governor's."""
+        await working(interaction)
         seat = await self.bot.seat(interaction)
         if member.id == interaction.user.id:
             raise ValidationError("You cannot trade with yourself.")
@@ -62,47 +63,36 @@ class Trades(commands.Cog):
         offer = await self.bot.app.trade_offer(out["trade_id"])
         choices = await discord_repo.notification_choices(self.bot.app.db, target)
         shown = offer_embed(offer, interaction.user.display_name, member.display_name)
-        await interaction.response.send_message(
+        # Ping the one person the offer is for, nobody else, and only if they asked to be.
+        pings = (
+            discord.AllowedMentions(users=[member], everyone=False, roles=False)
+            if choices["mention_on_results"]
+            else NO_MENTIONS
+        )
+        posted = await post_here(
+            interaction,
             f"{member.mention}, you have a trade offer.",
             embed=shown,
             view=trade_view(out["trade_id"]),
-            # Ping the one person the offer is for, nobody else, unless they opted out.
-            allowed_mentions=(
-                discord.AllowedMentions(users=[member], everyone=False, roles=False)
-                if choices["mention_on_results"]
-                else NO_MENTIONS
-            ),
+            allowed_mentions=pings,
         )
-        await self._keep(seat.league_id, out["trade_id"], interaction, shown)
+        if posted is None:
+            await reply(
+                interaction,
+                f"Your offer to {member.display_name} stands ({terms(offer)}), but I cannot post "
+                "in this channel: they can answer it with /trades.",
+            )
+        else:
+            # Kept by the outbox, which edits it once the offer settles.
+            await keep_post(interaction, seat.league_id, offer_key(out["trade_id"]), posted, shown)
+            await reply(
+                interaction, f"Your offer to {member.display_name} is posted: {terms(offer)}."
+            )
         if choices["dm_trade_offers"]:
             # After the reply: a slow or refused DM never delays or fails the command.
-            try:
-                link = (await interaction.original_response()).jump_url
-            except discord.HTTPException:
-                link = None  # the offer stands; the notice just cannot link to it
             server = interaction.guild.name if interaction.guild else "Pinwheel"
+            link = posted.jump_url if posted is not None else None
             await send_dm(member, offer_notice(offer, interaction.user.display_name, server, link))
-
-    async def _keep(
-        self,
-        league_id: str,
-        trade_id: str,
-        interaction: discord.Interaction[Any],
-        shown: discord.Embed,
-    ) -> None:
-        """The offer's message is kept by the outbox, which edits it once the offer settles
-        (accepted, declined, withdrawn or expired): no live buttons on a settled offer."""
-        try:
-            message = await interaction.original_response()
-        except discord.HTTPException:
-            return  # the offer stands; its message just will not be updated
-        await self.bot.app.adopt_post(
-            league_id,
-            offer_key(trade_id),
-            target=f"{CHANNEL_PREFIX}{message.channel.id}",
-            ref=f"{message.channel.id}:{message.id}",
-            payload={"text": shown.description or "", "embed": shown.to_dict()},
-        )
 
     @app_commands.command(name="trades")
     @app_commands.guild_only()

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import discord
 
+from bot.app.league.outbox import CHANNEL_PREFIX
 from bot.app.league.show import load_show
 from bot.domain.errors import NotFoundError
 from bot.render.game import box_score_embed
@@ -23,6 +24,24 @@ def embed_from(payload: Mapping[str, Any]) -> discord.Embed | None:
     """The payload's embed (Discord's embed JSON, built by bot/render), or None."""
     found = payload.get("embed")
     return discord.Embed.from_dict(dict(found)) if isinstance(found, Mapping) else None
+
+
+async def keep_post(
+    interaction: discord.Interaction[Any],
+    league_id: str,
+    key: str,
+    message: discord.Message,
+    shown: discord.Embed,
+) -> None:
+    """Hand a message the Discord layer posted itself to the outbox under `key`, which edits it
+    when what it shows settles (an offer accepted, a trade voted through, ...)."""
+    await bot_of(interaction).app.adopt_post(
+        league_id,
+        key,
+        target=f"{CHANNEL_PREFIX}{message.channel.id}",
+        ref=f"{message.channel.id}:{message.id}",
+        payload={"text": shown.description or "", "embed": shown.to_dict()},
+    )
 
 
 def view_from(payload: Mapping[str, Any]) -> discord.ui.View | None:

@@ -11,7 +11,7 @@ from bot.app.levers.commands import VoteHooperTrade
 from bot.ui.buttons import ActionButton
 from bot.ui.embeds import embed
 from bot.ui.presses import UUID, bot_of, post_soon, presser_governor_id
-from bot.ui.replies import NO_MENTIONS, command_id
+from bot.ui.replies import command_id, reply, working
 
 OUTCOMES = {
     "open": "Vote recorded; the trade is still open.",
@@ -39,14 +39,13 @@ class HooperTradeVoteButton(
     }
 
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        await working(interaction)
         governor_id = await presser_governor_id(interaction)
         out = await bot_of(interaction).app.handle(
             VoteHooperTrade(self.target_id, governor_id, approve=self.action == "approve"),
             command_id=command_id(interaction),
         )
-        await interaction.response.send_message(
-            OUTCOMES[out["outcome"]], ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await reply(interaction, OUTCOMES[out["outcome"]])
         if out["outcome"] != "open":  # the trade's message shows how it ended, now
             post_soon(
                 bot_of(interaction), (await bot_of(interaction).league(interaction)).league_id

@@ -19,7 +19,7 @@ from bot.ui.errors import guarded
 from bot.ui.governance import draft_embed
 from bot.ui.hooper_trades import HooperTradeVoteButton
 from bot.ui.presses import UUID, bot_of, presser_governor_id
-from bot.ui.replies import command_id, reply
+from bot.ui.replies import command_id, reply, working
 from bot.ui.review import ReviewButton, ReviewPageButton
 from bot.ui.trades import TradeButton
 from bot.ui.votes import VoteButton
@@ -57,6 +57,7 @@ class ProposalDraftButton(
             old = interaction.message.embeds[0].description if interaction.message else ""
             await interaction.response.send_modal(ReviseModal(self.target_id, old or ""))
             return
+        await working(interaction)  # confirming can take a moment (the card, the forecast)
         governor_id = await presser_governor_id(interaction)
         if self.action == "discard":
             out = await app.handle(

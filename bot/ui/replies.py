@@ -21,6 +21,36 @@ def command_id(interaction: discord.Interaction[Any]) -> str:
     return f"discord:{interaction.id}"
 
 
+async def working(interaction: discord.Interaction[Any], *, ephemeral: bool = True) -> None:
+    """Acknowledge now ("thinking"), so work that is slow under load never runs into Discord's
+    three seconds; `reply` then follows up. Nothing if already acknowledged."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+
+
+async def post_here(
+    interaction: discord.Interaction[Any],
+    content: str | None = None,
+    *,
+    embed: discord.Embed,
+    view: discord.ui.View,
+    allowed_mentions: discord.AllowedMentions = NO_MENTIONS,
+) -> discord.Message | None:
+    """Post a public message in the interaction's channel, for a command whose own answer stays
+    private (so a refusal never shows in the channel). None, logged, when the bot cannot post
+    there: what the command did stands and its answer says so."""
+    channel = interaction.channel
+    if not isinstance(channel, discord.abc.Messageable):
+        return None
+    try:
+        return await channel.send(
+            content, embed=embed, view=view, allowed_mentions=allowed_mentions
+        )
+    except discord.HTTPException as error:
+        log.warning("Could not post in channel %s: %s", getattr(channel, "id", "?"), error)
+        return None
+
+
 async def reply(
     interaction: discord.Interaction[Any],
     content: str | None = None,

@@ -12,7 +12,7 @@ from bot.app.levers.commands import AcceptTrade, CancelTrade, RejectTrade
 from bot.ui.buttons import ActionButton
 from bot.ui.embeds import embed
 from bot.ui.presses import UUID, bot_of, post_soon, presser_governor_id
-from bot.ui.replies import NO_MENTIONS, command_id
+from bot.ui.replies import command_id, reply, working
 
 
 def terms(offer: Mapping[str, Any]) -> str:
@@ -63,6 +63,7 @@ class TradeButton(
     }
 
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        await working(interaction)
         app = bot_of(interaction).app
         governor_id = await presser_governor_id(interaction)
         offer_league = (await bot_of(interaction).league(interaction)).league_id
@@ -70,11 +71,7 @@ class TradeButton(
         out = await app.handle(command, command_id=command_id(interaction))
         offer = await app.trade_offer(self.target_id)
         verb = self.VERBS.get(out["outcome"], out["outcome"])
-        await interaction.response.send_message(
-            f"You {verb} the trade: {terms(offer)}. The offer now shows it.",
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await reply(interaction, f"You {verb} the trade: {terms(offer)}. The offer now shows it.")
         post_soon(bot_of(interaction), offer_league)
 
 

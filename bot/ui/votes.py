@@ -13,7 +13,7 @@ from bot.app.governance.commands import CastVote
 from bot.domain.errors import NotFoundError
 from bot.ui.buttons import ActionButton
 from bot.ui.presses import UUID, bot_of, post_soon, presser_governor_id
-from bot.ui.replies import command_id, reply
+from bot.ui.replies import command_id, reply, working
 from db import discord_repo
 
 CHOICES = {
@@ -49,6 +49,7 @@ class VoteButton(
     }
 
     async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        await working(interaction)  # a vote that is recorded is always told so
         bot = bot_of(interaction)
         league = await bot.league(interaction)
         if await discord_repo.proposal_league(bot.app.db, self.target_id) != league.league_id:

@@ -11,6 +11,7 @@ from pathlib import Path
 import discord
 import pytest
 import simcord
+from simcord.results import ResponseMessage
 from sqlalchemy import update
 
 from bot.discord_app import PinwheelBot, build_bot
@@ -60,6 +61,13 @@ class World:
         found = [getattr(e, "original", e) for e in self.env.errors]
         assert found and all(isinstance(e, expected) for e in found), found
         return found
+
+    def last_post(self) -> ResponseMessage:
+        """The channel's newest message (where a command whose answer is private, like /trade,
+        posts its public part), as SimCord's clickable message."""
+        posted = self.channel.last_message
+        assert posted is not None
+        return ResponseMessage(self.env, self.env.backend.get_message(posted.channel.id, posted.id))
 
     async def restart(self) -> None:
         """A fresh bot process over the same database and the same Discord."""

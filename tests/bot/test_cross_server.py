@@ -181,10 +181,10 @@ async def test_hooper_trade_buttons_pressed_from_another_league_change_nothing(
     hoopers = await add_hoopers(world)
     await join(world)
     await join(world, "bob", team=1)
-    proposed = await world.alice.slash(
+    await world.alice.slash(
         world.channel, "trade-hooper", give=hoopers["Hooper 00"], get=hoopers["Hooper 10"]
     )
-    trade_id = proposed.response.components[0]["components"][0]["custom_id"].rsplit(":", 1)[1]
+    trade_id = world.last_post().components[0]["components"][0]["custom_id"].rsplit(":", 1)[1]
     server, member = await outsider(world)
     channel = world.env.bot.get_channel(server.channel.id)
     assert isinstance(channel, discord.TextChannel)

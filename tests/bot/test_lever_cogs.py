@@ -85,7 +85,8 @@ async def test_hooper_trade_is_voted_on_by_both_teams_with_buttons_that_survive_
     proposed = await world.alice.slash(
         world.channel, "trade-hooper", give=hoopers["Hooper 00"], get=hoopers["Hooper 10"]
     )
-    message = proposed.response
+    assert proposed.ephemeral and "is posted" in proposed.response.content
+    message = world.last_post()
     assert "trading **Hooper 00** for **Hooper 10**" in message.embeds[0].description
 
     outsider = await world.admin.click(message, label="Approve")

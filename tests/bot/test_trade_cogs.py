@@ -13,7 +13,8 @@ from tests.bot.test_governance_cogs import governor, join
 
 
 async def offer(world: World) -> Any:
-    """Alice offers Bob 1 boost for 1 amend; returns the public offer message."""
+    """Alice offers Bob 1 boost for 1 amend; returns the public offer message (the command's
+    own answer is private: a refusal never shows in the channel)."""
     await join(world)
     await join(world, "bob", team=1)
     result = await world.alice.slash(
@@ -25,8 +26,8 @@ async def offer(world: World) -> Any:
         want="amend",
         want_amount=1,
     )
-    assert not result.ephemeral
-    return result.response
+    assert result.ephemeral and "is posted" in result.response.content
+    return world.last_post()
 
 
 def pinged(world: World, message: Any) -> list[int]:
@@ -169,7 +170,7 @@ async def test_the_target_of_an_offer_gets_a_short_dm_with_mentions_off(world: W
     carol = world.guild.add_member(world.env.create_user("carol"), nick="@everyone carol")
     await carol.slash(world.channel, "join", team=world.league.seeded.team_ids[0])
 
-    result = await carol.slash(
+    await carol.slash(
         world.channel,
         "trade",
         member=world.bob,
@@ -178,10 +179,12 @@ async def test_the_target_of_an_offer_gets_a_short_dm_with_mentions_off(world: W
         want="amend",
         want_amount=1,
     )
+    posted = world.channel.last_message
+    assert posted is not None
 
     (dm,) = world.bob.user.dm_channel.history()
     assert dm.content.startswith("**@everyone carol** offered you a token trade in **Pinwheel")
-    assert "1 boost for 1 amend" in dm.content and str(result.response.id) in dm.content
+    assert "1 boost for 1 amend" in dm.content and str(posted.id) in dm.content  # links the offer
     assert not dm.mention_everyone and dm.mentions == []
 
 
