@@ -416,7 +416,7 @@ class ProposalDraftRow(Base):
 
 
 class AICallRow(Base):
-    """Every AI request (seed 002's decision log)."""
+    """Every AI request (the interpreter's decision log)."""
 
     __tablename__ = "ai_calls"
     __table_args__ = (Index("ix_ai_calls_league_time", "league_id", "created_at"),)
@@ -436,7 +436,7 @@ class AICallRow(Base):
 
 
 class AdminLogRow(Base):
-    """Every admin action with before/after snapshots (seed 004)."""
+    """Every admin action with before/after snapshots."""
 
     __tablename__ = "admin_log"
     __table_args__ = (
@@ -456,7 +456,7 @@ class AdminLogRow(Base):
 
 
 class SettingRow(Base):
-    """Per-league tuning; a missing row means the default (seed 004)."""
+    """Per-league tuning; a missing row means the default."""
 
     __tablename__ = "settings"
     __table_args__ = (Index("ix_settings_category", "category"),)
@@ -497,7 +497,7 @@ class GovernorAchievementRow(Base):
 
 
 class GovernorStatsRow(Base):
-    """Lifetime governance stats (seed 003), maintained on game and window completion."""
+    """Lifetime governance stats, maintained on game and window completion."""
 
     __tablename__ = "governor_stats"
     governor_id: Mapped[str] = mapped_column(ForeignKey("governors.id"), primary_key=True)
@@ -514,7 +514,7 @@ class GovernorStatsRow(Base):
 
 
 class HooperStatsRow(Base):
-    """Lifetime hooper stats (seed 003), maintained on game completion."""
+    """Lifetime hooper stats, maintained on game completion."""
 
     __tablename__ = "hooper_stats"
     hooper_id: Mapped[str] = mapped_column(ForeignKey("hoopers.id"), primary_key=True)

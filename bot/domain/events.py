@@ -3,7 +3,7 @@
 Every event type is a frozen pydantic model (`extra="forbid"`) registered under its dotted name
 with the aggregate it belongs to and a `schema_version`. When a payload's shape changes, the old
 version stays readable through an upcaster registered next to it (`upcast_<type>_v1_v2`). Every
-proposal-related payload carries `proposal_id` at top level (seed 001, gap 5).
+proposal-related payload carries `proposal_id` at top level.
 """
 
 from __future__ import annotations
@@ -247,7 +247,7 @@ def _default_threshold(tier: int) -> float:
 
 @upcaster("proposal.submitted", 1)
 def upcast_proposal_submitted_v1_v2(old: JsonDict) -> JsonDict:
-    """v1 (seed 001) dumped the whole Proposal with `id` and `status`; v2 names `proposal_id`
+    """v1 dumped the whole Proposal with `id` and `status`; v2 names `proposal_id`
     at top level, keeps the season in the envelope and records the pass threshold."""
     new = {k: v for k, v in old.items() if k not in ("id", "season_id", "status")}
     new["proposal_id"] = old.get("proposal_id", old["id"])

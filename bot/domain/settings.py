@@ -1,4 +1,4 @@
-"""Per-league settings: tuning an admin may change, with defaults in code (seed 004).
+"""Per-league settings: tuning an admin may change, with defaults in code.
 
 A league's `settings` rows hold only what an admin changed; every other key reads its default
 from `SETTINGS`. Governable numbers (token regeneration, quorum, ...) are rules, not settings:

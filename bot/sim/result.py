@@ -1,6 +1,6 @@
 """`GameResult`: everything a game produced, with the inputs it was played under.
 
-It holds what seed 000's `game_results` and `box_scores` tables hold, plus the teams, rules,
+It holds what the original Pinwheel's `game_results` and `box_scores` tables held, plus the teams, rules,
 strategies, effects, seed and engine version, so `replay_game` can play it again and compare.
 `to_dict` / `from_dict` round-trip it through JSON-able dicts.
 """

@@ -1,4 +1,4 @@
-"""event store: seed 000's index on event_type alone, for reads by type across seasons
+"""event store: an index on event_type alone, for reads by type across seasons
 
 Revision ID: 0005
 Revises: 0004

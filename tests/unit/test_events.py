@@ -19,7 +19,7 @@ from bot.domain.events import (
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "events"
 
-# seed 001's catalogue + seed 000's additions + the gaps DESIGN.md says to fill.
+# The original presenter's catalogue, its additions, and the gaps docs/design.md fills.
 REQUIRED = {
     "proposal.submitted",
     "proposal.confirmed",

@@ -1,4 +1,4 @@
-"""Lifetime stats (seed 003) and achievements (seed 004), kept on game and window completion."""
+"""Lifetime stats and achievements (docs/design.md), kept on game and window completion."""
 
 from __future__ import annotations
 
