@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from bot.domain.governance import OPEN, Draft, Enrollment, Proposal, Vote, Window
 from bot.domain.projections import as_utc
 from bot.domain.rules import RuleSet, parse_ruleset
-from bot.domain.settings import LeagueSettings, parse_stored
+from bot.domain.settings import LeagueSettings, SettingValue, parse_stored
 from db.event_store import events_table
 from db.tables import (
     AdminLogRow,
@@ -70,11 +71,29 @@ async def set_current_rules(db: Executor, season_id: str, rules: RuleSet) -> Non
     )
 
 
+# Settings this process runs a league with but never stores (the offline league's cadence):
+# they sit on top of the stored ones for as long as `settings_overlay` is held.
+_OVERLAYS: dict[str, Mapping[str, SettingValue]] = {}
+
+
+@contextmanager
+def settings_overlay(league_id: str, values: Mapping[str, SettingValue]) -> Iterator[None]:
+    """Run `league_id` with `values` over its stored settings in this process, without
+    writing them: an operator's stored settings stay as they were."""
+    _OVERLAYS[league_id] = dict(values)
+    try:
+        yield
+    finally:
+        _OVERLAYS.pop(league_id, None)
+
+
 async def league_settings(db: Executor, league_id: str) -> LeagueSettings:
     rows = await db.execute(
         select(SettingRow.key, SettingRow.value_json).where(SettingRow.league_id == league_id)
     )
-    return parse_stored({k: v for k, v in rows.all()})
+    stored = parse_stored({k: v for k, v in rows.all()})
+    overlay = _OVERLAYS.get(league_id)
+    return LeagueSettings({**stored.overrides, **overlay}) if overlay else stored
 
 
 async def team_name(db: Executor, season_id: str, team_id: str) -> str | None:

@@ -7,7 +7,6 @@ sleeps until the next round is due. Used by `pinwheel run` and `pinwheel demo`.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,7 @@ from bot.app.league.scripted import ScriptedGovernors
 from bot.app.league.setup import SetupLeague, StartNewSeason, run_new_season, run_setup
 from bot.app.ports import Interpreter, Poster
 from bot.app.service import Pinwheel
-from bot.domain.settings import SETTINGS
+from bot.domain.settings import SETTINGS, SettingValue
 from bot.sim.forecast import GAMES
 from bot.wiring import logged_interpreter
 from db import governance_repo as gov_repo
@@ -102,8 +101,37 @@ async def play(
     jump = JumpClock() if fast else None
     clock = jump if jump is not None else (lambda: datetime.now(UTC))
     league_id, season_id = await ensure_league(db, seed, clock, rules)
-    if round_minutes is not None:
-        await set_cadence(db, league_id, season_id, round_minutes, clock())
+    overlay = await offline_cadence(db, league_id, season_id, round_minutes, clock())
+    with gov_repo.settings_overlay(league_id, overlay):
+        return await _play(
+            db,
+            league_id,
+            season_id,
+            clock=clock,
+            jump=jump,
+            seed=seed,
+            poster=poster,
+            fast=fast,
+            governors=governors,
+            seasons=seasons,
+            interpreter=interpreter,
+        )
+
+
+async def _play(
+    db: Database,
+    league_id: str,
+    season_id: str,
+    *,
+    clock: Callable[[], datetime],
+    jump: JumpClock | None,
+    seed: str,
+    poster: Poster,
+    fast: bool,
+    governors: int,
+    seasons: int | None,
+    interpreter: Interpreter | None,
+) -> list[SeasonSummary]:
     if interpreter is None:
         # The built-in parser behind the provider port, each call logged in `ai_calls`.
         interpreter = logged_interpreter(db, league_id, clock)
@@ -178,25 +206,30 @@ async def play(
         await forecaster.close()
 
 
-async def set_cadence(
-    db: Database, league_id: str, season_id: str, minutes: int, now: datetime
-) -> None:
-    """The offline league's round interval; the next round moves up to it if sooner."""
-    spec = SETTINGS["schedule.round_interval_minutes"]
-    spec.parse(minutes)
+async def offline_cadence(
+    db: Database, league_id: str, season_id: str, minutes: int | None, now: datetime
+) -> dict[str, SettingValue]:
+    """The settings the offline league runs with at `minutes` between rounds (None: its own
+    stored cadence), held in this process only: nothing is stored over the league's settings.
+    A proposal's voting period follows the cadence, so the scripted governors' first proposals
+    are tallied at the first window whatever the cadence; the next round moves up to the
+    cadence if sooner."""
+    cadence = SETTINGS["schedule.round_interval_minutes"]
+    voting = SETTINGS["governance.min_voting_period_seconds"]
     async with db.sessions() as s, s.begin():
-        await repo.set_setting(
-            s, league_id, spec.key, json.dumps(minutes), spec.category, spec.description
-        )
+        stored = await gov_repo.league_settings(s, league_id)
+        if minutes is None:
+            minutes = int(stored.number(cadence.key))
+        minutes = int(cadence.parse(minutes))
         progress = await repo.get_progress(s, season_id)
-        if progress is None or progress.phase == "complete":
-            return
-        if minutes == 0:
-            await repo.update_progress(s, season_id, {"next_due_at": None})
-            return
-        due = now + timedelta(minutes=minutes)
-        if progress.next_due_at is None or progress.next_due_at > due:
-            await repo.update_progress(s, season_id, {"next_due_at": due})
+        if progress is not None and progress.phase != "complete":
+            due = None if minutes == 0 else now + timedelta(minutes=minutes)
+            if due is None or progress.next_due_at is None or progress.next_due_at > due:
+                await repo.update_progress(s, season_id, {"next_due_at": due})
+    return {
+        cadence.key: minutes,
+        voting.key: int(min(stored.min_voting_period_seconds, minutes * 60)),
+    }
 
 
 async def summarize(db: Database, season_id: str) -> SeasonSummary:

@@ -104,10 +104,15 @@ class ScriptedGovernors:
         if window is None or window.window_id in self.acted:
             return 0
         self.acted.add(window.window_id)
+        # The season's first window is the opening motion: a newcomer watching the offline
+        # league sees a rule proposed, voted and passed in it. The most eager governor always
+        # proposes, and everyone backs the first proposal opened; later windows are free.
+        opening = window.round_number <= 1
+        eagerest = max(self.people, key=lambda q: q.eagerness, default=None)
         done = 0
         for p in self.people:
             rng = random.Random(derive_seed(self.seed, window.window_id, p.name, "propose"))
-            if rng.random() < p.eagerness:
+            if rng.random() < p.eagerness or (opening and p is eagerest):
                 done += await self._propose(season_id, window.window_id, p, rng)
         done += await self._strategies_and_trades(season_id, window.window_id)
         async with self.db.read_sessions() as s:
@@ -122,7 +127,8 @@ class ScriptedGovernors:
                 author = names.get(prop.governor_id, "?")
                 key = (window.window_id, author, prop.text, p.name)
                 rng = random.Random(derive_seed(self.seed, *key))
-                yes = prop.governor_id == gov or rng.random() < p.agreeableness
+                motion = opening and prop is open_now[0]
+                yes = motion or prop.governor_id == gov or rng.random() < p.agreeableness
                 done += await self._run(
                     CastVote(prop.proposal_id, gov, "yes" if yes else "no"),
                     f"script:{window.window_id}:{p.name}:vote:{prop.proposal_id}",
