@@ -32,13 +32,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+OUR_LOGGERS = ("bot", "db", "migrations")
+
+
+def configure_logging(level: str) -> None:
+    """Timestamped lines; Pinwheel's own loggers at `level`, other libraries' (alembic on every
+    start, discord.py's gateway chatter) at WARNING unless `level` is DEBUG."""
+    logging.basicConfig(
+        level=logging.DEBUG if level == "DEBUG" else logging.WARNING,
+        format=LOG_FORMAT,
+        datefmt="%Y-%m-%d %H:%M:%S",
+        force=True,
+    )
+    for name in OUR_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from bot.config import Settings
+    from bot.cli.errors import EXIT_INTERRUPTED, explain
 
-    logging.basicConfig(level=Settings().log_level.upper())
-    code: int = args.func(args)
-    return code
+    try:
+        from bot.config import Settings
+
+        configure_logging(Settings().log_level)
+        code: int = args.func(args)
+        return code
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as err:
+        known = explain(err)
+        if known is None:
+            raise
+        print(f"pinwheel: {known}", file=sys.stderr)
+        return known.code
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Per-league tuning (cadence, voting period, ...) is data in the `settings` table,
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -12,6 +13,43 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AIProvider = Literal["builtin", "anthropic", "openai"]
 OPENAI_BASE_URL = "https://api.openai.com/v1"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The async driver each way of writing a database URL means (what Heroku, Render, docker
+# compose files and psql print): everything runs on asyncpg or aiosqlite.
+URL_SCHEMES = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+
+
+def normalize_database_url(url: str) -> str:
+    """`postgres://`, `postgresql://` and `sqlite://` URLs as their async driver's; a URL of
+    any other kind is refused with a sentence saying what is accepted."""
+    scheme, sep, rest = url.strip().partition("://")
+    driver = URL_SCHEMES.get(scheme.lower())
+    if not sep or driver is None:
+        raise ValueError(
+            f"PINWHEEL_DATABASE_URL must be a sqlite:///FILE or postgresql://USER@HOST/DB "
+            f"URL; got {url.strip()[:60]!r}"
+        )
+    return f"{driver}://{rest}"
+
+
+def describe_database(url: str) -> str:
+    """The database as an operator would name it, never with its password: a SQLite file's
+    path, or the PostgreSQL URL with the password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return "the configured database"
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or ":memory:")
+    return parsed.render_as_string(hide_password=True)
 
 
 class Settings(BaseSettings):
@@ -29,7 +67,11 @@ class Settings(BaseSettings):
         validation_alias="DISCORD_TOKEN",
         description="Bot token; without it `pinwheel run` plays the league offline.",
     )
-    log_level: str = Field("INFO", validation_alias="PINWHEEL_LOG_LEVEL")
+    log_level: str = Field(
+        "INFO",
+        validation_alias="PINWHEEL_LOG_LEVEL",
+        description="DEBUG, INFO, WARNING, ERROR or CRITICAL; other libraries log WARNING and up.",
+    )
     db_pool_size: int = Field(5, ge=1, le=100, validation_alias="PINWHEEL_DB_POOL_SIZE")
     sqlite_busy_timeout_ms: int = Field(
         30_000, ge=0, validation_alias="PINWHEEL_SQLITE_BUSY_TIMEOUT_MS"
@@ -45,6 +87,21 @@ class Settings(BaseSettings):
     ai_base_url: str | None = Field(None, validation_alias="PINWHEEL_AI_BASE_URL")
     ai_model: str | None = Field(None, validation_alias="PINWHEEL_AI_MODEL")
     ai_timeout_s: float = Field(20.0, gt=0, le=300, validation_alias="PINWHEEL_AI_TIMEOUT_S")
+
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return normalize_database_url(value)
+
+    @field_validator("log_level", mode="after")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS or not isinstance(logging.getLevelName(level), int):
+            raise ValueError(
+                f"PINWHEEL_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {value!r}"
+            )
+        return level
 
     @field_validator("ai_provider", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,7 +21,7 @@ from discord.ext import commands
 
 from bot.app.governance.forecast import Forecaster
 from bot.app.service import Pinwheel
-from bot.config import Settings
+from bot.config import Settings, describe_database
 from bot.domain.errors import DomainError, NotFoundError
 from bot.ui.errors import send_error
 from bot.ui.items import DYNAMIC_ITEMS
@@ -65,6 +66,9 @@ class PinwheelBot(commands.Bot):
     ) -> None:
         # No privileged intents: slash commands and buttons need none; the owner's text
         # command is reached by mentioning the bot, which Discord delivers with content.
+        # The bot never joins a voice channel: no warning that voice libraries are missing.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
@@ -75,6 +79,14 @@ class PinwheelBot(commands.Bot):
         self.app = app
         self.extension_names = tuple(extensions)
         self.tree.on_error = send_error  # type: ignore[method-assign]
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info(
+            "connected to Discord as %s, in %d server(s); stop with Ctrl-C",
+            user.name if user else "the bot",
+            len(self.guilds),
+        )
 
     async def setup_hook(self) -> None:
         for name in self.extension_names:
@@ -199,6 +211,9 @@ async def run_discord(settings: Settings) -> int:
         return 2
     # A fresh machine gets its tables, and projections catch up, as offline does.
     await upgrade_and_catch_up(settings.database_url)
+    log.info(
+        "Pinwheel: connecting to Discord; database %s", describe_database(settings.database_url)
+    )
     db = create_database(
         settings.database_url,
         pool_size=settings.db_pool_size,
@@ -228,11 +243,9 @@ async def run_discord(settings: Settings) -> int:
             await bot.close()
             await asyncio.gather(runner, return_exceptions=True)
             stopper.cancel()
-    except discord.LoginFailure:
-        log.error("Discord refused the token")
-        return 1
     finally:
         await forecaster.close()
         await ai.close()
         await db.dispose()
+    print("stopped", file=sys.stderr)
     return 0

@@ -8,6 +8,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 
 from db.engine import create_null_pool_database
 
@@ -53,6 +55,50 @@ async def current_revision(url: str) -> str | None:
             )
     finally:
         await db.dispose()
+
+
+class SchemaNotReadyError(RuntimeError):
+    """The database has no schema, or not this release's: `pinwheel db upgrade` is needed."""
+
+
+def _where(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or ":memory:")
+    return parsed.render_as_string(hide_password=True)
+
+
+async def require_schema(url: str) -> None:
+    """Check, creating nothing (not even an empty SQLite file), that the database exists and
+    is at this release's schema; raise SchemaNotReadyError saying what to run otherwise."""
+    parsed = make_url(url)
+    path = parsed.database
+    sqlite_file = parsed.get_backend_name() == "sqlite" and path and path != ":memory:"
+    if sqlite_file and not Path(str(path)).exists():
+        raise SchemaNotReadyError(
+            f"There is no database at {path}. Run `pinwheel db upgrade` to create it "
+            "(or set PINWHEEL_DATABASE_URL to the one you meant)."
+        )
+    revision = await current_revision(url)
+    heads = ScriptDirectory.from_config(alembic_config(url)).get_heads()
+    if revision is None:
+        raise SchemaNotReadyError(
+            f"The database at {_where(url)} has no tables yet. Run `pinwheel db upgrade` first."
+        )
+    if revision not in heads:
+        try:
+            known = ScriptDirectory.from_config(alembic_config(url)).get_revision(revision)
+        except Exception:  # alembic raises for a revision it has no script of
+            known = None
+        if known is None:
+            raise SchemaNotReadyError(
+                f"The database at {_where(url)} is at schema {revision}, which this release "
+                "does not know (a newer release migrated it). Run that release instead."
+            )
+        raise SchemaNotReadyError(
+            f"The database at {_where(url)} is at an older schema ({revision}). "
+            "Run `pinwheel db upgrade` first."
+        )
 
 
 async def upgrade_and_catch_up(url: str, revision: str = "head") -> int:

@@ -275,14 +275,14 @@ def _whatif_table(
 async def _league_whatif(args: argparse.Namespace) -> int:
     """`whatif --league`: the proposal cards' forecast, from the command line."""
     from bot.app.governance.forecast import digest, league_request
-    from bot.cli.db import open_database
+    from bot.cli.db import open_ready
     from bot.config import Settings
     from bot.sim.forecast import forecast_json
     from db import league_repo
 
     if not args.set:
         return _fail(RuleValidationError("Say what to change: --set name=value."))
-    db = open_database(Settings())
+    db = await open_ready(Settings())
     try:
         async with db.read_sessions() as s:
             season_id = args.season or await league_repo.newest_running_season(s)

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.config import Settings
 from db.engine import Database, create_database
-from db.migrate import current_revision, downgrade, upgrade_and_catch_up
+from db.migrate import current_revision, downgrade, require_schema, upgrade_and_catch_up
 from db.verify import rebuild, verify
 
 
@@ -19,6 +19,13 @@ def open_database(settings: Settings) -> Database:
         pool_size=settings.db_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
+
+
+async def open_ready(settings: Settings) -> Database:
+    """The configured database, for a command that reads or checks it: it must exist and be
+    at this release's schema (nothing is created; SchemaNotReadyError says what to run)."""
+    await require_schema(settings.database_url)
+    return open_database(settings)
 
 
 def register(sub: Any) -> None:
@@ -59,7 +66,7 @@ async def _current() -> int:
 
 
 async def _verify(args: argparse.Namespace) -> int:
-    db = open_database(Settings())
+    db = await open_ready(Settings())
     try:
         if args.rebuild:
             async with db.sessions() as session, session.begin():

@@ -59,9 +59,9 @@ async def _demo(args: argparse.Namespace) -> int:
 
 async def _replay(args: argparse.Namespace) -> int:
     from bot.app.league.replay import replay_stored
-    from bot.cli.db import open_database
+    from bot.cli.db import open_ready
 
-    db = open_database(Settings())
+    db = await open_ready(Settings())
     try:
         report = await replay_stored(db, args.game_id)
     finally:

@@ -25,10 +25,10 @@ def register(sub: Any) -> None:
 
 async def _present(args: argparse.Namespace) -> int:
     from bot.app.league.show import chart, load_show, pacing_of
-    from bot.cli.db import open_database
+    from bot.cli.db import open_ready
     from bot.render.game import CHART_FILE, final_embed, final_text, live_text
 
-    db = open_database(Settings())
+    db = await open_ready(Settings())
     try:
         async with db.read_sessions() as s:
             show = await load_show(s, args.game_id)

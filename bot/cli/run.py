@@ -8,10 +8,14 @@ import asyncio
 import importlib
 import inspect
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings
+from bot.config import Settings, describe_database
+
+if TYPE_CHECKING:
+    from bot.app.league.offline import StartInfo
 
 
 def register(sub: Any) -> None:
@@ -63,6 +67,7 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     try:
         summaries = await play(
             db,
+            announce=lambda info: print(banner(info, settings.database_url), flush=True),
             seed=args.seed,
             poster=poster,
             fast=args.fast,
@@ -82,6 +87,33 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     for s in summaries:
         print(f"season over: champion {s.champion}, {s.games} games, {s.passed} rules passed")
     return 0
+
+
+def banner(info: StartInfo, database_url: str) -> str:
+    """What `pinwheel run` says it is doing, before the league starts."""
+    if info.fast:
+        pace = "--fast: the whole season now, each game's final card at once"
+    elif info.round_minutes == 0:
+        pace = "rounds back to back (--round-minutes 0)"
+    else:
+        due = ""
+        if info.next_due_at is not None:
+            seconds = max(0, round((info.next_due_at - datetime.now(UTC)).total_seconds()))
+            due = f", due in {seconds} s" if seconds < 120 else f", due in {seconds // 60} min"
+        every = "minute" if info.round_minutes == 1 else f"{info.round_minutes} minutes"
+        pace = f"a round every {every}{due}; games shown live"
+    return "\n".join(
+        [
+            "Pinwheel, offline: no DISCORD_TOKEN is set, so scripted governors play the league "
+            "here in the terminal.",
+            f"  database  {describe_database(database_url)}",
+            f"  league    {info.league} · {info.season} · round {info.next_round} next",
+            f"  pace      {pace}",
+            "  stop      Ctrl-C (nothing is lost: run again to go on)"
+            + ("" if info.fast else " · `--fast` plays a whole season in seconds"),
+            "",
+        ]
+    )
 
 
 def _transcript(database_url: str) -> Path | None:

@@ -1,8 +1,8 @@
 """`GameResult`: everything a game produced, with the inputs it was played under.
 
-It holds what the original Pinwheel's `game_results` and `box_scores` tables held, plus the teams, rules,
-strategies, effects, seed and engine version, so `replay_game` can play it again and compare.
-`to_dict` / `from_dict` round-trip it through JSON-able dicts.
+It holds what the original Pinwheel's `game_results` and `box_scores` tables held, plus the
+teams, rules, strategies, effects, seed and engine version, so `replay_game` can play it again
+and compare. `to_dict` / `from_dict` round-trip it through JSON-able dicts.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import logging
 import multiprocessing
+import signal
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -99,6 +100,12 @@ async def stored(s: Session, key: str) -> Forecast | None:
     return Forecast.from_dict(found) if found is not None else None
 
 
+def _ignore_interrupts() -> None:
+    """In a forecast worker: Ctrl-C reaches the whole process group, and the bot process
+    shuts the pool down itself; a worker stops quietly instead of printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Forecaster:
     """Runs forecasts off the event loop, one per (league, change), and revises the posts that
     wait for one when it lands."""
@@ -121,7 +128,9 @@ class Forecaster:
         if self._executor is None:
             # Spawned, not forked: the bot process runs threads (database drivers, charts).
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
+            self._executor = ProcessPoolExecutor(
+                max_workers=WORKERS, mp_context=context, initializer=_ignore_interrupts
+            )
         return self._executor
 
     async def outlook(

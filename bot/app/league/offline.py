@@ -28,7 +28,7 @@ from db import governance_repo as gov_repo
 from db import league_repo as repo
 from db.engine import Database
 from db.event_store import head
-from db.tables import MirrorRow
+from db.tables import LeagueRow, MirrorRow
 
 OFFLINE_GUILD = "offline"
 PRESENT_POLL_SECONDS = 1.0  # between passes while a round is being shown
@@ -51,6 +51,18 @@ class JumpClock:
 
     def jump_to(self, when: datetime) -> None:
         self.now = max(self.now, when)
+
+
+@dataclass(frozen=True)
+class StartInfo:
+    """What the offline league is about to do, for the banner `pinwheel run` prints."""
+
+    league: str
+    season: str
+    next_round: int
+    next_due_at: datetime | None
+    round_minutes: int
+    fast: bool
 
 
 @dataclass
@@ -96,12 +108,15 @@ async def play(
     seasons: int | None = 1,
     interpreter: Interpreter | None = None,
     round_minutes: int | None = None,
+    announce: Callable[[StartInfo], None] | None = None,
 ) -> list[SeasonSummary]:
     clock: Callable[[], datetime]
     jump = JumpClock() if fast else None
     clock = jump if jump is not None else (lambda: datetime.now(UTC))
     league_id, season_id = await ensure_league(db, seed, clock, rules)
     overlay = await offline_cadence(db, league_id, season_id, round_minutes, clock())
+    if announce is not None:
+        announce(await start_info(db, league_id, season_id, overlay, fast))
     with gov_repo.settings_overlay(league_id, overlay):
         return await _play(
             db,
@@ -232,6 +247,23 @@ async def offline_cadence(
     }
 
 
+async def start_info(
+    db: Database, league_id: str, season_id: str, overlay: dict[str, SettingValue], fast: bool
+) -> StartInfo:
+    async with db.read_sessions() as s:
+        league = await s.get(LeagueRow, league_id)
+        season = await repo.season(s, season_id)
+        progress = await repo.get_progress(s, season_id)
+    return StartInfo(
+        league=league.name if league else "Offline League",
+        season=season.name if season else "the season",
+        next_round=progress.next_round if progress else 1,
+        next_due_at=progress.next_due_at if progress else None,
+        round_minutes=int(overlay.get("schedule.round_interval_minutes", 0)),
+        fast=fast,
+    )
+
+
 async def summarize(db: Database, season_id: str) -> SeasonSummary:
     async with db.read_sessions() as s:
         progress = await repo.get_progress(s, season_id)
@@ -262,6 +294,7 @@ __all__ = [
     "JumpClock",
     "SeasonStalledError",
     "SeasonSummary",
+    "StartInfo",
     "ensure_league",
     "play",
     "summarize",
