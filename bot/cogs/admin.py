@@ -223,6 +223,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Moderate t
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild = interaction.guild
         assert guild is not None  # the group is guild-only
+        channels.require_permissions(guild)  # before anything is created
         db = self.bot.app.db
         league = await discord_repo.guild_league(db, guild.id)
         if league is None:

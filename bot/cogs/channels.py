@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 
 import discord
 
+from bot.domain.errors import DomainError
+
 CATEGORY = "Pinwheel"
+# What the bot's role needs in a league's server, and why: the README's invite link asks for
+# exactly these, and /admin setup names whichever the role lacks before it changes anything.
+NEEDED_PERMISSIONS: dict[str, str] = {
+    "manage_channels": "Manage Channels (to create the league's category and channels)",
+    "view_channel": "View Channels",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links (result and proposal cards)",
+    "attach_files": "Attach Files (score-flow charts)",
+    "read_message_history": "Read Message History (to find and edit its live scoreboards)",
+}
 # Where outbox targets land; a target without its own channel goes to announcements.
 LEAGUE_CHANNELS: tuple[str, ...] = (
     "announcements",
@@ -23,6 +35,27 @@ LEAGUE_CHANNELS: tuple[str, ...] = (
 FALLBACK = "announcements"
 
 _locks: dict[int, asyncio.Lock] = {}
+
+
+class MissingPermissionsError(DomainError):
+    """The bot's role lacks a permission the league needs in this server."""
+
+
+def missing_permissions(guild: discord.Guild) -> list[str]:
+    """The needed permissions the bot's role does not grant in `guild`, in words."""
+    perms = guild.me.guild_permissions
+    return [label for name, label in NEEDED_PERMISSIONS.items() if not getattr(perms, name)]
+
+
+def require_permissions(guild: discord.Guild) -> None:
+    missing = missing_permissions(guild)
+    if missing:
+        raise MissingPermissionsError(
+            "I can't set up the league here: my role is missing "
+            + "; ".join(missing)
+            + ". Give my role those permissions (Server Settings > Roles), then run "
+            "/admin setup again. Nothing was changed."
+        )
 
 
 def slug(name: str) -> str:
@@ -56,14 +89,26 @@ async def ensure(guild: discord.Guild, team_names: Sequence[str]) -> LeagueChann
     """Bind the category and channels, creating only the missing ones."""
     lock = _locks.setdefault(guild.id, asyncio.Lock())
     async with lock:
-        bound = find(guild)
-        if bound is None:
-            category = await guild.create_category(CATEGORY, reason="Pinwheel league setup")
-            bound = LeagueChannels(category, created=[CATEGORY])
-        for name in (*LEAGUE_CHANNELS, *(slug(t) for t in team_names)):
-            if name not in bound.channels:
-                bound.channels[name] = await bound.category.create_text_channel(
-                    name, reason="Pinwheel league setup"
-                )
-                bound.created.append(name)
-        return bound
+        try:
+            return await _ensure(guild, team_names)
+        except discord.Forbidden:
+            # The role has the permissions, but an overwrite on the category denies them.
+            raise MissingPermissionsError(
+                "Discord refused to let me create the league's channels: a permission "
+                f"overwrite on the {CATEGORY} category (or the server) denies me Manage Channels "
+                "or View Channels there. Allow them, then run /admin setup again."
+            ) from None
+
+
+async def _ensure(guild: discord.Guild, team_names: Sequence[str]) -> LeagueChannels:
+    bound = find(guild)
+    if bound is None:
+        category = await guild.create_category(CATEGORY, reason="Pinwheel league setup")
+        bound = LeagueChannels(category, created=[CATEGORY])
+    for name in (*LEAGUE_CHANNELS, *(slug(t) for t in team_names)):
+        if name not in bound.channels:
+            bound.channels[name] = await bound.category.create_text_channel(
+                name, reason="Pinwheel league setup"
+            )
+            bound.created.append(name)
+    return bound

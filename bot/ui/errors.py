@@ -17,6 +17,11 @@ from bot.ui.replies import GENERIC_ERROR, reply
 log = logging.getLogger(__name__)
 
 NOT_ALLOWED = "You don't have permission to do that here."
+MISSING_PERMISSION = (
+    "Discord did not let me do that here: my role is missing a permission in this channel "
+    "(View Channels, Send Messages, Embed Links, Attach Files or Read Message History). "
+    "An admin can check my role and the channel's permission overwrites."
+)
 
 
 def _root(error: BaseException) -> BaseException:
@@ -35,14 +40,18 @@ def message_for(error: BaseException) -> str:
         return NOT_ALLOWED
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: try again in {error.retry_after:.0f} s."
+    if isinstance(error, discord.Forbidden):
+        return MISSING_PERMISSION
     return GENERIC_ERROR
 
 
 async def send_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
     text = message_for(error)
+    name = interaction.command.qualified_name if interaction.command else "component"
     if text == GENERIC_ERROR:
-        name = interaction.command.qualified_name if interaction.command else "component"
         log.error("Unexpected error in %s", name, exc_info=_root(error))
+    elif text == MISSING_PERMISSION:
+        log.warning("Missing a Discord permission in %s: %s", name, _root(error))
     try:
         await reply(interaction, text, ephemeral=True)
     except discord.HTTPException:

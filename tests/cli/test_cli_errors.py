@@ -38,7 +38,8 @@ def _one_sentence(err: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "argv", [["verify"], ["replay", "g1"], ["present", "g1"], ["whatif", "--league", "--set", "x=1"]]
+    "argv",
+    [["verify"], ["replay", "g1"], ["present", "g1"], ["whatif", "--league", "--set", "x=1"]],
 )
 def test_reading_a_database_that_was_never_created_says_what_to_run_and_creates_nothing(
     workdir: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
