@@ -26,16 +26,39 @@ def alembic_config(url: str) -> Config:
 async def _run(url: str, action: Any) -> None:
     db = create_null_pool_database(url)
     try:
-        async with db.engine.begin() as conn:
+        async with db.engine.connect() as conn:
 
             def run(sync_conn: Any) -> None:
-                cfg = alembic_config(url)
-                cfg.attributes["connection"] = sync_conn
-                action(cfg)
+                sqlite = sync_conn.dialect.name == "sqlite"
+                if sqlite:
+                    # SQLite checks foreign keys statement by statement, and a migration
+                    # drops a parent table before its children (a downgrade) or copies a
+                    # table that rows refer to (batch mode) while the rows are there. The
+                    # pragma only takes effect outside a transaction: set it before BEGIN;
+                    # every reference is checked once, before the commit, instead.
+                    cursor = sync_conn.connection.cursor()
+                    cursor.execute("PRAGMA foreign_keys=OFF")
+                    cursor.close()
+                with sync_conn.begin():
+                    cfg = alembic_config(url)
+                    cfg.attributes["connection"] = sync_conn
+                    action(cfg)
+                    if sqlite:
+                        _no_dangling_references(sync_conn)
 
             await conn.run_sync(run)
     finally:
         await db.dispose()
+
+
+def _no_dangling_references(sync_conn: Any) -> None:
+    dangling = sync_conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if dangling:
+        tables = sorted({str(row[0]) for row in dangling})
+        raise RuntimeError(
+            f"the migration would leave {len(dangling)} row(s) referring to rows that are "
+            f"gone (in {', '.join(tables)}); nothing was changed"
+        )
 
 
 async def upgrade(url: str, revision: str = "head") -> None:
