@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.app.governance.forecast import Forecaster
 from bot.app.service import Pinwheel
 from bot.config import Settings, describe_database
 from bot.domain.errors import DomainError, NotFoundError
+from bot.domain.text import storable_value
 from bot.ui.errors import send_error
 from bot.ui.items import DYNAMIC_ITEMS
 from bot.wiring import wire_ai
@@ -75,6 +77,7 @@ class PinwheelBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=owner_ids or set(),
             help_command=None,
+            tree_cls=PinwheelTree,
         )
         self.app = app
         self.extension_names = tuple(extensions)
@@ -159,6 +162,17 @@ async def command_payload(bot: PinwheelBot) -> list[dict[str, Any]]:
 
 
 SyncScope = Literal["global", "guild", "clear"]
+
+
+class PinwheelTree(app_commands.CommandTree["PinwheelBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Before any option is read: NUL characters and lone surrogates out of every text a
+        slash command or autocomplete carries (a typed id, a name, a reason), so that nothing
+        a player types reaches either database as text it cannot store."""
+        data: Any = interaction.data
+        if isinstance(data, dict) and "options" in data:
+            data["options"] = storable_value(data["options"])
+        return True
 
 
 class SyncRefusedError(DomainError):

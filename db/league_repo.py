@@ -80,6 +80,11 @@ async def league_for_guild(db: Executor, guild_id: str) -> str | None:
     return (await db.execute(query)).scalar_one_or_none()
 
 
+async def league_exists(db: Executor, league_id: str) -> bool:
+    query = select(leagues.c.id).where(leagues.c.id == league_id)
+    return (await db.execute(query)).first() is not None
+
+
 async def insert_league(db: Executor, league_id: str, guild_id: str, name: str) -> None:
     await db.execute(insert(leagues).values(id=league_id, guild_id=guild_id, name=name))
 

@@ -8,10 +8,12 @@ are separate methods and never show votes before their reveal.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.app.governance import cards, enrollment, proposals, review, voting, windows
 from bot.app.governance import settings as governance_settings
@@ -55,9 +57,9 @@ from bot.app.levers.commands import (
     expire_trade_id,
 )
 from bot.app.ports import Interpreter
-from bot.domain.errors import DomainError, NotFoundError
+from bot.domain.errors import DomainError, NotFoundError, ValidationError
 from bot.domain.interpretation import Interpretation, wild
-from bot.domain.text import sanitize_text
+from bot.domain.text import sanitize_text, storable_value
 from db import governance_repo as repo
 from db import league_repo, levers_repo
 from db.engine import Database
@@ -98,6 +100,36 @@ _HANDLERS: dict[type[Command], Handler] = {
 }
 
 
+C = TypeVar("C", bound=Command)
+
+
+# Fields that hold a Discord user's id: a snowflake (or the offline league's "offline-3"),
+# 1 to 20 characters, the column's width.
+SNOWFLAKE_FIELDS = frozenset({"discord_user_id", "admin_id"})
+# Names as Discord gives them, kept to their column's width on both engines alike.
+NAME_FIELDS = {"username": 100}
+_SNOWFLAKE = re.compile(r"[0-9A-Za-z_-]{1,20}")
+
+
+def storable_command(command: C) -> C:
+    """`command` with NUL characters and lone surrogates taken out of every text field (ids
+    included), user ids checked and names kept to their width: what is left is refused or
+    accepted the same way on both engines (SQLite would store what PostgreSQL refuses)."""
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(command):
+        value = getattr(command, f.name)
+        if not f.init or not isinstance(value, str | tuple | list):
+            continue
+        cleaned = storable_value(value)
+        if f.name in SNOWFLAKE_FIELDS and not _SNOWFLAKE.fullmatch(str(cleaned)):
+            raise ValidationError("That is not a Discord user id.")
+        if f.name in NAME_FIELDS and isinstance(cleaned, str):
+            cleaned = cleaned[: NAME_FIELDS[f.name]]
+        if cleaned != value:
+            changes[f.name] = cleaned
+    return dataclasses.replace(command, **changes) if changes else command
+
+
 class Pinwheel:
     """One league engine: a database, an interpreter, a clock and, where forecasts are wanted,
     a forecaster (bot/app/governance/forecast.py)."""
@@ -116,6 +148,7 @@ class Pinwheel:
 
     async def handle(self, command: Command, *, command_id: str | None) -> dict[str, Any]:
         """Run `command` once per `command_id` (e.g. `discord:<interaction id>`)."""
+        command = storable_command(command)
         if isinstance(command, SubmitProposal | AmendProposal):
             out = await self._interpreted(command, command_id)
         else:
@@ -190,6 +223,8 @@ class Pinwheel:
                 if found is None:
                     raise NotFoundError("There is no such proposal.")
                 season_id = found.season_id
+            if await league_repo.season(s, season_id) is None:
+                raise NotFoundError("There is no such season in this league.")
             rules = await repo.current_rules(s, season_id)
         # Slow AI work happens here, with no lock held; the handler validates its answer again.
         return await self.interpreter.interpret(text, rules)

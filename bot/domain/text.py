@@ -32,6 +32,30 @@ _WHITESPACE = re.compile(r"\s+")
 _EARLY_REJECT_FACTOR = 10
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(raw: str) -> str:
+    """`raw` without the characters no database here can store: NUL (PostgreSQL refuses it in
+    text and JSON) and lone surrogates (not UTF-8 at all). Applied to every text a command or
+    an interaction carries, ids included, so both engines see the same, valid text."""
+    return _UNSTORABLE.sub("", raw)
+
+
+def storable_value(value: object) -> object:
+    """`storable` applied to every string inside `value` (lists, tuples and dicts, as an
+    interaction's options nest them)."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list):
+        return [storable_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(storable_value(v) for v in value)
+    if isinstance(value, dict):
+        return {k: storable_value(v) for k, v in value.items()}
+    return value
+
+
 def clean_text(raw: str) -> str:
     """Return `raw` cleaned for storage and display; never raises, may return ''."""
     text = _strip_invisible(unicodedata.normalize("NFKC", _strip_invisible(raw)))

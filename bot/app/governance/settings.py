@@ -20,6 +20,8 @@ async def set_setting(uow: UnitOfWork, cmd: SetSetting) -> dict[str, Any]:
         known = ", ".join(SETTINGS)
         raise NotFoundError(f"There is no setting called {cmd.key[:100]}. Settings: {known}.")
     value = spec.parse_text(cmd.value)
+    if not await league_repo.league_exists(uow.session, cmd.league_id):
+        raise NotFoundError("There is no such league.")
     before = (await repo.league_settings(uow.session, cmd.league_id)).get(cmd.key)
     await league_repo.set_setting(
         uow.session, cmd.league_id, cmd.key, json.dumps(value), spec.category, spec.description
