@@ -73,6 +73,14 @@ class Settings(BaseSettings):
         description="DEBUG, INFO, WARNING, ERROR or CRITICAL; other libraries log WARNING and up.",
     )
     db_pool_size: int = Field(5, ge=1, le=100, validation_alias="PINWHEEL_DB_POOL_SIZE")
+    db_wait_s: float = Field(
+        5.0,
+        gt=0,
+        le=300,
+        validation_alias="PINWHEEL_DB_WAIT_S",
+        description="Seconds a command waits for a database connection (and, on PostgreSQL, "
+        "a lock) before it is answered 'busy, try again' with nothing written.",
+    )
     sqlite_busy_timeout_ms: int = Field(
         30_000, ge=0, validation_alias="PINWHEEL_SQLITE_BUSY_TIMEOUT_MS"
     )

@@ -232,6 +232,7 @@ async def run_discord(settings: Settings) -> int:
         settings.database_url,
         pool_size=settings.db_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        wait_s=settings.db_wait_s,
     )
     ai = wire_ai(db, settings)  # PINWHEEL_AI_*: the interpreter; with an LLM, mirror polish
     forecaster = Forecaster(db)  # proposal forecasts, in worker processes

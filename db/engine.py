@@ -97,22 +97,42 @@ def _sqlite_engine(url: str, *, begin: str, busy_timeout_ms: int, **kw: Any) -> 
 
 
 def create_database(
-    url: str, *, pool_size: int = 5, busy_timeout_ms: int = 30_000, echo: bool = False
+    url: str,
+    *,
+    pool_size: int = 5,
+    busy_timeout_ms: int = 30_000,
+    wait_s: float = 30.0,
+    echo: bool = False,
 ) -> Database:
-    """Build the engines for `url` (sqlite+aiosqlite:// or postgresql+asyncpg://)."""
+    """Build the engines for `url` (sqlite+aiosqlite:// or postgresql+asyncpg://).
+
+    `wait_s` bounds how long a command waits for a pooled connection and, on PostgreSQL, for
+    any lock (`lock_timeout`); past it the command fails as busy, having written nothing.
+    SQLite's write lock is bounded by `busy_timeout_ms`."""
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         memory = make_url(url).database in (None, "", ":memory:")
         if memory:
             raise ValueError("use a SQLite file, not :memory: (several connections share it)")
-        common: dict[str, Any] = {"echo": echo, "busy_timeout_ms": busy_timeout_ms}
-        engine = _sqlite_engine(url, begin="IMMEDIATE", pool_size=pool_size, **common)
-        read_engine = _sqlite_engine(url, begin="DEFERRED", pool_size=pool_size, **common)
+        common: dict[str, Any] = {
+            "echo": echo,
+            "busy_timeout_ms": busy_timeout_ms,
+            "pool_size": pool_size,
+            "pool_timeout": wait_s,
+        }
+        engine = _sqlite_engine(url, begin="IMMEDIATE", **common)
+        read_engine = _sqlite_engine(url, begin="DEFERRED", **common)
     elif backend == "postgresql":
         # No pool_pre_ping: it costs a round trip per checkout, and SQLAlchemy already
         # invalidates the pool when a statement meets a dropped connection.
         engine = create_async_engine(
-            url, echo=echo, pool_size=pool_size, isolation_level="READ COMMITTED", **JSON_CODEC
+            url,
+            echo=echo,
+            pool_size=pool_size,
+            pool_timeout=wait_s,
+            isolation_level="READ COMMITTED",
+            connect_args={"server_settings": {"lock_timeout": str(max(1, int(wait_s * 1000)))}},
+            **JSON_CODEC,
         )
         # Reads autocommit: one round trip per query, no BEGIN/ROLLBACK around it. A reader
         # that needs several queries to agree uses `snapshot()`.

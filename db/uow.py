@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import errors
@@ -73,6 +75,44 @@ async def run_command(
     bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS,
 ) -> CommandResult:
     """Run `handler` once per `command_id`, atomically with the events it appends."""
+    try:
+        return await _run_command(
+            db, handler, command_id=command_id, request=request, clock=clock, bindings=bindings
+        )
+    except (SATimeoutError, DBAPIError) as err:
+        # Raised before the commit, so the whole transaction rolled back: nothing of the
+        # command (not even its command id) was written, and sending it again is safe.
+        if is_busy(err):
+            raise errors.BusyError() from err
+        raise
+
+
+# PostgreSQL's lock_not_available (a wait longer than lock_timeout).
+_PG_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def is_busy(err: BaseException) -> bool:
+    """A wait for the database that ran out: no pooled connection within the pool timeout,
+    SQLite's write lock held past its busy timeout, or PostgreSQL's lock_timeout."""
+    if isinstance(err, SATimeoutError):
+        return True
+    if not isinstance(err, DBAPIError):
+        return False
+    orig = err.orig
+    if getattr(orig, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE:
+        return True
+    return isinstance(err, OperationalError) and "database is locked" in str(orig)
+
+
+async def _run_command(
+    db: Database,
+    handler: Handler,
+    *,
+    command_id: str | None,
+    request: Mapping[str, Any],
+    clock: Clock,
+    bindings: Sequence[TableBinding[Any, Any]],
+) -> CommandResult:
     req_hash = request_hash(request)
     rejected: errors.DomainError | None = None
     async with db.sessions() as session, session.begin():
@@ -91,7 +131,7 @@ async def run_command(
                 # use, but the store runs its statements on the connection it already holds.
                 await session.connection()
                 outcome = dict(await handler(uow))
-        except errors.ConcurrencyError:
+        except (errors.ConcurrencyError, errors.BusyError):
             # Transient ("try again"): not recorded, so a retry of the same command id runs
             # afresh instead of replaying a refusal forever. The transaction rolls back whole.
             raise

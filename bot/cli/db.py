@@ -18,6 +18,7 @@ def open_database(settings: Settings) -> Database:
         settings.database_url,
         pool_size=settings.db_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        wait_s=settings.db_wait_s,
     )
 
 

@@ -43,3 +43,17 @@ class ConcurrencyError(ConflictError):
 
 class CommandConflictError(ConflictError):
     """A command id was reused with a different request."""
+
+
+BUSY_MESSAGE = (
+    "Pinwheel is very busy right now and did not record that. Nothing changed; please try "
+    "again in a moment."
+)
+
+
+class BusyError(DomainError):
+    """The database could not be reached in time (every connection taken, or the write lock
+    held too long): nothing was written, and the same command may simply be sent again."""
+
+    def __init__(self, message: str = BUSY_MESSAGE) -> None:
+        super().__init__(message)

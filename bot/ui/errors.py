@@ -11,8 +11,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import BUSY_MESSAGE, DomainError
 from bot.ui.replies import GENERIC_ERROR, reply
+from db.uow import is_busy
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ def message_for(error: BaseException) -> str:
         return f"Slow down: try again in {error.retry_after:.0f} s."
     if isinstance(error, discord.Forbidden):
         return MISSING_PERMISSION
+    if is_busy(error):  # a read that found every database connection taken
+        return BUSY_MESSAGE
     return GENERIC_ERROR
 
 

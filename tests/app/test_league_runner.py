@@ -179,3 +179,32 @@ async def test_offline_manual_cadence_stops_with_a_clear_message_when_a_step_is_
             round_minutes=0,
         )
     assert await _games(database) == 0
+
+
+async def test_a_busy_database_never_stalls_a_season_its_round_waits_for_the_next_tick(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.app.league.runner import MAX_RACES_LOST
+    from bot.app.league.simulate import simulate_round as real
+    from bot.domain.errors import BusyError
+
+    busy_for = MAX_RACES_LOST + 2  # more ticks than a lost race is forgiven
+
+    async def overloaded(uow: Any, ctx: Any) -> dict[str, Any]:
+        nonlocal busy_for
+        if busy_for > 0:
+            busy_for -= 1
+            raise BusyError()
+        return await real(uow, ctx)
+
+    monkeypatch.setattr("bot.app.league.runner.simulate_round", overloaded)
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+    runner = Runner(database, clock=clock, instant=True)
+    clock.jump_to((await _progress(database, season)).next_due_at or clock())
+    for _ in range(MAX_RACES_LOST + 2):
+        assert await runner.tick() == []
+    async with database.read_sessions() as s:
+        assert not await repo.season_paused(s, season)
+    assert [r.round_number for r in await runner.tick()] == [1]
+    assert await _games(database) == 2

@@ -26,7 +26,7 @@ from bot.app.league.presenter import Presenter
 from bot.app.league.simulate import simulate_round
 from bot.app.league.steps import StepContext, step_id
 from bot.app.ports import Poster
-from bot.domain.errors import ConcurrencyError, DomainError
+from bot.domain.errors import BusyError, ConcurrencyError, DomainError
 from db import league_repo as repo
 from db import presentation_repo as shows
 from db.engine import Database
@@ -132,6 +132,11 @@ class Runner:
         try:
             report = await self.run_round(season_id, due_only=due_only)
         except StepRejectedError as err:
+            if isinstance(err.error, BusyError):
+                # The database was too busy to take the step (nothing was written): no
+                # rejection, just a wait. The next tick tries again; the season never stalls.
+                logger.warning("%s: the database is busy; retried next tick", err.command_id)
+                return None
             if isinstance(err.error, ConcurrencyError):
                 # Transient (another writer got there first): the next tick tries again. Steps
                 # decide under the append lock, so one that loses every time is a bug: stall.
