@@ -6,6 +6,7 @@ Per-league tuning (cadence, voting period, ...) is data in the `settings` table,
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -67,6 +68,19 @@ class Settings(BaseSettings):
         validation_alias="DISCORD_TOKEN",
         description="Bot token; without it `pinwheel run` plays the league offline.",
     )
+    offline: bool = Field(
+        False,
+        validation_alias="PINWHEEL_OFFLINE",
+        description="Play the offline scripted league even where a token is expected (in the "
+        "container image, which otherwise refuses to start without DISCORD_TOKEN).",
+    )
+    in_container: bool = Field(False, validation_alias="PINWHEEL_IN_CONTAINER")
+    heartbeat_file: Path | None = Field(
+        None,
+        validation_alias="PINWHEEL_HEARTBEAT_FILE",
+        description="A file the background loop touches after every step; `pinwheel health` "
+        "checks its age.",
+    )
     log_level: str = Field(
         "INFO",
         validation_alias="PINWHEEL_LOG_LEVEL",
@@ -116,7 +130,7 @@ class Settings(BaseSettings):
     def _provider_name(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("ai_api_key", "ai_base_url", "ai_model", mode="before")
+    @field_validator("ai_api_key", "ai_base_url", "ai_model", "heartbeat_file", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value

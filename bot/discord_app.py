@@ -14,6 +14,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import discord
@@ -80,6 +81,7 @@ class PinwheelBot(commands.Bot):
             tree_cls=PinwheelTree,
         )
         self.app = app
+        self.heartbeat_file: Path | None = None  # touched by the background loop (health)
         self.extension_names = tuple(extensions)
         self.tree.on_error = send_error  # type: ignore[method-assign]
 
@@ -239,6 +241,7 @@ async def run_discord(settings: Settings) -> int:
     bot = build_bot(
         Pinwheel(db, ai.interpreter, forecaster=forecaster), extensions=(*EXTENSIONS, BACKGROUND)
     )
+    bot.heartbeat_file = settings.heartbeat_file
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.errors import CliError
 from bot.config import Settings, describe_database
 
 if TYPE_CHECKING:
@@ -30,11 +31,42 @@ def register(sub: Any) -> None:
         help="offline: minutes between rounds (default 1; 0 plays them back to back)",
     )
     run.set_defaults(func=main)
+    health = sub.add_parser(
+        "health", help="exit 0 if the running bot's background loop beat recently (HEALTHCHECK)"
+    )
+    health.add_argument(
+        "--max-age", type=float, default=180.0, help="seconds since the last beat (default 180)"
+    )
+    health.set_defaults(func=check_health)
+
+
+def check_health(args: argparse.Namespace) -> int:
+    from bot.app.heartbeat import age
+
+    path = Settings().heartbeat_file
+    if path is None:
+        raise CliError("PINWHEEL_HEARTBEAT_FILE is not set, so there is no heartbeat to check.")
+    seconds = age(path)
+    if seconds is None:
+        raise CliError(f"No heartbeat yet at {path}: the bot has not finished a step.", 1)
+    if seconds > args.max_age:
+        raise CliError(
+            f"Unhealthy: the background loop last beat {seconds:.0f} s ago "
+            f"(more than {args.max_age:.0f} s); see the bot's log.",
+            1,
+        )
+    print(f"healthy: the background loop beat {seconds:.0f} s ago")
+    return 0
 
 
 def main(args: argparse.Namespace) -> int:
     settings = Settings()
-    if settings.discord_token:
+    if settings.in_container and not settings.discord_token and not settings.offline:
+        raise CliError(
+            "DISCORD_TOKEN is not set. In the container the offline demo league only starts "
+            "when asked: set DISCORD_TOKEN to connect, or PINWHEEL_OFFLINE=1 to play offline."
+        )
+    if settings.discord_token and not settings.offline:
         try:
             discord_app = importlib.import_module("bot.discord_app")
         except ModuleNotFoundError:
@@ -75,6 +107,7 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
             seasons=1 if args.fast else None,
             round_minutes=None if args.fast else args.round_minutes,
             interpreter=ai.interpreter if ai.uses_llm else None,
+            heartbeat=settings.heartbeat_file,
         )
     except SeasonStalledError as err:
         print(f"stopped: {err}", file=sys.stderr)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
+from bot.app.heartbeat import beat
 from bot.app.league.outbox import drain
 from bot.app.league.runner import Runner
 from bot.cogs.poster import DiscordPoster
@@ -54,6 +55,7 @@ class Background(commands.Cog):
             try:
                 await runner.tick()
                 await self.post_outbox()
+                beat(self.bot.heartbeat_file)  # alive, and this step went through
             except Exception:
                 # Every step is idempotent: the next wake finishes what this one could not.
                 log.exception("Background step failed; retrying in %s s", POLL_SECONDS)

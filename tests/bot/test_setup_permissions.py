@@ -43,3 +43,14 @@ async def test_setup_without_manage_channels_names_it_and_changes_nothing(world:
     done = await server.admin.slash(server.channel, "admin setup")
     assert "The league is set up" in done.response.content
     assert await discord_repo.guild_league(world.league.db, server.guild.id) is not None
+
+
+def test_the_readme_invite_asks_for_exactly_the_permissions_setup_checks() -> None:
+    from pathlib import Path
+
+    from bot.cogs.channels import NEEDED_PERMISSIONS
+
+    value = discord.Permissions(**dict.fromkeys(NEEDED_PERMISSIONS, True)).value
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"permissions={value}" in readme and f"integer `{value}`" in readme
+    assert "scope=bot+applications.commands" in readme

@@ -10,11 +10,13 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.app.governance.forecast import Forecaster
+from bot.app.heartbeat import beat
 from bot.app.league.outbox import CollectingPoster
 from bot.app.league.runner import Runner
 from bot.app.league.scripted import ScriptedGovernors
@@ -109,6 +111,7 @@ async def play(
     interpreter: Interpreter | None = None,
     round_minutes: int | None = None,
     announce: Callable[[StartInfo], None] | None = None,
+    heartbeat: Path | None = None,
 ) -> list[SeasonSummary]:
     clock: Callable[[], datetime]
     jump = JumpClock() if fast else None
@@ -130,6 +133,7 @@ async def play(
             governors=governors,
             seasons=seasons,
             interpreter=interpreter,
+            heartbeat=heartbeat,
         )
 
 
@@ -146,6 +150,7 @@ async def _play(
     governors: int,
     seasons: int | None,
     interpreter: Interpreter | None,
+    heartbeat: Path | None,
 ) -> list[SeasonSummary]:
     if interpreter is None:
         # The built-in parser behind the provider port, each call logged in `ai_calls`.
@@ -175,6 +180,7 @@ async def _play(
             await scripted.join(season_id, team_ids)
             await runner.drain()
             while True:
+                beat(heartbeat)  # the loop is alive and its last pass went through
                 await scripted.act(season_id)
                 await forecaster.settle(FORECAST_WAIT_SECONDS)  # the cards print with them
                 async with db.read_sessions() as s:

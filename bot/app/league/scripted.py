@@ -150,7 +150,7 @@ class ScriptedGovernors:
                 ConfirmProposal(str(draft["draft_id"]), gov), command_id=f"{cid}:confirm"
             )
         except DomainError as err:
-            logger.info("%s could not propose %r: %s", p.name, text, err)
+            logger.debug("%s could not propose %r: %s", p.name, text, err)
             return 0
         return 2
 
@@ -179,7 +179,7 @@ class ScriptedGovernors:
                     OfferTrade(season_id, gov, other, give, 1, want, 1), command_id=cid
                 )
             except DomainError as err:
-                logger.info("%s could not offer a trade: %s", p.name, err)
+                logger.debug("%s could not offer a trade: %s", p.name, err)
                 continue
             answer: Command = (
                 AcceptTrade(str(offer["trade_id"]), other)
@@ -193,6 +193,6 @@ class ScriptedGovernors:
         try:
             await self.app.handle(command, command_id=command_id)
         except DomainError as err:
-            logger.info("scripted %s refused: %s", type(command).__name__, err)
+            logger.debug("scripted %s refused: %s", type(command).__name__, err)
             return 0
         return 1
