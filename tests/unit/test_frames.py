@@ -3,6 +3,7 @@ on the stored final score; big moments get more of the show than garbage time.""
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import pairwise
 
 import pytest
@@ -12,7 +13,15 @@ from bot.domain.league_generator import generate_league
 from bot.domain.rules import DEFAULT_RULES
 from bot.sim import GameResult, derive_seed, simulate_game
 from bot.sim import playbyplay as pbp
-from bot.sim.frames import Film, frames, moments, period_ends, possession_line, scoring
+from bot.sim.frames import (
+    Film,
+    frames,
+    moments,
+    period_ends,
+    possession_line,
+    scoring,
+    stored_line,
+)
 
 TEAMS = generate_league("frames", 4)
 
@@ -89,6 +98,33 @@ def test_the_elam_ending_is_announced_once_and_its_target_is_the_clock() -> None
     assert all(f.elam_target == result.elam_target for f in after)
     before = shown[1 : shown.index(announced[0])]
     assert all(f.clock.startswith(("Q", "End of Q")) and f.elam_target is None for f in before)
+
+
+def test_a_possession_with_stored_commentary_is_told_in_its_words_and_energy() -> None:
+    result = game(2)
+    film = film_of(result)
+    plain = {
+        m.possession: m for m in moments(film_of(result, commentary=False)) if not m.elam_start
+    }
+    # Two possessions whose stored lines (as `describe` stores them: clock before, score
+    # after) say something the play-by-play alone would not, with an energy it would not pick.
+    stored = dict(film.commentary)
+    told = [p for p in plain if plain[p].line][:: len(plain) // 3][:2]
+    for p in told:
+        other = "low" if plain[p].energy != "low" else "peak"
+        stored[p] = (f"P1 7:41 The crowd rises for possession {p} (12-10)", other)
+    film = dataclasses.replace(film, commentary=stored)
+
+    found = {m.possession: m for m in moments(film) if not m.elam_start}
+    assert len(told) == 2 and len(stored) > 2  # the game's own commentary and the two
+    for p, (text, energy) in stored.items():
+        if "Elam ending" in text:
+            continue
+        assert found[p].line == stored_line(text)
+        assert found[p].energy == energy
+    for p in told:  # and the made-up lines really are what the ticker shows
+        assert found[p].line == f"The crowd rises for possession {p}"
+        assert found[p].line != plain[p].line and found[p].energy != plain[p].energy
 
 
 def _seconds_per_possession(n: int) -> tuple[float, float]:
