@@ -12,7 +12,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from bot.ai.guard import hostile_reasons
 from bot.ai.interpreter import MAX_INTERPRETED_CHARS, interpret_proposal
+from bot.ai.vocabulary import vocabulary
 from bot.domain.errors import RuleValidationError
 from bot.domain.interpretation import Interpretation
 from bot.domain.rules import DEFAULT_RULES, PARAMS, RuleSet
@@ -63,6 +65,40 @@ def test_text_asking_for_anything_but_a_rule_change_changes_nothing(case: dict[s
 @pytest.mark.parametrize("kind", ["tokens", "governor", "instructions", "code"])
 def test_the_hostile_table_covers_each_kind(kind: str) -> None:
     assert sum(c["reason"] == kind for c in HOSTILE) >= 5
+
+
+# Ordinary rule phrasings that share words with the hostile families (passing, counting,
+# overriding, awards, confidence, addressing the bot): the guard must leave them alone.
+NEAR_MISSES = [
+    "A proposal passes with more than 60% of weighted yes votes",
+    "60 percent turnout for a vote to count",
+    "votes count double in the playoffs",
+    "each team's votes count double",
+    "count fouls twice as often",
+    "free throws count double",
+    "grant playoff winners home court",
+    "award 2 free throws on a shooting foul",
+    "give shooters more power",
+    "crown the champion after a best-of-seven",
+    "the MVP gets no bonus",
+    "make the championship a best-of-nine",
+    "effective immediately, threes worth 4",
+    "it takes effect immediately: threes worth 4",
+    "the shot clock resets immediately after a rebound",
+    "apply the bonus now",
+    "pass the ball now",
+    "the Elam ending overrides the game clock",
+    "ignore the shot clock in the last minute",
+    "hey bot, make threes worth 4",
+    "Pinwheel, make threes worth 4",
+    "I have high confidence this is fun: threes worth 4",
+    "note: threes worth 4 is a big change",
+]
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_ordinary_phrasings_near_the_hostile_families_are_not_flagged(text: str) -> None:
+    assert hostile_reasons(text, rule_words=vocabulary().words) == ()
 
 
 def test_a_hostile_text_that_names_a_rule_says_so_but_changes_nothing() -> None:
