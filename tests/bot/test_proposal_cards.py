@@ -323,3 +323,87 @@ async def test_a_flagged_card_awaits_review_and_a_veto_says_why(world: World) ->
 
     assert fields(card)["Result"] == "**Vetoed**: an admin vetoed it: not basketball"
     assert labels(card) == []
+
+
+async def test_a_card_that_failed_on_the_threshold_says_so(world: World) -> None:
+    await open_proposal(world)
+    await join(world, "bob", team=1)
+    card = await the_card(world)
+    await world.alice.click(card, label="Yes")
+    await world.bob.click(card, label="No + Boost")  # both teams voted: quorum is met
+
+    await world.league.close()
+    card = await the_card(world)
+
+    result = fields(card)["Result"]
+    assert result.startswith("**Failed**: needed more than 50% yes"), result
+    assert "quorum" not in result
+    assert "Weighted 1 yes – 2 no" in result and "1 yes, 1 no" in result
+    assert labels(card) == [] and "Voting closes" not in fields(card)
+
+
+async def test_a_passed_card_whose_rule_was_rolled_back_says_why_in_words(world: World) -> None:
+    # Each is fine alone; once eight teams make the playoffs, a four-team league is not.
+    bigger = await open_proposal(world, "playoff_teams=8")
+    smaller = await confirm(world, "teams_per_league=4")
+    await post(world)
+    for card in governance_channel(world).history():
+        await world.alice.click(card, label="Yes")
+
+    closed = await world.league.close()
+    assert closed["passed"] == [bigger, smaller]
+    await post(world)
+
+    (card,) = [
+        m for m in governance_channel(world).history() if "teams_per_league" in m.embeds[0].title
+    ]
+    result = fields(card)["Result"]
+    assert result.startswith("**Passed**: rolled back"), result
+    assert "playoff teams (8) cannot exceed teams in the league (4)" in result
+    assert "_" not in result
+
+
+async def test_voting_closes_is_a_discord_timestamp_when_rounds_run_on_a_clock(
+    world: World,
+) -> None:
+    from datetime import timedelta
+
+    from db import league_repo as repo
+
+    now = world.league.clock()
+    due = now + timedelta(minutes=60)  # the league's default: a round every 60 minutes
+    async with world.league.db.sessions() as s, s.begin():
+        await repo.insert_progress(
+            s,
+            {
+                "season_id": world.league.season,
+                "league_id": world.league.seeded.league_id,
+                "phase": "regular",
+                "next_round": 1,
+                "next_due_at": due,
+                "last_regular_round": 9,
+                "bracket": None,
+                "standings": [],
+                "updated_at": now,
+            },
+        )
+    await open_proposal(world)
+
+    closes = fields(await the_card(world))["Voting closes"]
+
+    # The window closes after round 3: two rounds after the one due next.
+    at = int((due + timedelta(minutes=120)).timestamp())
+    assert closes.startswith(f"<t:{at}:R>"), closes
+    assert "after round 3" in closes
+
+
+async def test_the_card_shows_the_tier_its_cost_and_what_it_takes_to_pass(world: World) -> None:
+    await open_proposal(world, "playoff_teams=8")  # league structure: a higher bar
+
+    shown = fields(await the_card(world))
+
+    assert shown["Tier"] == "3 · league structure · costs 1 propose token"
+    assert shown["To pass"] == (
+        "More than 60% of weighted yes votes, with at least 50% of team weight voting"
+    )
+    assert shown["Votes"] == "0 of 1 governors have voted"

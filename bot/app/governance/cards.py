@@ -10,6 +10,7 @@ become one edit. The card never shows how anyone voted before the close.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -123,8 +124,19 @@ async def _outcome(s: Executor, p: Any) -> tuple[str, str]:
             if e.payload.get("proposal_id") == p.proposal_id
         ]
         if rolled:
-            why = "; ".join(f"rolled back: {r['reason']}" for r in rolled)
+            why = "; ".join(f"rolled back: {_rules_in_words(str(r['reason']))}" for r in rolled)
     return why, tally
+
+
+def _rules_in_words(reason: str) -> str:
+    """A validation message with each rule's name as players read it ("playoff teams (8)
+    cannot exceed teams in the league (4)", not the parameters' names)."""
+    for name in sorted(PARAMS, key=len, reverse=True):
+        label = PARAMS[name].label or name.replace("_", " ")
+        if not label.startswith("Elam"):
+            label = label[0].lower() + label[1:]
+        reason = re.sub(rf"\b{name}\b", label, reason)
+    return reason
 
 
 async def _review_reasons(s: Executor, proposal_id: str) -> tuple[str, ...]:
