@@ -314,6 +314,34 @@ async def test_every_reading_command_answers_between_seasons(world: World) -> No
     )
 
 
+async def test_leave_and_plain_standings_and_rules_answer_between_seasons(world: World) -> None:
+    server = await short_server(world)
+    fan = server.guild.add_member(world.env.create_user("fan"))
+    governor = server.guild.add_member(world.env.create_user("gov"))
+    (team, *_) = await governor.autocomplete(server.channel, "join", "team", "")
+    await governor.slash(server.channel, "join", team=team["value"])
+    await play_out(world, server)
+    assert await live_season(world, server) is None
+
+    for who in (fan, governor):
+        standings = await who.slash(server.channel, "standings")
+        rules = await who.slash(server.channel, "rules")
+        left = await who.slash(server.channel, "leave")
+
+        # With no season running, both show the season that just ended.
+        shown = standings.response.embeds[0]
+        assert shown.title == "Standings · Season 1" and shown.description.startswith("**1. ")
+        assert "Champions: **" in shown.description
+        assert rules.response.embeds[0].title == "The rules · Season 1"
+        assert left.ephemeral
+        assert left.response.content == "No season is running in this league right now."
+        for result in (standings, rules, left):
+            assert "Something went wrong" not in readable(text_of(result.response))
+        for result in (standings, rules):
+            assert "No season is running" not in text_of(result.response)
+    world.refused(NotFoundError)  # /leave, twice: there is no team to leave
+
+
 async def test_a_replaced_season_stays_browsable_beside_the_new_one(world: World) -> None:
     server = await league_server(world)
     picked = await first_hooper(world, server)
