@@ -248,6 +248,53 @@ async def test_a_private_mirror_counts_votes_against_the_team_and_points_around_
     assert rule["avg_after"] == pytest.approx(sum(after) / len(after))
 
 
+async def test_a_private_mirror_says_when_a_governors_rules_passed_together(
+    database: Database,
+) -> None:
+    s = await _season(database)
+    threes = await s.propose(0, "make three-pointers worth 4")
+    s.clock.jump_to(s.clock() + timedelta(minutes=2))  # past the cooldown on /propose
+    clock = await s.propose(0, "make the shot clock 30 seconds")
+    for proposal in (threes, clock):
+        await s.vote(proposal, dict.fromkeys(range(4), "yes"))
+    await s.play_out()
+
+    async with database.read_sessions() as session:
+        enacted = {
+            e.payload["proposal_id"]: e.payload["round_enacted"]
+            for e in await read_by_type(session, s.season, ["rule.enacted"])
+        }
+        mirrors = (
+            (
+                await session.execute(
+                    select(MirrorRow)
+                    .where(MirrorRow.mirror_type == "private", MirrorRow.governor_id == s.gov(0))
+                    .order_by(MirrorRow.round_number)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert enacted[threes] == enacted[clock]  # one window close enacted both
+    # The first private mirror after that close with games to measure the rules by.
+    later = next(
+        m
+        for m in mirrors
+        if m.context_snapshot and any(r["games_after"] for r in m.context_snapshot["my_rules"])
+    )
+    assert later.context_snapshot is not None
+    rules = later.context_snapshot["my_rules"]
+    assert sorted(r["text"] for r in rules) == [
+        "make the shot clock 30 seconds",
+        "make three-pointers worth 4",
+    ]
+    assert [r["passed_with"] for r in rules] == [1, 1]
+    for text in ("make three-pointers worth 4", "make the shot clock 30 seconds"):
+        assert f"'{text}' passed together with 1 other rule; since then" in later.content
+        assert f"Since '{text}' passed" not in later.content
+    assert "which none of them did alone" in later.content
+
+
 async def _team_of(database: Database, s: Season, i: int) -> str:
     async with database.read_sessions() as session:
         enrolled = await gov_repo.active_enrollments(session, s.season)
