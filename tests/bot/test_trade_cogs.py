@@ -226,3 +226,40 @@ async def test_an_offer_is_made_even_when_the_target_accepts_no_dms(world: World
     assert (await world.league.app.trade_offer(_trade_id(message)))["status"] == "open"
     assert world.bob.user.dm_channel.history() == []
     assert world.env.errors == []
+
+
+async def settled(world: World, message: Any) -> Any:
+    """The offer's message as Discord holds it once the outbox has been delivered."""
+    from tests.bot.test_proposal_cards import post
+
+    await post(world)
+    return world.env.backend.get_message(message.channel_id, message.id)
+
+
+async def test_a_rejected_offer_edits_its_message_to_say_so_without_buttons(
+    world: World,
+) -> None:
+    message = await offer(world)
+
+    await world.bob.click(message, label="Reject")
+    edited = await settled(world, message)
+
+    embed = edited.embeds[0]
+    assert "declined" in embed["title"], embed
+    assert "1 boost for 1 amend" in embed["description"]
+    assert "bob declined" in embed["description"], embed["description"]
+    assert edited.components == []
+
+
+async def test_a_withdrawn_offer_edits_its_message_to_say_so_without_buttons(
+    world: World,
+) -> None:
+    message = await offer(world)
+
+    await world.alice.click(message, label="Withdraw")
+    edited = await settled(world, message)
+
+    embed = edited.embeds[0]
+    assert "withdrawn" in embed["title"], embed
+    assert "alice withdrew" in embed["description"], embed["description"]
+    assert edited.components == []
