@@ -23,7 +23,8 @@ OUTCOMES = {
 def hooper_trade_embed(proposer: str, give: str, get: str) -> discord.Embed:
     return embed(
         "Hooper trade proposed",
-        f"**{proposer}** proposes trading **{give}** for **{get}**. "
+        f"**{proposer}** proposes trading **{give}** for **{get}**.\n"
+        # On its own line: once the trade is settled, this line is taken out of the message.
         "Governors of both teams: approve or reject. A majority of each team decides.",
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import discord
 from sqlalchemy import insert
@@ -12,6 +13,7 @@ from bot.ui.hooper_trades import hooper_trade_view
 from db.tables import HooperRow
 from tests.bot.conftest import World
 from tests.bot.test_governance_cogs import join
+from tests.bot.test_proposal_cards import post
 
 
 async def add_hoopers(world: World) -> dict[str, str]:
@@ -106,3 +108,50 @@ async def test_hooper_trade_is_voted_on_by_both_teams_with_buttons_that_survive_
     stale = await channel.send("an old copy", view=hooper_trade_view(trade_id))
     late = await world.bob.click(stale, label="Approve")
     assert "already executed" in late.response.content
+
+
+async def proposed_hooper_trade(world: World) -> tuple[Any, str]:
+    """Alice proposes Hooper 00 for Bob's Hooper 10; returns the public message and the trade."""
+    hoopers = await add_hoopers(world)
+    await join(world)
+    await join(world, "bob", team=1)
+    await world.alice.slash(
+        world.channel, "trade-hooper", give=hoopers["Hooper 00"], get=hoopers["Hooper 10"]
+    )
+    message = world.last_post()
+    trade_id = message.components[0]["components"][0]["custom_id"].rsplit(":", 1)[1]
+    return message, trade_id
+
+
+async def test_a_rejected_hooper_trade_edits_its_message_to_say_so(world: World) -> None:
+    message, _ = await proposed_hooper_trade(world)
+
+    pressed = await world.bob.click(message, label="Reject")
+
+    assert "the trade is off" in pressed.response.content
+    await post(world)
+    edited = world.env.backend.get_message(message.channel_id, message.id)
+    embed = edited.embeds[0]
+    assert "declined" in embed["title"], embed
+    assert "trading **Hooper 00** for **Hooper 10**" in embed["description"]
+    assert "A team said no: the trade is off." in embed["description"]
+    assert "Governors of both teams" not in embed["description"]
+    assert edited.components == []
+
+
+async def test_an_expired_hooper_trade_edits_its_message_to_say_so(world: World) -> None:
+    from bot.app.levers.commands import ExpireHooperTrade
+
+    message, trade_id = await proposed_hooper_trade(world)
+    world.league.clock.advance(30 * 24 * 3600)  # well past the vote's time to live
+
+    out = await world.league.app.handle(ExpireHooperTrade(trade_id), command_id="test:expire")
+    await post(world)
+
+    assert out["expired"] is True
+    edited = world.env.backend.get_message(message.channel_id, message.id)
+    embed = edited.embeds[0]
+    assert "expired" in embed["title"], embed
+    assert "The vote ran out of time: the trade is off." in embed["description"]
+    assert "Governors of both teams" not in embed["description"]
+    assert edited.components == []
