@@ -7,7 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PINWHEEL_DATABASE_URL=sqlite:////data/pinwheel.db \
     PINWHEEL_HEARTBEAT_FILE=/tmp/pinwheel.heartbeat \
-    PINWHEEL_IN_CONTAINER=1
+    PINWHEEL_IN_CONTAINER=1 \
+    PINWHEEL_WEB_HOST=0.0.0.0 \
+    PINWHEEL_WEB_PORT=8080
 
 WORKDIR /app
 
@@ -27,6 +29,8 @@ RUN pip install --no-deps . \
 
 USER pinwheel
 VOLUME ["/data"]
+# The read-only web companion and public API, served beside the bot.
+EXPOSE 8080
 
 # Healthy while the background loop finishes a step at least every few minutes.
 HEALTHCHECK --interval=60s --timeout=10s --start-period=120s --retries=3 \

@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "bot.cli.run",
     "bot.cli.league",
     "bot.cli.present",
+    "bot.cli.web",
 ]
 
 

@@ -81,6 +81,18 @@ class Settings(BaseSettings):
         description="A file the background loop touches after every step; `pinwheel health` "
         "checks its age.",
     )
+    web_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        validation_alias="PINWHEEL_WEB_PORT",
+        description="Serve the web companion beside the bot on this port (`pinwheel run`).",
+    )
+    web_host: str = Field(
+        "127.0.0.1",
+        validation_alias="PINWHEEL_WEB_HOST",
+        description="The address the web companion listens on (0.0.0.0 in the container).",
+    )
     log_level: str = Field(
         "INFO",
         validation_alias="PINWHEEL_LOG_LEVEL",
@@ -130,7 +142,9 @@ class Settings(BaseSettings):
     def _provider_name(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("ai_api_key", "ai_base_url", "ai_model", "heartbeat_file", mode="before")
+    @field_validator(
+        "ai_api_key", "ai_base_url", "ai_model", "heartbeat_file", "web_port", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value

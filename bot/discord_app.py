@@ -247,8 +247,10 @@ async def run_discord(settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers
             loop.add_signal_handler(sig, stopping.set)
+    from bot.web.server import serving_beside
+
     try:
-        async with bot:
+        async with bot, serving_beside(db, settings.web_host, settings.web_port):
             runner = asyncio.create_task(bot.start(settings.discord_token))
             stopper = asyncio.create_task(stopping.wait())
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)

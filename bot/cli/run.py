@@ -83,6 +83,7 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app.league.outbox import ConsolePoster
     from bot.cli.console import LiveConsolePoster
     from bot.cli.db import open_database
+    from bot.web.server import serving_beside
     from bot.wiring import wire_ai
     from db.migrate import upgrade_and_catch_up
 
@@ -97,18 +98,19 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
         else ConsolePoster(transcript=transcript)
     )
     try:
-        summaries = await play(
-            db,
-            announce=lambda info: print(banner(info, settings.database_url), flush=True),
-            seed=args.seed,
-            poster=poster,
-            fast=args.fast,
-            governors=args.governors,
-            seasons=1 if args.fast else None,
-            round_minutes=None if args.fast else args.round_minutes,
-            interpreter=ai.interpreter if ai.uses_llm else None,
-            heartbeat=settings.heartbeat_file,
-        )
+        async with serving_beside(db, settings.web_host, settings.web_port):
+            summaries = await play(
+                db,
+                announce=lambda info: print(banner(info, settings), flush=True),
+                seed=args.seed,
+                poster=poster,
+                fast=args.fast,
+                governors=args.governors,
+                seasons=1 if args.fast else None,
+                round_minutes=None if args.fast else args.round_minutes,
+                interpreter=ai.interpreter if ai.uses_llm else None,
+                heartbeat=settings.heartbeat_file,
+            )
     except SeasonStalledError as err:
         print(f"stopped: {err}", file=sys.stderr)
         return 1
@@ -122,7 +124,7 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def banner(info: StartInfo, database_url: str) -> str:
+def banner(info: StartInfo, settings: Settings) -> str:
     """What `pinwheel run` says it is doing, before the league starts."""
     if info.fast:
         pace = "--fast: the whole season now, each game's final card at once"
@@ -139,9 +141,14 @@ def banner(info: StartInfo, database_url: str) -> str:
         [
             "Pinwheel, offline: no DISCORD_TOKEN is set, so scripted governors play the league "
             "here in the terminal.",
-            f"  database  {describe_database(database_url)}",
+            f"  database  {describe_database(settings.database_url)}",
             f"  league    {info.league} · {info.season} · round {info.next_round} next",
             f"  pace      {pace}",
+            *(
+                [f"  web       http://{settings.web_host}:{settings.web_port}/"]
+                if settings.web_port
+                else []
+            ),
             "  stop      Ctrl-C (nothing is lost: run again to go on)"
             + ("" if info.fast else " · `--fast` plays a whole season in seconds"),
             "",

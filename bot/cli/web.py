@@ -1,0 +1,32 @@
+"""`pinwheel web`: the read-only web companion and public API, on its own."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from bot.config import Settings
+
+
+def register(sub: Any) -> None:
+    web = sub.add_parser("web", help="serve the read-only web companion and public API")
+    web.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=None, help="port (default 8080)")
+    web.set_defaults(func=lambda a: asyncio.run(_serve(a)))
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from bot.cli.db import open_ready
+    from bot.web.server import server
+
+    settings = Settings()
+    db = await open_ready(settings)
+    host = args.host or settings.web_host
+    port = args.port or settings.web_port or 8080
+    print(f"Pinwheel web companion at http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
+    try:
+        await server(db, host, port, own_signals=True).serve()
+    finally:
+        await db.dispose()
+    return 0

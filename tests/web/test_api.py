@@ -1,0 +1,197 @@
+"""The public API against the database, on both engines: every number it serves equals what
+is stored (standings equal the results, counts equal rows), lists page with `limit` and
+`next`, the event log pages by sequence number with every public event exactly once, answers
+carry ETags and security headers, bad parameters get a clear 4xx, and nothing writes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from bot.app.public import PRIVATE_EVENT_PREFIXES
+from db.event_store import events_table
+from db.tables import BoxScoreRow, GameResultRow, HooperRow, ProposalRow, TeamRow
+from tests.web.conftest import ROUNDS_PLAYED, Played
+
+
+async def _all(client: httpx.AsyncClient, url: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    while url:
+        page = (await client.get(url)).json()
+        items += page["items"]
+        url = page["next"]
+    return items
+
+
+async def test_standings_equal_the_results_and_counts_equal_the_rows(
+    client: httpx.AsyncClient, played: Played
+) -> None:
+    season = played.season_id
+    games = await _all(client, f"/api/v1/seasons/{season}/games?limit=2")
+    standings = (await client.get(f"/api/v1/seasons/{season}/standings")).json()["items"]
+    async with played.db.read_sessions() as s:
+        stored_games = (
+            await s.execute(select(func.count()).where(GameResultRow.season_id == season))
+        ).scalar_one()
+        stored_proposals = (
+            await s.execute(select(func.count()).where(ProposalRow.season_id == season))
+        ).scalar_one()
+        stored_teams = (
+            await s.execute(select(func.count()).where(TeamRow.season_id == season))
+        ).scalar_one()
+    assert len(games) == stored_games == ROUNDS_PLAYED * 2
+    assert len({g["id"] for g in games}) == len(games)  # no game twice across pages
+
+    wins: dict[str, int] = {}
+    losses: dict[str, int] = {}
+    points: dict[str, int] = {}
+    for g in games:
+        home_won = g["home_score"] > g["away_score"]
+        winner, loser = (
+            (g["home_team_id"], g["away_team_id"])
+            if home_won
+            else (g["away_team_id"], g["home_team_id"])
+        )
+        assert g["winner_team_id"] == winner
+        wins[winner] = wins.get(winner, 0) + 1
+        losses[loser] = losses.get(loser, 0) + 1
+        points[g["home_team_id"]] = points.get(g["home_team_id"], 0) + g["home_score"]
+        points[g["away_team_id"]] = points.get(g["away_team_id"], 0) + g["away_score"]
+    assert len(standings) == stored_teams
+    for row in standings:
+        assert row["wins"] == wins.get(row["team_id"], 0), row
+        assert row["losses"] == losses.get(row["team_id"], 0), row
+        assert row["points_for"] == points.get(row["team_id"], 0), row
+    assert [r["rank"] for r in standings] == sorted(r["rank"] for r in standings)
+
+    proposals = await _all(client, f"/api/v1/seasons/{season}/proposals?limit=3")
+    assert len(proposals) == stored_proposals > 0
+    teams = (await client.get(f"/api/v1/seasons/{season}/teams")).json()["items"]
+    assert len(teams) == stored_teams
+
+
+async def test_a_game_and_a_hooper_serve_exactly_what_is_stored(
+    client: httpx.AsyncClient, played: Played
+) -> None:
+    games = await _all(client, f"/api/v1/seasons/{played.season_id}/games")
+    detail = (await client.get(f"/api/v1/games/{games[0]['id']}")).json()
+    async with played.db.read_sessions() as s:
+        row = await s.get(GameResultRow, games[0]["id"])
+        assert row is not None
+        lines = (
+            await s.execute(select(func.count()).where(BoxScoreRow.game_id == row.id))
+        ).scalar_one()
+        points = (
+            await s.execute(
+                select(func.sum(BoxScoreRow.points)).where(BoxScoreRow.game_id == row.id)
+            )
+        ).scalar_one()
+        hooper = (
+            (await s.execute(select(HooperRow.id).where(HooperRow.team_id == row.home_team_id)))
+            .scalars()
+            .first()
+        )
+        hooper_lines = (
+            await s.execute(select(func.count()).where(BoxScoreRow.hooper_id == hooper))
+        ).scalar_one()
+    assert (detail["home_score"], detail["away_score"]) == (row.home_score, row.away_score)
+    assert len(detail["box_score"]) == lines
+    assert sum(line["points"] for line in detail["box_score"]) == points
+    assert sum(p["home"] for p in detail["periods"]) == row.home_score
+    assert len(detail["play_by_play"]) > 20
+    last = detail["play_by_play"][-1]
+    assert (last["home_score"], last["away_score"]) == (row.home_score, row.away_score)
+    assert any(p["important"] for p in detail["play_by_play"])
+
+    found = (await client.get(f"/api/v1/hoopers/{hooper}")).json()
+    assert len(found["games"]) == hooper_lines == found["season"]["games"]
+    assert found["season"]["points"] == sum(g["points"] for g in found["games"])
+
+
+async def test_the_event_log_pages_every_public_event_exactly_once_in_order(
+    client: httpx.AsyncClient, played: Played
+) -> None:
+    seen: list[int] = []
+    after = 0
+    while True:
+        response = await client.get(f"/api/v1/events?after={after}&limit=7")
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        lines = [json.loads(line) for line in response.text.splitlines()]
+        for event in lines:
+            assert set(event) >= {"sequence_number", "event_type", "payload"}
+            assert not event["event_type"].startswith(PRIVATE_EVENT_PREFIXES)
+        seen += [e["sequence_number"] for e in lines]
+        if len(lines) < 7:
+            break
+        after = lines[-1]["sequence_number"]
+        assert response.headers["x-next-after"] == str(after)
+    async with played.db.read_sessions() as s:
+        public = (
+            (
+                await s.execute(
+                    select(events_table.c.sequence_number)
+                    .where(
+                        *(~events_table.c.event_type.startswith(p) for p in PRIVATE_EVENT_PREFIXES)
+                    )
+                    .order_by(events_table.c.sequence_number)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert seen == list(public)  # every one, once, in sequence order
+    assert len(seen) > 50
+
+
+async def test_answers_carry_etags_security_headers_and_clear_errors(
+    client: httpx.AsyncClient, played: Played
+) -> None:
+    url = f"/api/v1/seasons/{played.season_id}/standings"
+    first = await client.get(url)
+    assert first.status_code == 200 and first.headers["etag"]
+    again = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    for header in ("content-security-policy", "x-content-type-options", "x-frame-options"):
+        assert header in first.headers
+    assert "'unsafe-inline'" not in first.headers["content-security-policy"]
+
+    bad = await client.get(f"/api/v1/seasons/{played.season_id}/games?limit=100000")
+    assert bad.status_code == 400 and "limit" in bad.json()["detail"]
+    worse = await client.get("/api/v1/events?after=-3")
+    assert worse.status_code == 400 and "after" in worse.json()["detail"]
+    missing = await client.get("/api/v1/games/no-such-game")
+    assert missing.status_code == 404 and "no such game" in missing.json()["detail"]
+    page = await client.get("/hoopers/nobody")
+    assert page.status_code == 404 and "There is no such hooper" in page.text
+
+
+async def test_nothing_a_request_sends_can_write(client: httpx.AsyncClient, played: Played) -> None:
+    async with played.db.read_sessions() as s:
+        before = (await s.execute(select(func.max(events_table.c.sequence_number)))).scalar()
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        for url in ("/api/v1/leagues", f"/api/v1/seasons/{played.season_id}/proposals", "/rules"):
+            response = await client.request(method, url, json={"vote": "yes"})
+            assert response.status_code == 405, (method, url)
+    async with played.db.read_sessions() as s:
+        after = (await s.execute(select(func.max(events_table.c.sequence_number)))).scalar()
+    assert after == before
+
+
+async def test_the_api_describes_itself(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/api/v1/openapi.json")).json()
+    paths = set(spec["paths"])
+    for wanted in (
+        "/api/v1/leagues",
+        "/api/v1/seasons/{season_id}/standings",
+        "/api/v1/seasons/{season_id}/games",
+        "/api/v1/games/{game_id}",
+        "/api/v1/hoopers/{hooper_id}",
+        "/api/v1/governors/{governor_id}",
+        "/api/v1/seasons/{season_id}/rules",
+        "/api/v1/events",
+    ):
+        assert wanted in paths
+    assert all(set(ops) == {"get"} for ops in spec["paths"].values())
