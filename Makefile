@@ -34,6 +34,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/season.py
 	$(BIN)/python bench/presentation.py
 	$(BIN)/python bench/forecast.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -625,7 +625,7 @@ async def rules(db: Database, season_id: str) -> dict[str, Any] | None:
                 "change": "rolled back" if e.event_type == "rule.rolled_back" else "enacted",
                 "round": e.round_number,
                 "from": payload.get("old_value"),
-                "to": payload.get("new_value"),
+                "to": payload.get("new_value", payload.get("attempted_value")),
                 "proposal_id": pid,
                 "proposed_by": authors.get(pid) if pid else None,
                 "votes": None

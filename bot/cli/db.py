@@ -7,6 +7,7 @@ import asyncio
 import json
 from typing import Any
 
+from bot.cli.errors import CliError
 from bot.config import Settings
 from db.engine import Database, create_database
 from db.migrate import current_revision, downgrade, require_schema, upgrade_and_catch_up
@@ -46,7 +47,57 @@ def register(sub: Any) -> None:
     ver.add_argument(
         "--rebuild", action="store_true", help="rewrite the projection tables from the log first"
     )
-    ver.set_defaults(func=lambda a: asyncio.run(_verify(a)))
+    ver.add_argument(
+        "--export",
+        metavar="FILE",
+        help="check an archive from `pinwheel export` instead: its digest, every game played "
+        "again, the standings and rules recomputed (no database needed)",
+    )
+    ver.set_defaults(func=lambda a: asyncio.run(_verify(a)) if not a.export else _verify_file(a))
+
+    exp = sub.add_parser(
+        "export", help="write the league's public record as one checkable archive (JSON)"
+    )
+    exp.add_argument("--season", help="one season's id (default: every season)")
+    exp.set_defaults(func=lambda a: asyncio.run(_export(a)))
+
+
+async def _export(args: argparse.Namespace) -> int:
+    import sys
+
+    from bot.app.export import export
+
+    db = await open_ready(Settings())
+    try:
+        try:
+            document = await export(db, args.season)
+        except LookupError as err:
+            raise CliError(str(err)) from None
+    finally:
+        await db.dispose()
+    json.dump(document, sys.stdout, separators=(",", ":"), default=str)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _verify_file(args: argparse.Namespace) -> int:
+    from bot.app.export import verify_export
+
+    try:
+        with open(args.export, encoding="utf-8") as f:
+            document = json.load(f)
+    except (OSError, ValueError) as err:
+        raise CliError(f"Cannot read {args.export} as an export: {err}") from None
+    problems = verify_export(document)
+    games = sum(len(s.get("games", [])) for s in document.get("seasons", []))
+    if args.json:
+        print(json.dumps({"ok": not problems, "games": games, "problems": problems}))
+    else:
+        for problem in problems:
+            print(f"MISMATCH {problem}")
+        state = "clean" if not problems else f"{len(problems)} problem(s)"
+        print(f"verify: {games} games played again, digest and standings checked: {state}")
+    return 0 if not problems else 1
 
 
 async def _upgrade(revision: str) -> int:

@@ -25,6 +25,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from bot.app import public
 from bot.app.league.show import chart
 from bot.web.arena import arena_state, arena_stream
+from bot.web.cache import ReadCache
 from db.engine import Database
 
 HERE = Path(__file__).resolve().parent
@@ -86,6 +87,7 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         description="Everything here is public: what Discord shows everyone. Read-only.",
     )
+    app.add_middleware(ReadCache, db=db)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")

@@ -1,0 +1,180 @@
+"""The web companion under a mixed read load, beside a working bot.
+
+    python bench/web.py [--backend sqlite|postgres] [--clients 50] [--seconds 10]
+
+Plays half a season into a fresh database, then serves the site and API the way
+`pinwheel run` does with PINWHEEL_WEB_PORT (uvicorn in the bot's own event loop). A second
+process drives `--clients` concurrent keep-alive clients over a mix of pages and API reads for
+`--seconds`, while this process keeps working as a bot would (a vote every 50 ms) and measures
+its event loop's lag (how late a 10 ms sleep wakes). Prints one JSON object: `requests_per_s`,
+`p50_ms`, `p99_ms`, `errors`, `bot_loop_lag_ms_p99`, `vote_ms_p99`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import select
+
+from bench.harness import bench_database, parser, percentile, run
+from bot.app import public
+from bot.app.governance.commands import CastVote
+from bot.app.service import Pinwheel
+from bot.domain.errors import DomainError
+from bot.web.server import serving_beside
+from db import governance_repo as gov_repo
+from db.tables import GovernorRow
+from tests.app.kit import FakeInterpreter
+from tests.web.conftest import play_half_a_season
+
+LAG_SLEEP_S = 0.010
+VOTE_EVERY_S = 0.050
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _urls(db: Any, league_id: str, season_id: str) -> list[str]:
+    """The mix a fan's browsing makes: pages and API reads, weighted toward the popular."""
+    games = await public.games(db, season_id, after=None, limit=public.MAX_LIMIT)
+    teams = await public.teams(db, season_id)
+    team = await public.team(db, teams[0]["id"])
+    assert team is not None
+    hooper = team["roster"][0]["id"]
+    return [
+        "/",
+        "/",
+        "/arena",
+        "/rules",
+        "/proposals",
+        f"/games/{games[0]['id']}",
+        f"/games/{games[-1]['id']}",
+        f"/teams/{teams[0]['id']}",
+        f"/hoopers/{hooper}",
+        "/api/v1/leagues",
+        f"/api/v1/seasons/{season_id}/standings",
+        f"/api/v1/seasons/{season_id}/standings",
+        f"/api/v1/seasons/{season_id}/games?limit=20",
+        f"/api/v1/games/{games[0]['id']}",
+        f"/api/v1/seasons/{season_id}/rules",
+        f"/api/v1/seasons/{season_id}/proposals",
+        "/api/v1/events?after=0&limit=100",
+        "/api/v1/arena",
+        f"/api/v1/hoopers/{hooper}",
+    ]
+
+
+CLIENT = r"""
+import asyncio, json, random, sys, time
+import httpx
+base, clients, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+urls = json.loads(sys.stdin.read())
+lat, errors = [], 0
+async def client(n):
+    global errors
+    rng = random.Random(n)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            t = time.perf_counter()
+            try:
+                r = await c.get(rng.choice(urls))
+                if r.status_code != 200:
+                    errors += 1
+            except Exception:
+                errors += 1
+            lat.append((time.perf_counter() - t) * 1000)
+async def main():
+    t = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    print(json.dumps({"elapsed": time.perf_counter() - t, "lat": lat, "errors": errors}))
+asyncio.run(main())
+"""
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    async with bench_database(args.backend, args.url) as db:
+        played = await play_half_a_season(db, guild="bench")
+        urls = await _urls(db, played.league_id, played.season_id)
+        app = Pinwheel(db, FakeInterpreter(), clock=played.clock)
+        async with db.read_sessions() as s:
+            governors = list((await s.execute(select(GovernorRow.id))).scalars())
+            proposals = await gov_repo.open_proposals(s, played.season_id)
+        assert proposals, "the bench needs an open proposal to vote on"
+        port = _free_port()
+        lags: list[float] = []
+        votes: list[float] = []
+        async with serving_beside(db, "127.0.0.1", port):
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                CLIENT,
+                f"http://127.0.0.1:{port}",
+                str(args.clients),
+                str(args.seconds),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            assert proc.stdin is not None
+            proc.stdin.write(json.dumps(urls).encode())
+            proc.stdin.close()
+            loop = asyncio.get_running_loop()
+            stop = loop.time() + args.seconds
+            next_vote = loop.time()
+            n = 0
+            while loop.time() < stop:
+                t = loop.time()
+                await asyncio.sleep(LAG_SLEEP_S)
+                lags.append(max(0.0, (loop.time() - t - LAG_SLEEP_S) * 1000))
+                if loop.time() >= next_vote:
+                    next_vote += VOTE_EVERY_S
+                    n += 1
+                    cmd = CastVote(
+                        proposals[0].proposal_id,
+                        random.Random(n).choice(governors),
+                        "yes" if n % 2 else "no",
+                    )
+                    v0 = time.perf_counter()
+                    # A refused vote (a governor not on a team) is timed all the same.
+                    with contextlib.suppress(DomainError):
+                        await app.handle(cmd, command_id=f"bench:web:vote:{n}")
+                    votes.append((time.perf_counter() - v0) * 1000)
+            out, _ = await proc.communicate()
+        measured = json.loads(out)
+    lat = measured["lat"]
+    return {
+        "backend": args.backend,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "requests": len(lat),
+        "requests_per_s": round(len(lat) / measured["elapsed"], 1),
+        "p50_ms": round(statistics.median(lat), 2),
+        "p99_ms": round(percentile(lat, 0.99), 2),
+        "errors": measured["errors"],
+        "bot_loop_lag_ms_p99": round(percentile(lags, 0.99), 2),
+        "vote_ms_p99": round(percentile(votes, 0.99), 2) if votes else None,
+        "votes": len(votes),
+    }
+
+
+if __name__ == "__main__":
+    arguments = parser(__doc__)
+    arguments.add_argument("--clients", type=int, default=50)
+    arguments.add_argument("--seconds", type=float, default=10.0)
+    run(main, arguments.parse_args())
