@@ -93,6 +93,12 @@ class Settings(BaseSettings):
         validation_alias="PINWHEEL_WEB_HOST",
         description="The address the web companion listens on (0.0.0.0 in the container).",
     )
+    public_url: str | None = Field(
+        None,
+        validation_alias="PINWHEEL_PUBLIC_URL",
+        description="Where people reach the web companion (https://pinwheel.example.org): "
+        "final cards link to their game's page and /rules to the constitution.",
+    )
     log_level: str = Field(
         "INFO",
         validation_alias="PINWHEEL_LOG_LEVEL",
@@ -143,11 +149,26 @@ class Settings(BaseSettings):
         return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator(
-        "ai_api_key", "ai_base_url", "ai_model", "heartbeat_file", "web_port", mode="before"
+        "ai_api_key",
+        "ai_base_url",
+        "ai_model",
+        "heartbeat_file",
+        "web_port",
+        "public_url",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("public_url", mode="after")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"PINWHEEL_PUBLIC_URL must be an http(s) URL; got {value[:60]!r}")
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _llm_is_complete(self) -> Settings:

@@ -82,6 +82,7 @@ class PinwheelBot(commands.Bot):
         )
         self.app = app
         self.heartbeat_file: Path | None = None  # touched by the background loop (health)
+        self.public_url: str | None = None  # the web companion's address, for links
         self.extension_names = tuple(extensions)
         self.tree.on_error = send_error  # type: ignore[method-assign]
 
@@ -242,6 +243,7 @@ async def run_discord(settings: Settings) -> int:
         Pinwheel(db, ai.interpreter, forecaster=forecaster), extensions=(*EXTENSIONS, BACKGROUND)
     )
     bot.heartbeat_file = settings.heartbeat_file
+    bot.public_url = settings.public_url
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

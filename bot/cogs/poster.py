@@ -65,7 +65,7 @@ class DiscordPoster:
         ref: str | None = None,
     ) -> str | None:
         text = clip(str(payload.get("text", "")), MESSAGE_MAX)
-        card = cards.embed_from(payload)
+        card = cards.embed_from(payload, self.bot.public_url)
         if not text and card is None:
             return None
         try:

@@ -34,7 +34,7 @@ class Rules(commands.Cog):
     @app_commands.autocomplete(season=season_choices)
     async def rules(self, interaction: discord.Interaction[Any], season: str | None = None) -> None:
         """Show the rules in words and the proposals that changed them."""
-        _, shown = await self.bot.shown_season(interaction, season)
+        league, shown = await self.bot.shown_season(interaction, season)
         db = self.bot.app.db
         current = await discord_repo.current_rules(db, shown.season_id)
         passed = await discord_repo.passed_proposals(db, shown.season_id)
@@ -63,7 +63,11 @@ class Rules(commands.Cog):
             said = interpretation_lines(change["interpretation"], teams)
             summary = "; ".join(said) if said else f"“{clip(change['text'], 200)}”"
             lines.append(f"• {summary} — proposed by {who}")
-        await send_pages(interaction, pages(f"The rules · {shown.name}", lines))
+        shown_pages = pages(f"The rules · {shown.name}", lines)
+        if self.bot.public_url:  # the constitution, with each change's history, on the web
+            for page in shown_pages:
+                page.url = f"{self.bot.public_url}/leagues/{league.league_id}/rules"
+        await send_pages(interaction, shown_pages)
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction[Any]) -> None:

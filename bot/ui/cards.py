@@ -20,10 +20,16 @@ from bot.ui.votes import vote_buttons
 from db import discord_repo
 
 
-def embed_from(payload: Mapping[str, Any]) -> discord.Embed | None:
-    """The payload's embed (Discord's embed JSON, built by bot/render), or None."""
+def embed_from(payload: Mapping[str, Any], public_url: str | None = None) -> discord.Embed | None:
+    """The payload's embed (Discord's embed JSON, built by bot/render), or None. With the web
+    companion's address, a game's final card links to the game's page."""
     found = payload.get("embed")
-    return discord.Embed.from_dict(dict(found)) if isinstance(found, Mapping) else None
+    if not isinstance(found, Mapping):
+        return None
+    card = discord.Embed.from_dict(dict(found))
+    if public_url and payload.get("final") and payload.get("game_id"):
+        card.url = f"{public_url}/games/{payload['game_id']}"
+    return card
 
 
 async def keep_post(
