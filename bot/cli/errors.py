@@ -68,6 +68,10 @@ def explain(err: BaseException) -> CliError | None:
         return CliError(f"configuration: {settings_problem(err)}")
     if isinstance(err, SchemaNotReadyError):
         return CliError(str(err))
+    from bot.web.server import WebServeError
+
+    if isinstance(err, WebServeError):
+        return CliError(str(err), EXIT_UNREACHABLE)
     discord_error = _discord(err)
     if discord_error is not None:
         return discord_error

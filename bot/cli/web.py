@@ -18,15 +18,18 @@ def register(sub: Any) -> None:
 
 async def _serve(args: argparse.Namespace) -> int:
     from bot.cli.db import open_ready
-    from bot.web.server import server
+    from bot.web.server import listen, server
 
     settings = Settings()
     db = await open_ready(settings)
     host = args.host or settings.web_host
     port = args.port or settings.web_port or 8080
-    print(f"Pinwheel web companion at http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
     try:
-        await server(db, host, port, own_signals=True).serve()
+        sock = listen(host, port)
+        print(
+            f"Pinwheel web companion at http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops"
+        )
+        await server(db, host, port, own_signals=True).serve(sockets=[sock])
     finally:
         await db.dispose()
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import AsyncIterator, Generator
 
 import uvicorn
@@ -17,6 +18,10 @@ log = logging.getLogger(__name__)
 GRACE_SECONDS = 2
 
 
+class WebServeError(RuntimeError):
+    """The web companion could not start listening."""
+
+
 class _QuietServer(uvicorn.Server):
     """A uvicorn server that leaves signals to its host: beside the bot, Ctrl-C and SIGTERM
     belong to the bot's own shutdown, which stops this server after its current step."""
@@ -24,6 +29,23 @@ class _QuietServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         yield
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to (host, port) for uvicorn to serve on; WebServeError if it cannot be."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise WebServeError(
+            f"The web companion cannot listen on {host}:{port} ({err.strerror or err}). "
+            "Set PINWHEEL_WEB_PORT to a free port, or leave it unset."
+        ) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def server(db: Database, host: str, port: int, *, own_signals: bool) -> uvicorn.Server:
@@ -49,7 +71,16 @@ async def serving_beside(db: Database, host: str, port: int | None) -> AsyncIter
         yield
         return
     web = server(db, host, port, own_signals=False)
-    task = asyncio.create_task(web.serve(), name="pinwheel-web")
+    listening = listen(host, port)  # bound here: a port in use is our error, not uvicorn's exit
+    task = asyncio.create_task(web.serve(sockets=[listening]), name="pinwheel-web")
+    for _ in range(200):  # serving within a few seconds
+        if web.started or task.done():
+            break
+        await asyncio.sleep(0.05)
+    if not web.started:
+        task.cancel()
+        listening.close()
+        raise WebServeError(f"The web companion did not start on {host}:{port}.")
     log.info("web companion at http://%s:%d/", host, port)
     try:
         yield

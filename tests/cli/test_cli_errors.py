@@ -193,3 +193,19 @@ def test_ctrl_c_stops_the_offline_league_with_one_line_after_its_banner(tmp_path
     assert f"database  {tmp_path / 'league.db'}" in banner
     assert "Offline League · Season 1 · round 1 next" in banner
     assert "a round every minute, due in" in banner and "Ctrl-C" in banner
+
+
+def test_a_web_port_in_use_is_one_sentence(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["web", "--port", str(port)]) == 1
+    line = _one_sentence(capsys.readouterr().err)
+    assert f"cannot listen on 127.0.0.1:{port}" in line and "PINWHEEL_WEB_PORT" in line

@@ -195,3 +195,40 @@ async def test_the_api_describes_itself(client: httpx.AsyncClient) -> None:
     ):
         assert wanted in paths
     assert all(set(ops) == {"get"} for ops in spec["paths"].values())
+
+
+async def test_the_event_log_is_followed_live_as_server_sent_events(played: Played) -> None:
+    import socket
+
+    from bot.web.server import serving_beside
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    async with played.db.read_sessions() as s:
+        last = (await s.execute(select(func.max(events_table.c.sequence_number)))).scalar_one()
+    start = int(last) - 40
+    seen: list[tuple[int, str, dict[str, Any]]] = []
+    async with (
+        serving_beside(played.db, "127.0.0.1", port),
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as client,
+        client.stream(
+            "GET", f"/api/v1/events?after={start}", headers={"Accept": "text/event-stream"}
+        ) as response,
+    ):
+        assert response.headers["content-type"].startswith("text/event-stream")
+        block: dict[str, str] = {}
+        async for line in response.aiter_lines():
+            if line.startswith(("id: ", "event: ", "data: ")):
+                name, _, value = line.partition(": ")
+                block[name] = value
+            elif not line and block:
+                seen.append((int(block["id"]), block["event"], json.loads(block["data"])))
+                block = {}
+                if seen[-1][0] >= last:
+                    break
+    ids = [i for i, _, _ in seen]
+    assert ids == sorted(set(ids)) and ids[0] > start and ids[-1] == last
+    for _, event_type, data in seen:
+        assert data["event_type"] == event_type
+        assert not event_type.startswith(PRIVATE_EVENT_PREFIXES)
