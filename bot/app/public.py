@@ -27,8 +27,10 @@ from db import presentation_repo as shows
 from db.engine import Database
 from db.event_store import Executor, events_table
 from db.tables import (
+    AchievementRow,
     BoxScoreRow,
     GameResultRow,
+    GovernorAchievementRow,
     GovernorRow,
     HooperBioRow,
     HooperRow,
@@ -38,6 +40,7 @@ from db.tables import (
     PresentationRow,
     PresentedGameRow,
     ProposalRow,
+    ScheduleRow,
     SeasonProgressRow,
     SeasonRow,
     TeamRow,
@@ -282,6 +285,49 @@ async def games(
     return out
 
 
+async def schedule(db: Database, season_id: str) -> list[dict[str, Any]]:
+    """Every scheduled matchup in order; a played game's score once its show has finished."""
+    async with db.read_sessions() as s:
+        names = await league_repo.team_names(s, season_id)
+        live = await shows.unpresented(s, season_id)
+        rows = (
+            await s.execute(
+                select(
+                    ScheduleRow.round_number,
+                    ScheduleRow.matchup_index,
+                    ScheduleRow.phase,
+                    ScheduleRow.home_team_id,
+                    ScheduleRow.away_team_id,
+                    ScheduleRow.game_result_id,
+                    GameResultRow.home_score,
+                    GameResultRow.away_score,
+                )
+                .join(GameResultRow, GameResultRow.id == ScheduleRow.game_result_id, isouter=True)
+                .where(ScheduleRow.season_id == season_id)
+                .order_by(ScheduleRow.round_number, ScheduleRow.matchup_index)
+            )
+        ).all()
+    out = []
+    for r in rows:
+        shown = r.game_result_id is not None and r.game_result_id not in live
+        out.append(
+            {
+                "round": r.round_number,
+                "matchup": r.matchup_index,
+                "phase": r.phase,
+                "home": names.get(r.home_team_id, "?"),
+                "away": names.get(r.away_team_id, "?"),
+                "home_team_id": r.home_team_id,
+                "away_team_id": r.away_team_id,
+                "played": shown,
+                "game_id": r.game_result_id if shown else None,
+                "home_score": r.home_score if shown else None,
+                "away_score": r.away_score if shown else None,
+            }
+        )
+    return out
+
+
 async def game_show(db: Database, game_id: str) -> Show | None:
     """A shown game's card and film (None: unknown, or still being shown)."""
     async with db.read_sessions() as s:
@@ -506,9 +552,21 @@ async def governor(db: Database, governor_id: str) -> dict[str, Any] | None:
                 .order_by(ProposalRow.last_sequence)
             )
         ).all()
+        earned = (
+            await s.execute(
+                select(AchievementRow.name, AchievementRow.description, AchievementRow.rarity)
+                .join(
+                    GovernorAchievementRow,
+                    GovernorAchievementRow.achievement_id == AchievementRow.id,
+                )
+                .where(GovernorAchievementRow.governor_id == governor_id)
+                .order_by(GovernorAchievementRow.earned_at, AchievementRow.id)
+            )
+        ).all()
     return {
         "id": row.id,
         "name": row.discord_username,
+        "achievements": [{"name": a[0], "description": a[1], "rarity": a[2]} for a in earned],
         "proposals": [{"id": p[0], "text": p[1], "status": p[2]} for p in proposed],
         "revealed_votes": [{"proposal_id": v[0], "vote": v[1], "text": v[2]} for v in votes],
     }

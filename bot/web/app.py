@@ -127,6 +127,13 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
         _found(await public.season(db, season_id), "season")
         return _page(request, await public.standings(db, season_id), limit)
 
+    @app.get("/api/v1/seasons/{season_id}/schedule", tags=["games"])
+    async def api_schedule(
+        request: Request, season_id: str, limit: int = Limit, offset: int = 0
+    ) -> Response:
+        _found(await public.season(db, season_id), "season")
+        return _page(request, await public.schedule(db, season_id), limit, max(0, offset))
+
     @app.get("/api/v1/seasons/{season_id}/games", tags=["games"])
     async def api_games(
         request: Request,

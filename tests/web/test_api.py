@@ -232,3 +232,42 @@ async def test_the_event_log_is_followed_live_as_server_sent_events(played: Play
     for _, event_type, data in seen:
         assert data["event_type"] == event_type
         assert not event_type.startswith(PRIVATE_EVENT_PREFIXES)
+
+
+async def test_the_schedule_lists_every_matchup_and_scores_only_shown_games(
+    client: httpx.AsyncClient, played: Played
+) -> None:
+    from db.tables import ScheduleRow
+
+    schedule = await _all(client, f"/api/v1/seasons/{played.season_id}/schedule?limit=5")
+    games = {g["id"]: g for g in await _all(client, f"/api/v1/seasons/{played.season_id}/games")}
+    async with played.db.read_sessions() as s:
+        rows = (
+            await s.execute(select(func.count()).where(ScheduleRow.season_id == played.season_id))
+        ).scalar_one()
+    assert len(schedule) == rows
+    played_ones = [m for m in schedule if m["played"]]
+    assert {m["game_id"] for m in played_ones} == set(games)
+    for m in played_ones:
+        g = games[m["game_id"]]
+        assert (m["home_score"], m["away_score"]) == (g["home_score"], g["away_score"])
+    assert all(m["home_score"] is None for m in schedule if not m["played"])
+
+
+async def test_several_leagues_get_an_index_and_prefixed_pages(
+    client: httpx.AsyncClient, played: Played
+) -> None:
+    from tests.web.conftest import play_half_a_season
+
+    other = await play_half_a_season(played.db, guild="second")
+    home = await client.get("/")
+    assert home.status_code == 200
+    assert f"/leagues/{played.league_id}" in home.text
+    assert f"/leagues/{other.league_id}" in home.text
+    rules = await client.get(f"/leagues/{other.league_id}/rules")
+    assert rules.status_code == 200 and "The constitution" in rules.text
+    assert f'href="/leagues/{other.league_id}/proposals"' in rules.text
+    ambiguous = await client.get("/rules")
+    assert ambiguous.status_code == 404 and "several leagues" in ambiguous.text
+    leagues = (await client.get("/api/v1/leagues")).json()["items"]
+    assert {x["id"] for x in leagues} == {played.league_id, other.league_id}
