@@ -20,9 +20,8 @@ from sqlalchemy import and_, func, or_, select
 
 from bot.app.league.show import Show, load_show
 from bot.domain.rules import PARAMS
-from bot.domain.standings import compute_standings
 from bot.sim import frames as fr
-from db import league_repo
+from db import discord_repo, league_repo
 from db import presentation_repo as shows
 from db.engine import Database
 from db.event_store import Executor, events_table
@@ -243,13 +242,11 @@ async def is_shown(s: Executor, game_id: str) -> bool:
 
 
 async def standings(db: Database, season_id: str) -> list[dict[str, Any]]:
-    """Regular-season standings from the games shown so far, best first."""
-    async with db.read_sessions() as s:
-        names = await league_repo.team_names(s, season_id)
-        found = await league_repo.played_games(s, season_id, phases=["regular"])
-        live = await shows.unpresented(s, season_id)
-    rows = compute_standings(sorted(names), [g.score() for g in found if g.game_id not in live])
-    return [{"team": names[r.team_id], **r.model_dump()} for r in rows]
+    """Regular-season standings from the games shown so far, best first (as /standings)."""
+    return [
+        {"team": name, **row.model_dump()}
+        for name, row in await discord_repo.standings(db, season_id)
+    ]
 
 
 async def games(
