@@ -711,15 +711,10 @@ async def mirrors(db: Database, season_id: str, limit: int = 50) -> list[dict[st
     """Public mirrors of the season's rounds whose show has finished, newest first (private
     mirrors are a governor's alone and never appear)."""
     limit = max(1, min(limit, MAX_LIMIT))
+    on_screen = select(PresentationRow.round_number).where(
+        PresentationRow.season_id == season_id, PresentationRow.done_at.is_(None)
+    )
     async with db.read_sessions() as s:
-        on_screen = (
-            await s.execute(
-                select(PresentationRow.round_number).where(
-                    PresentationRow.season_id == season_id, PresentationRow.done_at.is_(None)
-                )
-            )
-        ).scalars()
-        hidden = set(on_screen)
         rows = (
             await s.execute(
                 select(
@@ -729,13 +724,13 @@ async def mirrors(db: Database, season_id: str, limit: int = 50) -> list[dict[st
                     MirrorRow.season_id == season_id,
                     MirrorRow.mirror_type != "private",
                     MirrorRow.governor_id.is_(None),
+                    or_(MirrorRow.round_number.is_(None), MirrorRow.round_number.not_in(on_screen)),
                 )
                 .order_by(MirrorRow.created_at.desc(), MirrorRow.id)
-                .limit(limit + len(hidden) * 8)
+                .limit(limit)
             )
         ).all()
     return [
         {"id": r.id, "round": r.round_number, "kind": r.mirror_type, "text": r.content}
         for r in rows
-        if r.round_number not in hidden
-    ][:limit]
+    ]

@@ -271,3 +271,59 @@ async def test_several_leagues_get_an_index_and_prefixed_pages(
     assert ambiguous.status_code == 404 and "several leagues" in ambiguous.text
     leagues = (await client.get("/api/v1/leagues")).json()["items"]
     assert {x["id"] for x in leagues} == {played.league_id, other.league_id}
+
+
+async def test_nothing_of_a_round_appears_before_its_show_ends(
+    client: httpx.AsyncClient, played: Played
+) -> None:
+    from datetime import timedelta
+
+    from bot.app.league.runner import Runner
+    from db.tables import MirrorRow
+
+    season = played.season_id
+    before_games = await _all(client, f"/api/v1/seasons/{season}/games")
+    before_standings = (await client.get(f"/api/v1/seasons/{season}/standings")).json()
+    runner = Runner(played.db, clock=played.clock)  # shows paced on the league's clock
+    report = await runner.play_round(season, due_only=False)
+    assert report is not None
+    new_round = report.round_number
+    async with played.db.read_sessions() as s:
+        new_games = (
+            (
+                await s.execute(
+                    select(GameResultRow.id).where(
+                        GameResultRow.season_id == season, GameResultRow.round_number == new_round
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        mirrored = (
+            await s.execute(select(func.count()).where(MirrorRow.round_number == new_round))
+        ).scalar_one()
+    assert new_games and mirrored  # stored, mirrored, but on screen
+
+    import asyncio
+
+    await asyncio.sleep(0.6)  # past the read cache's refresh
+    assert await _all(client, f"/api/v1/seasons/{season}/games") == before_games
+    assert (await client.get(f"/api/v1/seasons/{season}/standings")).json() == before_standings
+    assert (await client.get(f"/api/v1/games/{new_games[0]}")).status_code == 404
+    mirrors = (await client.get(f"/api/v1/seasons/{season}/mirrors")).json()["items"]
+    assert all(m["round"] != new_round for m in mirrors)
+    arena = (await client.get("/api/v1/arena")).json()
+    assert arena["live"] and arena["round"] == new_round
+    assert all(not g["final"] for g in arena["games"])  # a show starts at tip-off
+
+    for _ in range(400):
+        if not await runner.presenter.running():
+            break
+        played.clock.jump_to(played.clock() + timedelta(seconds=1))
+        await runner.tick()
+    await asyncio.sleep(0.6)
+    after = await _all(client, f"/api/v1/seasons/{season}/games")
+    assert len(after) == len(before_games) + len(new_games)
+    mirrors = (await client.get(f"/api/v1/seasons/{season}/mirrors")).json()["items"]
+    assert any(m["round"] == new_round for m in mirrors)
