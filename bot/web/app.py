@@ -20,7 +20,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.middleware.base import BaseHTTPMiddleware
 
 from bot.app import public
 from bot.app.league.show import chart
@@ -42,16 +41,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 Limit = Query(DEFAULT_LIMIT, ge=1, le=public.MAX_LIMIT, description="items per page (1-500)")
-
-
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
 
 
 def _etagged(request: Request, body: Any) -> Response:
@@ -87,8 +76,7 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         description="Everything here is public: what Discord shows everyone. Read-only.",
     )
-    app.add_middleware(ReadCache, db=db)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ReadCache, db=db, security=SECURITY_HEADERS)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
 

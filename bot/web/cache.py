@@ -2,8 +2,10 @@
 
 Everything the site shows changes only when something is written: an event appended, a game
 stored, a frame shown, a mirror written. One small query reads those counters (at most once a
-`REFRESH_SECONDS`); while they stand, a page or API answer already rendered is served again
-as it was. A reader sees a change at most that long after it is committed.
+`REFRESH_SECONDS`); while they stand, a page or API answer already rendered is sent again as
+it was, straight from this ASGI middleware, without routing or rendering. A reader sees a change
+at most that long after it is committed. The middleware also puts the security headers on
+every answer.
 """
 
 from __future__ import annotations
@@ -11,14 +13,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.engine import Database
 from db.event_store import head_table
@@ -27,6 +26,7 @@ from db.tables import GameResultRow, MirrorRow, PresentationRow, PresentedGameRo
 REFRESH_SECONDS = 0.5
 KEPT = 1024  # answers kept (least recently used go first)
 NEVER = ("/api/v1/arena/stream", "/static/")  # streams, and files Starlette serves itself
+Headers = list[tuple[bytes, bytes]]
 
 
 class Version:
@@ -68,46 +68,103 @@ class Version:
 class Kept:
     version: tuple[int, ...]
     status: int
+    headers: Headers
     body: bytes
-    headers: tuple[tuple[str, str], ...]
-    media_type: str | None
+    etag: bytes | None
 
 
-class ReadCache(BaseHTTPMiddleware):
-    def __init__(self, app: ASGIApp, db: Database) -> None:
-        super().__init__(app)
+def _with(headers: Iterable[tuple[bytes, bytes]], extra: Headers) -> Headers:
+    names = {k.lower() for k, _ in headers}
+    return [*headers, *((k, v) for k, v in extra if k not in names)]
+
+
+class ReadCache:
+    """ASGI middleware: security headers on everything, kept answers for plain GETs."""
+
+    def __init__(self, app: ASGIApp, db: Database, security: dict[str, str]) -> None:
+        self.app = app
         self.version = Version(db)
         self.kept: OrderedDict[str, Kept] = OrderedDict()
+        self.security: Headers = [(k.lower().encode(), v.encode()) for k, v in security.items()]
 
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        path = request.url.path
-        accept = request.headers.get("accept", "")
-        if request.method != "GET" or path.startswith(NEVER) or "text/event-stream" in accept:
-            return await call_next(request)
-        key = f"{path}?{request.url.query}"
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_headers = dict(scope["headers"])
+        path: str = scope["path"]
+        cacheable = (
+            scope["method"] == "GET"
+            and not path.startswith(NEVER)
+            and b"text/event-stream" not in request_headers.get(b"accept", b"")
+        )
+        if not cacheable:
+            await self.app(scope, receive, self._secured(send))
+            return
+        key = f"{path}?{scope.get('query_string', b'').decode('latin-1')}"
         version = await self.version.current()
         found = self.kept.get(key)
         if found is None or found.version != version:
-            response = await call_next(request)
-            if response.status_code not in (200, 404):
-                return response
-            body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-            found = Kept(
-                version,
-                response.status_code,
-                body,
-                tuple((k, v) for k, v in response.headers.items() if k != "content-length"),
-                response.media_type,
-            )
-            self.kept[key] = found
-            while len(self.kept) > KEPT:
-                self.kept.popitem(last=False)
-        else:
-            self.kept.move_to_end(key)
-        headers = dict(found.headers)
-        etag = headers.get("etag")
-        if etag and etag in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
-        return Response(found.body, status_code=found.status, headers=headers)
+            rendered = await self._render(scope, receive, send, version)  # answers the request
+            if rendered is not None:  # a complete 200 or 404: kept for the next reader
+                self.kept[key] = rendered
+                while len(self.kept) > KEPT:
+                    self.kept.popitem(last=False)
+            return
+        self.kept.move_to_end(key)
+        if found.etag and found.etag in request_headers.get(b"if-none-match", b""):
+            headers = [(b"etag", found.etag), (b"cache-control", b"no-cache")]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send(
+            {"type": "http.response.start", "status": found.status, "headers": found.headers}
+        )
+        await send({"type": "http.response.body", "body": found.body})
+
+    def _secured(self, send: Send) -> Send:
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": _with(message.get("headers", []), self.security)}
+            await send(message)
+
+        return secured
+
+    async def _render(
+        self, scope: Scope, receive: Receive, send: Send, version: tuple[int, ...]
+    ) -> Kept | None:
+        """Let the app answer; keep a complete 200 or 404 to send again, else pass it on."""
+        start: Message | None = None
+        chunks: list[bytes] = []
+        passing = False
+
+        async def capture(message: Message) -> None:
+            nonlocal start, passing
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": _with(message.get("headers", []), self.security)}
+                if message["status"] not in (200, 404):
+                    passing = True
+                    await send(message)
+                    return
+                start = message
+            elif passing:
+                await send(message)
+            else:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    passing = True  # a stream: send what was held and the rest as it comes
+                    assert start is not None
+                    await send(start)
+                    await send({**message, "body": b"".join(chunks)})
+
+        await self.app(scope, receive, capture)
+        if passing or start is None:
+            return None
+        headers: Headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+        body = b"".join(chunks)
+        headers.append((b"content-length", str(len(body)).encode()))
+        etag = next((v for k, v in headers if k.lower() == b"etag"), None)
+        kept = Kept(version, int(start["status"]), headers, body, etag)
+        await send({"type": "http.response.start", "status": kept.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return kept

@@ -327,3 +327,39 @@ async def test_nothing_of_a_round_appears_before_its_show_ends(
     assert len(after) == len(before_games) + len(new_games)
     mirrors = (await client.get(f"/api/v1/seasons/{season}/mirrors")).json()["items"]
     assert any(m["round"] == new_round for m in mirrors)
+
+
+async def test_answers_are_kept_until_the_league_changes(
+    client: httpx.AsyncClient, played: Played, monkeypatch: Any
+) -> None:
+    import asyncio
+
+    from bot.app import public
+    from bot.app.governance.commands import CastVote
+    from bot.app.service import Pinwheel
+    from db import governance_repo as gov_repo
+    from tests.app.kit import FakeInterpreter
+
+    computed = 0
+    real = public.proposals
+
+    async def counting(db: Any, season_id: str) -> list[dict[str, Any]]:
+        nonlocal computed
+        computed += 1
+        return await real(db, season_id)
+
+    monkeypatch.setattr(public, "proposals", counting)
+    url = f"/api/v1/seasons/{played.season_id}/proposals"
+    first = (await client.get(url)).json()
+    second = await client.get(url)
+    assert computed == 1 and second.json() == first  # the second reader got the kept answer
+    assert "content-security-policy" in second.headers and "etag" in second.headers
+
+    async with played.db.read_sessions() as s:
+        [open_one, *_] = await gov_repo.open_proposals(s, played.season_id)
+    app = Pinwheel(played.db, FakeInterpreter(), clock=played.clock)
+    voter = open_one.governor_id
+    await app.handle(CastVote(open_one.proposal_id, voter, "no"), command_id="cache:vote")
+    await asyncio.sleep(0.6)  # the counters are read at most twice a second
+    await client.get(url)
+    assert computed == 2  # the write made it render again
