@@ -3,14 +3,16 @@
 Everything the site shows changes only when something is written: an event appended, a game
 stored, a frame shown, a mirror written. One small query reads those counters (at most once a
 `REFRESH_SECONDS`); while they stand, a page or API answer already rendered is sent again as
-it was, straight from this ASGI middleware, without routing or rendering. A reader sees a change
-at most that long after it is committed. The middleware also puts the security headers on
-every answer.
+it was, straight from this ASGI middleware, without routing or rendering. Once they move, the
+next reader still gets the kept answer while one background render brings it up to date, so no
+reader waits on a render: a change shows within about a second of its commit. The middleware
+also puts the security headers on every answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -22,6 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from db.engine import Database
 from db.event_store import head_table
 from db.tables import GameResultRow, MirrorRow, PresentationRow, PresentedGameRow
+
+log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 0.5
 KEPT = 1024  # answers kept (least recently used go first)
@@ -78,6 +82,14 @@ def _with(headers: Iterable[tuple[bytes, bytes]], extra: Headers) -> Headers:
     return [*headers, *((k, v) for k, v in extra if k not in names)]
 
 
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def _discard(message: Message) -> None:
+    return None
+
+
 class ReadCache:
     """ASGI middleware: security headers on everything, kept answers for plain GETs."""
 
@@ -85,6 +97,8 @@ class ReadCache:
         self.app = app
         self.version = Version(db)
         self.kept: OrderedDict[str, Kept] = OrderedDict()
+        self.rendering: dict[str, asyncio.Event] = {}  # one reader renders, the others wait
+        self.refreshing: set[asyncio.Task[None]] = set()
         self.security: Headers = [(k.lower().encode(), v.encode()) for k, v in security.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -104,13 +118,26 @@ class ReadCache:
         key = f"{path}?{scope.get('query_string', b'').decode('latin-1')}"
         version = await self.version.current()
         found = self.kept.get(key)
-        if found is None or found.version != version:
-            rendered = await self._render(scope, receive, send, version)  # answers the request
-            if rendered is not None:  # a complete 200 or 404: kept for the next reader
-                self.kept[key] = rendered
-                while len(self.kept) > KEPT:
-                    self.kept.popitem(last=False)
-            return
+        if found is not None and found.version != version:
+            # Stale: this reader gets what is kept at once, and one background render brings
+            # it up to date for the next (no reader waits on a render, none renders twice).
+            if key not in self.rendering:
+                self._refresh(key, scope, version)
+        elif found is None:
+            pending = self.rendering.get(key)
+            if pending is not None:  # another reader is rendering it: wait, then share it
+                await pending.wait()
+                found = self.kept.get(key)
+            if found is None:
+                done = self.rendering[key] = asyncio.Event()
+                try:
+                    rendered = await self._render(scope, receive, send, version)  # answers
+                    if rendered is not None:  # a complete 200 or 404: kept for the next reader
+                        self._keep(key, rendered)
+                finally:
+                    del self.rendering[key]
+                    done.set()
+                return
         self.kept.move_to_end(key)
         if found.etag and found.etag in request_headers.get(b"if-none-match", b""):
             headers = [(b"etag", found.etag), (b"cache-control", b"no-cache")]
@@ -121,6 +148,35 @@ class ReadCache:
             {"type": "http.response.start", "status": found.status, "headers": found.headers}
         )
         await send({"type": "http.response.body", "body": found.body})
+
+    def _keep(self, key: str, kept: Kept) -> None:
+        self.kept[key] = kept
+        self.kept.move_to_end(key)
+        while len(self.kept) > KEPT:
+            self.kept.popitem(last=False)
+
+    def _refresh(self, key: str, scope: Scope, version: tuple[int, ...]) -> None:
+        """Render `key` again in the background and keep the result."""
+        done = self.rendering[key] = asyncio.Event()
+        fresh = {
+            **scope,
+            "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"if-none-match"],
+        }
+
+        async def run() -> None:
+            try:
+                rendered = await self._render(fresh, _no_body, _discard, version)
+                if rendered is not None:
+                    self._keep(key, rendered)
+            except Exception:
+                log.exception("could not render %s again; the kept answer stands", key)
+            finally:
+                del self.rendering[key]
+                done.set()
+
+        task = asyncio.create_task(run(), name=f"pinwheel-web-refresh:{key[:60]}")
+        self.refreshing.add(task)
+        task.add_done_callback(self.refreshing.discard)
 
     def _secured(self, send: Send) -> Send:
         async def secured(message: Message) -> None:
