@@ -25,7 +25,7 @@ from db import discord_repo
 from db import league_repo as repo
 from db import presentation_repo as shows
 from db.engine import Database, create_database
-from db.tables import GameResultRow, PresentationRow
+from db.tables import GameResultRow, OutboxRow, PresentationRow
 from db.verify import verify
 from tests.app.league_kit import setup_short_league
 from tests.conftest import fresh_url
@@ -382,3 +382,90 @@ async def load_show_of_round(db: Database, season_id: str, round_number: int) ->
         found = await load_show(s, game.game_id)
     assert found is not None
     return found.card
+
+
+class Crash(BaseException):
+    """The process dies (not an error the loop catches and logs)."""
+
+
+@dataclass
+class RemembersPoster(RecordingPoster):
+    """Like Discord with the nonce and the look-back: a retried hand-over of a revision that
+    already went out is dropped, and the earlier message's ref is answered."""
+
+    delivered: dict[tuple[str, int], str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+
+    async def post(
+        self,
+        key: str,
+        kind: str,
+        target: str,
+        payload: dict[str, Any],
+        *,
+        retry: bool = False,
+        ref: str | None = None,
+    ) -> str | None:
+        revision = int(payload.get("revision", 0))
+        if retry and (key, revision) in self.delivered:
+            self.dropped.append(key)
+            return self.delivered[(key, revision)]
+        landed = await super().post(key, kind, target, payload, retry=retry, ref=ref)
+        assert landed is not None
+        self.delivered[(key, revision)] = landed
+        return landed
+
+
+@pytest.mark.parametrize("prefix", ["live:", "card:"])
+async def test_a_crash_between_a_post_and_its_mark_posts_nothing_twice(
+    database: Database, monkeypatch: pytest.MonkeyPatch, prefix: str
+) -> None:
+    poster = RemembersPoster(JumpClock())
+    clock = poster.clock
+    setup = await setup_short_league(database, clock)
+    await set_pacing(database, setup["league_id"], 30)
+    marked = repo.mark_sent
+    crashed: list[str] = []
+
+    async def mark_sent(s: Any, message_id: int, *args: Any, **kwargs: Any) -> None:
+        if not crashed:
+            key = (
+                await s.execute(select(OutboxRow.key).where(OutboxRow.id == message_id))
+            ).scalar_one()
+            if key.startswith(prefix):
+                crashed.append(key)  # handed to the poster, not yet marked: the process dies
+                raise Crash
+        await marked(s, message_id, *args, **kwargs)
+
+    monkeypatch.setattr(repo, "mark_sent", mark_sent)
+    runner = Runner(database, clock=clock, poster=poster)
+    async with database.read_sessions() as s:
+        progress = await repo.get_progress(s, setup["season_id"])
+    assert progress is not None and progress.next_due_at is not None
+    clock.jump_to(progress.next_due_at)
+    with pytest.raises(Crash):
+        for _ in range(400):
+            await runner.tick()
+            clock.jump_to(clock() + timedelta(seconds=1))
+    (key,) = crashed
+    assert len(poster.of(key)) == 1  # it went out before the crash
+
+    # A new process, once the dead one's lease on the row has run out.
+    clock.jump_to(clock() + timedelta(minutes=10))
+    again = Runner(database, clock=clock, poster=poster)
+    await watch(database, again, clock)
+
+    assert key in poster.dropped  # handed over again, as a retry, and dropped as a repeat
+    stored = await games(database)
+    assert len(stored) == 2
+    for game_id in stored:
+        live = poster.of(shows.live_key(game_id))
+        assert [p.ref for p in live].count(None) == 1  # one live message, never a second
+        assert live[-1].payload["final"]
+        assert sum(p.payload.get("final", False) for p in live) == 1  # one final card
+        for side in (0, 1):
+            assert len(poster.of(shows.card_key(game_id, side))) == 1
+    async with database.read_sessions() as s:
+        assert not await repo.unsent(s)
+        report = await verify(s)
+    assert report.ok, report.problems
