@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +27,8 @@ from db.tables import (
     GameResultRow,
     GovernorAchievementRow,
     GovernorPreferencesRow,
+    GovernorRow,
+    GovernorStatsRow,
     MirrorRow,
     OutboxRow,
     ScheduleRow,
@@ -159,11 +162,53 @@ async def test_achievements_are_earned_once_and_announced(database: Database) ->
     lines = [line for post in posts for line in post.payload["text"].splitlines()]
     assert len(lines) == len(earned) and len(posts) < len(earned)
     assert len({key.rsplit(":", 1)[0] for key, _ in posts}) == 1  # achievements:<season>:<n>
+    assert max(Counter(achievement_round(key) for key, _ in posts).values()) == 1
     names = await _all(database, select(AchievementRow.id, AchievementRow.name))
     named = dict(names)
     assert sorted(line.split(" earned ")[1].rstrip(".") for line in lines) == sorted(
         named[a] for _, a in earned
     )
+
+
+def achievement_round(key: str) -> int:
+    """The round of an achievements post: `achievements:<season>:<n>`, and a later post of
+    the same round (if its first had already gone out) `achievements:<season>:<n>:...`."""
+    prefix, _season, n, *_ = key.split(":")
+    assert prefix == "achievements"
+    return int(n)
+
+
+async def test_a_rounds_achievements_go_out_as_one_post(database: Database) -> None:
+    # As the bot runs: each round's posts go out (a poster drains them) before the next round.
+    clock = JumpClock()
+    season = (await setup_short_league(database, clock))["season_id"]
+    governors = await scripted(database, clock, season)
+    # One game short of Centurion: round 1's games earn it (the simulate step) in the round
+    # whose window close earns First Ballot (the govern step).
+    async with database.sessions() as s, s.begin():
+        for governor_id in (await s.execute(select(GovernorRow.id))).scalars().all():
+            await s.execute(
+                insert(GovernorStatsRow).values(
+                    governor_id=governor_id, team_games=24, updated_at=clock()
+                )
+            )
+    poster = CollectingPoster()
+    runner = Runner(database, clock=clock, instant=True, poster=poster)
+    await play_to_the_end(database, runner, clock, season, governors)
+
+    posts = await _all(
+        database,
+        select(OutboxRow.key, OutboxRow.payload, OutboxRow.sent_at).where(
+            OutboxRow.kind == "achievement"
+        ),
+    )
+    assert posts and all(sent is not None for *_, sent in posts)
+    per_round = Counter(achievement_round(key) for key, *_ in posts)
+    assert max(per_round.values()) == 1, per_round
+    (first,) = [payload["text"] for key, payload, _ in posts if achievement_round(key) == 1]
+    assert " earned Centurion." in first and " earned First Ballot." in first
+    delivered = [key for key, kind, *_ in poster.messages if kind == "achievement"]
+    assert sorted(delivered) == sorted(key for key, *_ in posts)  # each posted once
 
 
 async def test_every_game_has_commentary_ending_on_a_peak(database: Database) -> None:
