@@ -4,8 +4,9 @@ Everything the site shows changes only when something is written: an event appen
 stored, a frame shown, a mirror written. One small query reads those counters (at most once a
 `REFRESH_SECONDS`); while they stand, a page or API answer already rendered is sent again as
 it was, straight from this ASGI middleware, without routing or rendering. Once they move, the
-next reader still gets the kept answer while one background render brings it up to date, so no
-reader waits on a render: a change shows within about a second of its commit. The middleware
+next reader still gets a kept answer made in the last `STALE_SECONDS` while one background
+render brings it up to date, so a busy page never makes its readers wait on a render; a change
+shows within a couple of seconds of its commit. The middleware
 also puts the security headers on every answer.
 """
 
@@ -28,6 +29,9 @@ from db.tables import GameResultRow, MirrorRow, PresentationRow, PresentedGameRo
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 0.5
+# A kept answer this young is sent even when the league has moved on, while it renders again
+# in the background; an older one is rendered afresh first (a quiet page is never a step behind).
+STALE_SECONDS = 2.0
 KEPT = 1024  # answers kept (least recently used go first)
 NEVER = ("/api/v1/arena/stream", "/static/")  # streams, and files Starlette serves itself
 Headers = list[tuple[bytes, bytes]]
@@ -75,6 +79,7 @@ class Kept:
     headers: Headers
     body: bytes
     etag: bytes | None
+    made_at: float
 
 
 def _with(headers: Iterable[tuple[bytes, bytes]], extra: Headers) -> Headers:
@@ -118,17 +123,18 @@ class ReadCache:
         key = f"{path}?{scope.get('query_string', b'').decode('latin-1')}"
         version = await self.version.current()
         found = self.kept.get(key)
-        if found is not None and found.version != version:
-            # Stale: this reader gets what is kept at once, and one background render brings
-            # it up to date for the next (no reader waits on a render, none renders twice).
+        recent = found is not None and time.monotonic() - found.made_at < STALE_SECONDS
+        if found is not None and found.version != version and recent:
+            # Just stale: this reader gets what is kept at once, and one background render
+            # brings it up to date for the next (no reader waits, none renders twice).
             if key not in self.rendering:
                 self._refresh(key, scope, version)
-        elif found is None:
+        elif found is None or found.version != version:
             pending = self.rendering.get(key)
             if pending is not None:  # another reader is rendering it: wait, then share it
                 await pending.wait()
                 found = self.kept.get(key)
-            if found is None:
+            if found is None or found.version != version:
                 done = self.rendering[key] = asyncio.Event()
                 try:
                     rendered = await self._render(scope, receive, send, version)  # answers
@@ -220,7 +226,7 @@ class ReadCache:
         body = b"".join(chunks)
         headers.append((b"content-length", str(len(body)).encode()))
         etag = next((v for k, v in headers if k.lower() == b"etag"), None)
-        kept = Kept(version, int(start["status"]), headers, body, etag)
+        kept = Kept(version, int(start["status"]), headers, body, etag, time.monotonic())
         await send({"type": "http.response.start", "status": kept.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         return kept

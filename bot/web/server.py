@@ -7,12 +7,14 @@ import asyncio
 import contextlib
 import logging
 import socket
+import threading
 from collections.abc import AsyncIterator, Generator
+from typing import Any
 
 import uvicorn
 
 from bot.web.app import create_app
-from db.engine import Database
+from db.engine import Database, create_database
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 2
@@ -66,25 +68,46 @@ def server(db: Database, host: str, port: int, *, own_signals: bool) -> uvicorn.
 
 @contextlib.asynccontextmanager
 async def serving_beside(db: Database, host: str, port: int | None) -> AsyncIterator[None]:
-    """Serve the site in this event loop while the body runs (nothing without a port)."""
+    """Serve the site while the body runs (nothing without a port), in a thread of its own
+    with its own event loop and its own engine on the same database: a crowd of readers then
+    never queues ahead of the bot's own work in the bot's event loop."""
     if port is None:
         yield
         return
-    web = server(db, host, port, own_signals=False)
     listening = listen(host, port)  # bound here: a port in use is our error, not uvicorn's exit
-    task = asyncio.create_task(web.serve(sockets=[listening]), name="pinwheel-web")
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        web_db = create_database(db.url)  # engines belong to the loop that made them
+        web = box["web"] = server(web_db, host, port, own_signals=False)
+        try:
+            loop.run_until_complete(web.serve(sockets=[listening]))
+        except BaseException as err:  # uvicorn ends with SystemExit on some failures
+            box["error"] = err
+            log.error("the web companion stopped: %r", err)
+        finally:
+            loop.run_until_complete(web_db.dispose())
+            loop.close()
+
+    thread = threading.Thread(target=run, name="pinwheel-web", daemon=True)
+    thread.start()
     for _ in range(200):  # serving within a few seconds
-        if web.started or task.done():
+        web = box.get("web")
+        if (web is not None and web.started) or not thread.is_alive():
             break
         await asyncio.sleep(0.05)
-    if not web.started:
-        task.cancel()
+    web = box.get("web")
+    if web is None or not web.started:
+        if web is not None:
+            web.should_exit = True
         listening.close()
-        raise WebServeError(f"The web companion did not start on {host}:{port}.")
+        why = f" ({box['error']!r})" if "error" in box else ""
+        raise WebServeError(f"The web companion did not start on {host}:{port}{why}.")
     log.info("web companion at http://%s:%d/", host, port)
     try:
         yield
     finally:
         web.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(task, timeout=GRACE_SECONDS + 5)
+        await asyncio.to_thread(thread.join, GRACE_SECONDS + 5)

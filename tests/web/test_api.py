@@ -274,9 +274,11 @@ async def test_several_leagues_get_an_index_and_prefixed_pages(
 
 
 async def test_nothing_of_a_round_appears_before_its_show_ends(
-    client: httpx.AsyncClient, played: Played
+    client: httpx.AsyncClient, played: Played, monkeypatch: Any
 ) -> None:
     from datetime import timedelta
+
+    monkeypatch.setattr("bot.web.cache.STALE_SECONDS", 0.0)  # each change shown at once
 
     from bot.app.league.runner import Runner
     from db.tables import MirrorRow
@@ -349,6 +351,7 @@ async def test_answers_are_kept_until_the_league_changes(
         return await real(db, season_id)
 
     monkeypatch.setattr(public, "proposals", counting)
+    monkeypatch.setattr("bot.web.cache.STALE_SECONDS", 0.0)  # render inline once it moves on
     url = f"/api/v1/seasons/{played.season_id}/proposals"
     first = (await client.get(url)).json()
     second = await client.get(url)
@@ -363,3 +366,42 @@ async def test_answers_are_kept_until_the_league_changes(
     await asyncio.sleep(0.6)  # the counters are read at most twice a second
     await client.get(url)
     assert computed == 2  # the write made it render again
+
+
+async def test_a_busy_page_is_sent_at_once_and_brought_up_to_date_behind(
+    client: httpx.AsyncClient, played: Played, monkeypatch: Any
+) -> None:
+    import asyncio
+
+    from bot.app import public
+    from bot.app.governance.commands import CastVote
+    from bot.app.service import Pinwheel
+    from db import governance_repo as gov_repo
+    from tests.app.kit import FakeInterpreter
+
+    renders: list[float] = []
+    real = public.proposals
+
+    async def counting(db: Any, season_id: str) -> list[dict[str, Any]]:
+        renders.append(asyncio.get_running_loop().time())
+        return await real(db, season_id)
+
+    monkeypatch.setattr(public, "proposals", counting)
+    monkeypatch.setattr("bot.web.cache.STALE_SECONDS", 60.0)
+    url = f"/api/v1/seasons/{played.season_id}/proposals"
+    before = await client.get(url)
+    async with played.db.read_sessions() as s:
+        [open_one, *_] = await gov_repo.open_proposals(s, played.season_id)
+    app = Pinwheel(played.db, FakeInterpreter(), clock=played.clock)
+    voter = open_one.governor_id
+    await app.handle(CastVote(open_one.proposal_id, voter, "no"), command_id="stale:vote")
+    await asyncio.sleep(0.6)
+    stale = await client.get(url)
+    assert stale.content == before.content  # the kept answer, at once...
+    for _ in range(100):  # ...while one render brings it up to date behind it
+        if len(renders) == 2:
+            break
+        await asyncio.sleep(0.02)
+    assert len(renders) == 2
+    await client.get(url)
+    assert len(renders) == 2  # the fresh answer is kept: nobody renders it again

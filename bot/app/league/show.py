@@ -8,6 +8,7 @@ Discord, in the terminal, on the web and in `pinwheel present`.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -253,7 +254,9 @@ async def chart(show: Show) -> bytes:
         _CHARTS[show.card.game_id] = found
         while len(_CHARTS) > CHARTS_KEPT:
             _CHARTS.popitem(last=False)
-    _CHARTS.move_to_end(show.card.game_id)
+    # The web companion's thread renders charts too: another thread may have just dropped it.
+    with contextlib.suppress(KeyError):
+        _CHARTS.move_to_end(show.card.game_id)
     return found
 
 
