@@ -600,13 +600,6 @@ async def payload_of(db: Executor, key: str) -> dict[str, Any] | None:
     return dict(found) if found is not None else None
 
 
-async def unsent_payload(db: Executor, key: str) -> dict[str, Any] | None:
-    """The content of a message still waiting to go out, or None (no such message, or sent)."""
-    query = select(outbox.c.payload).where(outbox.c.key == key, outbox.c.sent_at.is_(None))
-    found = (await db.execute(query)).scalar_one_or_none()
-    return dict(found) if found is not None else None
-
-
 async def outbox_key_exists(db: Executor, key: str) -> bool:
     query = select(outbox.c.id).where(outbox.c.key == key)
     return (await db.execute(query)).scalar_one_or_none() is not None

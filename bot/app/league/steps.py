@@ -85,13 +85,13 @@ async def announce_achievements(
         f"{names.get(governor_id, 'A governor')} earned {a['name']}." for governor_id, a in earned
     ]
     key = f"achievements:{ctx.season_id}:{ctx.round_number}"
-    found = await repo.unsent_payload(uow.session, key)
+    found = await repo.payload_of(uow.session, key)
     if found is not None:
+        # The round's post exists: it grows (and, if it already went out, is edited where it
+        # is), so a round's achievements are always one post.
         lines = [*str(found.get("text", "")).splitlines(), *lines]
         await repo.revise(uow.session, key, {"text": "\n".join(lines)})
         return
-    if await repo.outbox_key_exists(uow.session, key):
-        key = f"{key}:{len(earned)}:{earned[0][0]}"  # the round's post already went out
     await repo.enqueue(
         uow.session,
         league_id=ctx.league_id,
