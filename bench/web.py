@@ -114,7 +114,6 @@ asyncio.run(main())
 """
 
 
-
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     async with bench_database(args.backend, args.url) as db:
         played = await play_half_a_season(db, guild="bench")
