@@ -3,7 +3,7 @@
     python bench/web.py [--backend sqlite|postgres] [--clients 50] [--seconds 10]
 
 Plays half a season into a fresh database, then serves the site and API the way
-`pinwheel run` does with PINWHEEL_WEB_PORT (uvicorn in the bot's own event loop). A second
+`pinwheel run` does with PINWHEEL_WEB_PORT (uvicorn in a thread of the bot's process). A second
 process (aiohttp's client) drives `--clients` concurrent keep-alive clients over a mix of pages
 and API reads for `--seconds`, while this process keeps working as a bot would (a vote every
 50 ms) and measures its event loop's lag (how late a 10 ms sleep wakes). Prints one JSON

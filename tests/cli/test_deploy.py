@@ -102,3 +102,40 @@ def test_the_lock_pins_every_dependency_at_the_version_pyproject_names() -> None
         key = name.lower().replace("_", "-").replace(".", "-")
         assert pinned.get(key) == version, f"{requirement} is not pinned so in requirements.lock"
     assert all("--hash=sha256:" in block for block in lock.split("==")[1:])
+
+
+def test_every_library_the_code_imports_is_declared_and_the_license_is_spdx() -> None:
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT"  # an SPDX string: no deprecation box on install
+    assert (ROOT / "LICENSE").exists() and "LICENSE" in project["license-files"]
+    declared = {
+        re.split(r"[\[=<>]", d)[0].lower().replace("_", "-") for d in project["dependencies"]
+    }
+    first_party = {"bot", "db", "migrations"}
+    imported: set[str] = set()
+    for package in first_party:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    imported |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    imported.add(node.module.split(".")[0])
+    third_party = imported - first_party - set(sys.stdlib_module_names) - {"__future__"}
+    owners = packages_distributions()
+    for module in sorted(third_party):
+        dists = {d.lower().replace("_", "-") for d in owners.get(module, [])}
+        assert dists & declared, f"{module} is imported; {dists or module} is not declared"
+
+
+def test_the_project_points_to_nothing_outside_it() -> None:
+    texts = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]
+    for package in ("bot", "db", "migrations", "tests", "bench"):
+        texts += (ROOT / package).rglob("*.py")
+    for path in texts:
+        text = path.read_text()
+        assert "../" + "shared" not in text, path  # (spelled so this file passes itself)
+        assert not re.search(r"\bseeds?/|\bseed 0" + r"0\d", text), path
