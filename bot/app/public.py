@@ -674,8 +674,15 @@ async def rules(db: Database, season_id: str) -> dict[str, Any] | None:
         name = str(payload.get("parameter", ""))
         pid = payload.get("proposal_id")
         tally = tallies.get(pid) if pid else None
+        spec = PARAMS.get(name)
+        before_value = payload.get("old_value")
+        after_value = payload.get("new_value", payload.get("attempted_value"))
         history.setdefault(name, []).append(
             {
+                "from_shown": spec.show(before_value)
+                if spec and before_value is not None
+                else None,
+                "to_shown": spec.show(after_value) if spec and after_value is not None else None,
                 "sequence_number": int(e.sequence_number),
                 "change": "rolled back" if e.event_type == "rule.rolled_back" else "enacted",
                 "round": e.round_number,
