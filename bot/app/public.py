@@ -19,7 +19,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 
 from bot.app.league.show import Show, load_show
+from bot.domain.league import ATTRIBUTE_NAMES
 from bot.domain.rules import PARAMS
+from bot.render.words import ATTRIBUTE_LABELS, rating_word, words
 from bot.sim import frames as fr
 from db import discord_repo, league_repo
 from db import presentation_repo as shows
@@ -433,7 +435,12 @@ async def team(db: Database, team_id: str) -> dict[str, Any] | None:
         "venue": row.venue,
         "strategy": strategy,
         "roster": [
-            {"id": h.id, "name": h.name, "archetype": h.archetype, "starter": bool(h.is_active)}
+            {
+                "id": h.id,
+                "name": h.name,
+                "archetype": words(h.archetype),
+                "starter": bool(h.is_active),
+            }
             for h in hoopers
         ],
         "results": [g for g in found if team_id in (g["home_team_id"], g["away_team_id"])],
@@ -494,9 +501,18 @@ async def hooper(db: Database, hooper_id: str) -> dict[str, Any] | None:
         "team_id": row.team_id,
         "team": team_name,
         "season_id": row.season_id,
-        "archetype": row.archetype,
+        "archetype": words(row.archetype),
         "starter": bool(row.is_active),
-        "ratings": dict(row.attributes),
+        "ratings": [
+            {
+                "name": name,
+                "label": ATTRIBUTE_LABELS.get(name, words(name)),
+                "value": row.attributes[name],
+                "word": rating_word(int(row.attributes[name])),
+            }
+            for name in (*ATTRIBUTE_NAMES, *sorted(set(row.attributes) - set(ATTRIBUTE_NAMES)))
+            if name in row.attributes
+        ],
         "backstory": row.backstory,
         "bio": bio,
         "games": log,

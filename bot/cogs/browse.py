@@ -17,6 +17,7 @@ from bot.domain.errors import NotFoundError
 from bot.domain.league import ARCHETYPES, ATTRIBUTE_NAMES
 from bot.domain.rules import PARAMS
 from bot.domain.standings import StandingRow
+from bot.render.words import ATTRIBUTE_LABELS, rating_word, words
 from bot.ui.choices import hoopers_of, shown_season_choices
 from bot.ui.embeds import add_field, clip, embed
 from bot.ui.pagination import pages_of, send_pages
@@ -29,36 +30,6 @@ if TYPE_CHECKING:
 
 
 # --- Words ----------------------------------------------------------------------------------------
-
-ATTRIBUTE_LABELS = {
-    "scoring": "Scoring",
-    "passing": "Passing",
-    "defense": "Defence",
-    "speed": "Speed",
-    "stamina": "Stamina",
-    "iq": "Basketball IQ",
-    "ego": "Ego",
-    "chaotic_alignment": "Chaos",
-    "fate": "Fate",
-}
-
-
-def rating_word(value: int) -> str:
-    """A 1-100 rating (the league averages 50) in a word."""
-    if value >= 80:
-        return "elite"
-    if value >= 65:
-        return "strong"
-    if value >= 45:
-        return "average"
-    if value >= 30:
-        return "modest"
-    return "weak"
-
-
-def words(name: str) -> str:
-    """A stored key as players read it: 'floor_general' -> 'Floor general'."""
-    return name.replace("_", " ").strip().capitalize()
 
 
 def _share(value: float) -> str:
