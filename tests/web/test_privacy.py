@@ -194,3 +194,18 @@ async def test_no_page_or_endpoint_shows_anything_private(
             revealed_part = body.split("Revealed votes", 1)[1]
             for proposal_id, _ in unrevealed:
                 assert proposal_id not in revealed_part
+
+
+async def test_every_page_reads_in_words_without_ids_or_snake_case(
+    client: httpx.AsyncClient,
+) -> None:
+    from html import unescape
+
+    pages = await _crawl(client)
+    for path, body in pages.items():
+        if "<html" not in body:
+            continue  # the arena's script, the stylesheet
+        text = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.S)
+        text = unescape(re.sub(r"<[^>]+>", " ", text))  # what a reader sees, not the links
+        assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text), path
+        assert not re.findall(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", text), path
