@@ -6,9 +6,11 @@ amended proposals say so."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import discord
+import pytest
 from sqlalchemy import select
 
 from bot.app.league.outbox import drain
@@ -407,3 +409,58 @@ async def test_the_card_shows_the_tier_its_cost_and_what_it_takes_to_pass(world:
         "More than 60% of weighted yes votes, with at least 50% of team weight voting"
     )
     assert shown["Votes"] == "0 of 1 governors have voted"
+
+
+async def test_a_forecast_that_lands_after_the_draft_is_shown_on_the_draft(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from bot.app.governance.forecast import Forecaster
+    from bot.sim.forecast import Forecast
+    from tests.bot.test_governance_cogs import propose
+
+    gate = threading.Event()
+
+    class Gated(ThreadPoolExecutor):
+        """Holds each forecast until the gate opens: slower than /propose waits for."""
+
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            def held(*a: Any, **k: Any) -> Any:
+                gate.wait(10)
+                return fn(*a, **k)
+
+            return super().submit(held, *args, **kwargs)
+
+    class Late(Forecaster):
+        """Lets the forecast finish only once the bot watches for it, after the draft went out."""
+
+        async def wait(self, key: str, timeout: float) -> Forecast | None:
+            gate.set()
+            return await super().wait(key, timeout)
+
+    # SimCord holds its clock while work runs in an executor, so /propose's wait for the
+    # forecast would never run out: it does not wait at all, as if the forecast were slow.
+    # (The cog as loaded: an extension is a module of its own, not the one tests import.)
+    monkeypatch.setattr(sys.modules["bot.cogs.governance"], "DRAFT_FORECAST_WAIT", 0.0)
+    await real_rosters(world)
+    world.league.app.forecaster = Late(
+        world.league.db, clock=world.league.clock, games=60, executor=Gated(1)
+    )
+    await join(world)
+
+    draft = await propose(world, "three_point_value=5")
+    await world.env.settle()
+
+    sent = [
+        str(r.json)
+        for r in world.env.http_requests
+        if r.path.startswith("/webhooks/") and "Forecast" in str(r.json)
+    ]
+    assert len(sent) == 2 and "Being worked out" in sent[0]  # sent, then edited once
+    shown = {f.name: f.value or "" for f in draft.embeds[0].fields}
+    assert "Points per team" in shown["Forecast"]  # the same draft, edited when it landed
+    assert "Being worked out" not in shown["Forecast"]
+    buttons = [c["label"] for row in draft.components for c in row["components"]]
+    assert buttons == ["Confirm", "Revise", "Cancel"]  # still a draft that can be confirmed
