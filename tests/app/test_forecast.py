@@ -6,6 +6,7 @@ work happens in another process while the event loop goes on, and the CLI says t
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import threading
@@ -20,7 +21,7 @@ from bot.app.governance.cards import card_key
 from bot.app.governance.commands import ConfirmProposal, SubmitProposal
 from bot.app.governance.forecast import Forecaster
 from bot.app.league.offline import JumpClock
-from bot.app.league.outbox import CollectingPoster, drain
+from bot.app.league.outbox import CollectingPoster, ConsolePoster, drain
 from bot.app.ports import BuiltinInterpreter
 from bot.app.service import Pinwheel
 from bot.sim.forecast import forecast_json
@@ -145,6 +146,43 @@ async def test_a_proposal_card_shows_its_forecast_and_is_revised_when_it_lands(
     )
     assert first["value"].startswith("Being worked out")
     assert "Share of shots from three" in second["value"] and "Points per team" in second["value"]
+
+
+async def test_the_printed_card_offline_carries_the_forecast_once_it_lands(
+    database: Database,
+) -> None:
+    clock = JumpClock()
+    season = await league(database, clock)
+    pool = Gated()
+    app = Pinwheel(
+        database, BuiltinInterpreter(), clock=clock, forecaster=forecaster(database, pool, clock)
+    )
+    governors = await scripted(database, clock, season, count=2)
+    governor_id = sorted(governors.ids.values())[0]
+    draft = await app.handle(
+        SubmitProposal(season, governor_id, "make three pointers worth 4"), command_id="t:1"
+    )
+    await app.handle(ConfirmProposal(draft["draft_id"], governor_id), command_id="t:2")
+    printed = io.StringIO()
+    poster = ConsolePoster(printed)  # the offline terminal's #governance
+    async with database.read_sessions() as s:
+        league_id = str((await repo.season(s, season)).league_id)  # type: ignore[union-attr]
+
+    await drain(database, poster, league_id=league_id, clock=clock)
+    before = printed.getvalue()
+    pool.gate.set()
+    assert app.forecaster is not None
+    await app.forecaster.settle(60)
+    await drain(database, poster, league_id=league_id, clock=clock)
+    after = printed.getvalue()[len(before) :]
+
+    landed = await app.forecaster.outlook(season, {"three_point_value": 4})
+    assert landed.forecast is not None and landed.forecast.detectable
+    said = [line.strip() for line in after.splitlines() if "Forecast:" in line]
+    assert "Forecast: Being worked out" in before
+    assert said == [f"Forecast: {w}" for w in landed.forecast.words()]  # the card's lines
+    assert any(w.startswith("Forecast: Points per team: ") and " ± " in w for w in said)
+    assert after.startswith("[#governance] Proposal by ")  # the card printed again, whole
 
 
 async def test_the_forecast_runs_in_another_process_while_the_event_loop_goes_on(
