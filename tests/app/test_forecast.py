@@ -235,6 +235,35 @@ async def test_pinwheel_whatif_league_gives_the_cards_forecast(
     assert outlook.forecast is not None and shown["forecast"] == outlook.forecast.words()
 
 
+async def test_pinwheel_whatif_season_forecasts_the_season_it_names(
+    database: Database, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from bot.__main__ import main
+
+    clock = JumpClock()
+    first = await league(database, clock)
+    second = str((await setup_short_league(database, clock, guild="g2", seed="other"))["season_id"])
+    async with database.read_sessions() as s:
+        default = await repo.newest_running_season(s)
+    named = first if default == second else second  # not the one --league alone would take
+    outlook = await forecaster(database, Counting(), clock).outlook(
+        named, {"three_point_value": 4}, wait=60
+    )
+    monkeypatch.setenv("PINWHEEL_DATABASE_URL", db_url)
+    argv = ["whatif", "--league", "--set", "three_point_value=4", "--games", str(GAMES)]
+
+    assert await asyncio.to_thread(main, [*argv, "--season", named, "--json"]) == 0
+
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["season_id"] == named and shown["key"] == outlook.key
+    assert outlook.forecast is not None and shown["forecast"] == outlook.forecast.words()
+
+    assert await asyncio.to_thread(main, [*argv, "--season", "no-such-season", "--json"]) != 0
+
+    out, err = capsys.readouterr()
+    assert out == "" and "no such season" in err and "--season" in err
+
+
 def test_a_forecast_is_plain_data_in_and_out() -> None:
     from bot.domain.league_generator import generate_league
     from bot.domain.rules import DEFAULT_RULES
