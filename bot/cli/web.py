@@ -13,7 +13,16 @@ def register(sub: Any) -> None:
     web = sub.add_parser("web", help="serve the read-only web companion and public API")
     web.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     web.add_argument("--port", type=int, default=None, help="port (default 8080)")
-    web.set_defaults(func=lambda a: asyncio.run(_serve(a)))
+    web.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Serve on uvloop where it is installed (the web's fast path), asyncio's loop otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(_serve(args))
+    return uvloop.run(_serve(args))
 
 
 async def _serve(args: argparse.Namespace) -> int:

@@ -50,6 +50,16 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _new_loop() -> asyncio.AbstractEventLoop:
+    """The web thread's own event loop: uvloop's where it is installed (several times faster at
+    serving many small answers), asyncio's otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 def server(db: Database, host: str, port: int, *, own_signals: bool) -> uvicorn.Server:
     config = uvicorn.Config(
         create_app(db),
@@ -78,7 +88,7 @@ async def serving_beside(db: Database, host: str, port: int | None) -> AsyncIter
     box: dict[str, Any] = {}
 
     def run() -> None:
-        loop = asyncio.new_event_loop()
+        loop = _new_loop()
         asyncio.set_event_loop(loop)
         web_db = create_database(db.url)  # engines belong to the loop that made them
         web = box["web"] = server(web_db, host, port, own_signals=False)
