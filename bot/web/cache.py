@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.engine import Database
-from db.event_store import head_table
+from db.event_store import events_table, head_table
 from db.tables import GameResultRow, MirrorRow, PresentationRow, PresentedGameRow
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,13 @@ class Version:
     async def _read(self) -> tuple[int, ...]:
         query = select(
             select(head_table.c.last_sequence).scalar_subquery(),
+            # The newest event that is not a vote: what every page but the vote-counting ones
+            # depends on (read from the end of the log, which votes rarely fill for long).
+            select(events_table.c.sequence_number)
+            .where(events_table.c.event_type != "vote.cast")
+            .order_by(events_table.c.sequence_number.desc())
+            .limit(1)
+            .scalar_subquery(),
             select(func.count()).select_from(GameResultRow).scalar_subquery(),
             select(func.count()).select_from(MirrorRow).scalar_subquery(),
             select(func.count())
@@ -95,6 +102,15 @@ async def _discard(message: Message) -> None:
     return None
 
 
+VOTE_COUNTING = ("/proposals", "/api/v1/events")
+
+
+def _counts_votes(path: str) -> bool:
+    """The pages and answers that show votes as they are cast (how many have voted, the log's
+    vote.cast lines); every other one changes only with other events."""
+    return path.endswith(VOTE_COUNTING[0]) or path.startswith(VOTE_COUNTING[1])
+
+
 class ReadCache:
     """ASGI middleware: security headers on everything, kept answers for plain GETs."""
 
@@ -121,7 +137,10 @@ class ReadCache:
             await self.app(scope, receive, self._secured(send))
             return
         key = f"{path}?{scope.get('query_string', b'').decode('latin-1')}"
-        version = await self.version.current()
+        counters = await self.version.current()
+        # A cast vote moves only what counts votes (proposals, the log); the rest of the site
+        # is kept through a flurry of votes. Reveals and tallies are other events.
+        version = counters[:1] + counters[2:] if _counts_votes(path) else counters[1:]
         found = self.kept.get(key)
         recent = found is not None and time.monotonic() - found.made_at < STALE_SECONDS
         if found is not None and found.version != version and recent:

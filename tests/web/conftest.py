@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,8 +16,10 @@ from bot.app.league.offline import JumpClock
 from bot.app.league.runner import Runner
 from bot.web.app import create_app
 from db import league_repo as repo
-from db.engine import Database
+from db.engine import Database, create_database
 from tests.app.league_kit import scripted, setup_short_league
+from tests.conftest import BACKENDS, fresh_url
+from tests.pg import Cluster
 
 HALF_SEASON = {
     "teams_per_league": 4,
@@ -60,6 +63,33 @@ async def play_half_a_season(db: Database, guild: str = "web") -> Played:
 @pytest.fixture
 async def played(database: Database) -> Played:
     return await play_half_a_season(database)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def shared(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_template: Path,
+    pg_cluster: Cluster | None,
+    pg_template: str | None,
+) -> AsyncIterator[Played]:
+    """One half-played league per module and engine, for the tests that only read it."""
+    url = await fresh_url(
+        str(request.param), tmp_path_factory.mktemp("web"), sqlite_template, pg_cluster, pg_template
+    )
+    db = create_database(url, pool_size=10)
+    try:
+        yield await play_half_a_season(db)
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+async def reader(shared: Played) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the shared league's site (read-only tests)."""
+    transport = httpx.ASGITransport(app=create_app(shared.db))
+    async with httpx.AsyncClient(transport=transport, base_url="http://pinwheel.test") as c:
+        yield c
 
 
 @pytest.fixture

@@ -27,12 +27,12 @@ async def _all(client: httpx.AsyncClient, url: str) -> list[dict[str, Any]]:
 
 
 async def test_standings_equal_the_results_and_counts_equal_the_rows(
-    client: httpx.AsyncClient, played: Played
+    reader: httpx.AsyncClient, shared: Played
 ) -> None:
-    season = played.season_id
-    games = await _all(client, f"/api/v1/seasons/{season}/games?limit=2")
-    standings = (await client.get(f"/api/v1/seasons/{season}/standings")).json()["items"]
-    async with played.db.read_sessions() as s:
+    season = shared.season_id
+    games = await _all(reader, f"/api/v1/seasons/{season}/games?limit=2")
+    standings = (await reader.get(f"/api/v1/seasons/{season}/standings")).json()["items"]
+    async with shared.db.read_sessions() as s:
         stored_games = (
             await s.execute(select(func.count()).where(GameResultRow.season_id == season))
         ).scalar_one()
@@ -67,18 +67,18 @@ async def test_standings_equal_the_results_and_counts_equal_the_rows(
         assert row["points_for"] == points.get(row["team_id"], 0), row
     assert [r["rank"] for r in standings] == sorted(r["rank"] for r in standings)
 
-    proposals = await _all(client, f"/api/v1/seasons/{season}/proposals?limit=3")
+    proposals = await _all(reader, f"/api/v1/seasons/{season}/proposals?limit=3")
     assert len(proposals) == stored_proposals > 0
-    teams = (await client.get(f"/api/v1/seasons/{season}/teams")).json()["items"]
+    teams = (await reader.get(f"/api/v1/seasons/{season}/teams")).json()["items"]
     assert len(teams) == stored_teams
 
 
 async def test_a_game_and_a_hooper_serve_exactly_what_is_stored(
-    client: httpx.AsyncClient, played: Played
+    reader: httpx.AsyncClient, shared: Played
 ) -> None:
-    games = await _all(client, f"/api/v1/seasons/{played.season_id}/games")
-    detail = (await client.get(f"/api/v1/games/{games[0]['id']}")).json()
-    async with played.db.read_sessions() as s:
+    games = await _all(reader, f"/api/v1/seasons/{shared.season_id}/games")
+    detail = (await reader.get(f"/api/v1/games/{games[0]['id']}")).json()
+    async with shared.db.read_sessions() as s:
         row = await s.get(GameResultRow, games[0]["id"])
         assert row is not None
         lines = (
@@ -106,18 +106,18 @@ async def test_a_game_and_a_hooper_serve_exactly_what_is_stored(
     assert (last["home_score"], last["away_score"]) == (row.home_score, row.away_score)
     assert any(p["important"] for p in detail["play_by_play"])
 
-    found = (await client.get(f"/api/v1/hoopers/{hooper}")).json()
+    found = (await reader.get(f"/api/v1/hoopers/{hooper}")).json()
     assert len(found["games"]) == hooper_lines == found["season"]["games"]
     assert found["season"]["points"] == sum(g["points"] for g in found["games"])
 
 
 async def test_the_event_log_pages_every_public_event_exactly_once_in_order(
-    client: httpx.AsyncClient, played: Played
+    reader: httpx.AsyncClient, shared: Played
 ) -> None:
     seen: list[int] = []
     after = 0
     while True:
-        response = await client.get(f"/api/v1/events?after={after}&limit=7")
+        response = await reader.get(f"/api/v1/events?after={after}&limit=7")
         assert response.headers["content-type"].startswith("application/x-ndjson")
         lines = [json.loads(line) for line in response.text.splitlines()]
         for event in lines:
@@ -128,7 +128,7 @@ async def test_the_event_log_pages_every_public_event_exactly_once_in_order(
             break
         after = lines[-1]["sequence_number"]
         assert response.headers["x-next-after"] == str(after)
-    async with played.db.read_sessions() as s:
+    async with shared.db.read_sessions() as s:
         public = (
             (
                 await s.execute(
@@ -147,41 +147,41 @@ async def test_the_event_log_pages_every_public_event_exactly_once_in_order(
 
 
 async def test_answers_carry_etags_security_headers_and_clear_errors(
-    client: httpx.AsyncClient, played: Played
+    reader: httpx.AsyncClient, shared: Played
 ) -> None:
-    url = f"/api/v1/seasons/{played.season_id}/standings"
-    first = await client.get(url)
+    url = f"/api/v1/seasons/{shared.season_id}/standings"
+    first = await reader.get(url)
     assert first.status_code == 200 and first.headers["etag"]
-    again = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    again = await reader.get(url, headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     for header in ("content-security-policy", "x-content-type-options", "x-frame-options"):
         assert header in first.headers
     assert "'unsafe-inline'" not in first.headers["content-security-policy"]
 
-    bad = await client.get(f"/api/v1/seasons/{played.season_id}/games?limit=100000")
+    bad = await reader.get(f"/api/v1/seasons/{shared.season_id}/games?limit=100000")
     assert bad.status_code == 400 and "limit" in bad.json()["detail"]
-    worse = await client.get("/api/v1/events?after=-3")
+    worse = await reader.get("/api/v1/events?after=-3")
     assert worse.status_code == 400 and "after" in worse.json()["detail"]
-    missing = await client.get("/api/v1/games/no-such-game")
+    missing = await reader.get("/api/v1/games/no-such-game")
     assert missing.status_code == 404 and "no such game" in missing.json()["detail"]
-    page = await client.get("/hoopers/nobody")
+    page = await reader.get("/hoopers/nobody")
     assert page.status_code == 404 and "There is no such hooper" in page.text
 
 
-async def test_nothing_a_request_sends_can_write(client: httpx.AsyncClient, played: Played) -> None:
-    async with played.db.read_sessions() as s:
+async def test_nothing_a_request_sends_can_write(reader: httpx.AsyncClient, shared: Played) -> None:
+    async with shared.db.read_sessions() as s:
         before = (await s.execute(select(func.max(events_table.c.sequence_number)))).scalar()
     for method in ("POST", "PUT", "PATCH", "DELETE"):
-        for url in ("/api/v1/leagues", f"/api/v1/seasons/{played.season_id}/proposals", "/rules"):
-            response = await client.request(method, url, json={"vote": "yes"})
+        for url in ("/api/v1/leagues", f"/api/v1/seasons/{shared.season_id}/proposals", "/rules"):
+            response = await reader.request(method, url, json={"vote": "yes"})
             assert response.status_code == 405, (method, url)
-    async with played.db.read_sessions() as s:
+    async with shared.db.read_sessions() as s:
         after = (await s.execute(select(func.max(events_table.c.sequence_number)))).scalar()
     assert after == before
 
 
-async def test_the_api_describes_itself(client: httpx.AsyncClient) -> None:
-    spec = (await client.get("/api/v1/openapi.json")).json()
+async def test_the_api_describes_itself(reader: httpx.AsyncClient) -> None:
+    spec = (await reader.get("/api/v1/openapi.json")).json()
     paths = set(spec["paths"])
     for wanted in (
         "/api/v1/leagues",
@@ -197,7 +197,7 @@ async def test_the_api_describes_itself(client: httpx.AsyncClient) -> None:
     assert all(set(ops) == {"get"} for ops in spec["paths"].values())
 
 
-async def test_the_event_log_is_followed_live_as_server_sent_events(played: Played) -> None:
+async def test_the_event_log_is_followed_live_as_server_sent_events(shared: Played) -> None:
     import socket
 
     from bot.web.server import serving_beside
@@ -205,14 +205,14 @@ async def test_the_event_log_is_followed_live_as_server_sent_events(played: Play
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    async with played.db.read_sessions() as s:
+    async with shared.db.read_sessions() as s:
         last = (await s.execute(select(func.max(events_table.c.sequence_number)))).scalar_one()
     start = int(last) - 40
     seen: list[tuple[int, str, dict[str, Any]]] = []
     async with (
-        serving_beside(played.db, "127.0.0.1", port),
-        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as client,
-        client.stream(
+        serving_beside(shared.db, "127.0.0.1", port),
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as reader,
+        reader.stream(
             "GET", f"/api/v1/events?after={start}", headers={"Accept": "text/event-stream"}
         ) as response,
     ):
@@ -235,15 +235,15 @@ async def test_the_event_log_is_followed_live_as_server_sent_events(played: Play
 
 
 async def test_the_schedule_lists_every_matchup_and_scores_only_shown_games(
-    client: httpx.AsyncClient, played: Played
+    reader: httpx.AsyncClient, shared: Played
 ) -> None:
     from db.tables import ScheduleRow
 
-    schedule = await _all(client, f"/api/v1/seasons/{played.season_id}/schedule?limit=5")
-    games = {g["id"]: g for g in await _all(client, f"/api/v1/seasons/{played.season_id}/games")}
-    async with played.db.read_sessions() as s:
+    schedule = await _all(reader, f"/api/v1/seasons/{shared.season_id}/schedule?limit=5")
+    games = {g["id"]: g for g in await _all(reader, f"/api/v1/seasons/{shared.season_id}/games")}
+    async with shared.db.read_sessions() as s:
         rows = (
-            await s.execute(select(func.count()).where(ScheduleRow.season_id == played.season_id))
+            await s.execute(select(func.count()).where(ScheduleRow.season_id == shared.season_id))
         ).scalar_one()
     assert len(schedule) == rows
     played_ones = [m for m in schedule if m["played"]]
@@ -405,3 +405,40 @@ async def test_a_busy_page_is_sent_at_once_and_brought_up_to_date_behind(
     assert len(renders) == 2
     await client.get(url)
     assert len(renders) == 2  # the fresh answer is kept: nobody renders it again
+
+
+async def test_a_cast_vote_renders_again_only_what_counts_votes(
+    client: httpx.AsyncClient, played: Played, monkeypatch: Any
+) -> None:
+    import asyncio
+
+    from bot.app import public
+    from bot.app.governance.commands import CastVote
+    from bot.app.service import Pinwheel
+    from db import governance_repo as gov_repo
+    from tests.app.kit import FakeInterpreter
+
+    monkeypatch.setattr("bot.web.cache.STALE_SECONDS", 0.0)
+    calls: dict[str, int] = {"proposals": 0, "rules": 0}
+    for name in calls:
+        real = getattr(public, name)
+
+        async def counting(*args: Any, _name: str = name, _real: Any = real) -> Any:
+            calls[_name] += 1
+            return await _real(*args)
+
+        monkeypatch.setattr(public, name, counting)
+    proposals = f"/api/v1/seasons/{played.season_id}/proposals"
+    rules = f"/api/v1/seasons/{played.season_id}/rules"
+    await client.get(proposals)
+    await client.get(rules)
+    async with played.db.read_sessions() as s:
+        [open_one, *_] = await gov_repo.open_proposals(s, played.season_id)
+    voter = open_one.governor_id
+    await Pinwheel(played.db, FakeInterpreter(), clock=played.clock).handle(
+        CastVote(open_one.proposal_id, voter, "no"), command_id="vote-scope"
+    )
+    await asyncio.sleep(0.6)
+    await client.get(proposals)
+    await client.get(rules)
+    assert calls == {"proposals": 2, "rules": 1}  # the constitution was kept through the vote

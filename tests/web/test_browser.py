@@ -142,7 +142,7 @@ async def test_the_arena_follows_a_live_round_to_its_final_scores(
     season = str(setup["season_id"])
     app = Pinwheel(sqlite_db, FakeInterpreter())
     await app.handle(
-        SetSetting(str(setup["league_id"]), "presentation.round_seconds", "8", "1"),
+        SetSetting(str(setup["league_id"]), "presentation.round_seconds", "5", "1"),
         command_id="live:pace",
     )
     port = _free_port()
@@ -151,7 +151,7 @@ async def test_the_arena_follows_a_live_round_to_its_final_scores(
         await page.goto(f"http://127.0.0.1:{port}/arena")
         assert "No games yet" in await page.locator("#status").inner_text()
 
-        runner = Runner(sqlite_db)  # the real clock: the show takes its eight seconds
+        runner = Runner(sqlite_db)  # the real clock: the show takes its five seconds
         await runner.play_round(season, due_only=False)
 
         async def present() -> None:

@@ -15,8 +15,8 @@ from bot.app.export import digest_of, export, verify_export
 from tests.web.conftest import ROUNDS_PLAYED, Played
 
 
-async def test_an_export_verifies_and_any_tampering_is_caught(played: Played) -> None:
-    document = await export(played.db)
+async def test_an_export_verifies_and_any_tampering_is_caught(shared: Played) -> None:
+    document = await export(shared.db)
     [season] = document["seasons"]
     assert len(season["games"]) == ROUNDS_PLAYED * 2
     assert document["events"] and document["digest"].startswith("sha256:")

@@ -117,9 +117,9 @@ def _objects(value: Any) -> list[dict[str, Any]]:
 
 
 async def test_no_page_or_endpoint_shows_anything_private(
-    client: httpx.AsyncClient, played: Played
+    reader: httpx.AsyncClient, shared: Played
 ) -> None:
-    async with played.db.read_sessions() as s:
+    async with shared.db.read_sessions() as s:
         unrevealed = {
             (r.proposal_id, r.governor_id)
             for r in (
@@ -151,11 +151,11 @@ async def test_no_page_or_endpoint_shows_anything_private(
             .scalars()
             .all()
         )
-    # The season is half played: there is something private to leak.
+    # The season is half shared: there is something private to leak.
     assert unrevealed and private_mirrors and dms
 
-    pages = await _crawl(client)
-    api = await _api(client, played)
+    pages = await _crawl(reader)
+    api = await _api(reader, shared)
     assert len(pages) > 30  # home, games, teams, hoopers, governors, rules, proposals, ...
     assert any(p.startswith("/games/") for p in pages)
     assert any(p.startswith("/hoopers/") for p in pages)
@@ -197,11 +197,11 @@ async def test_no_page_or_endpoint_shows_anything_private(
 
 
 async def test_every_page_reads_in_words_without_ids_or_snake_case(
-    client: httpx.AsyncClient,
+    reader: httpx.AsyncClient,
 ) -> None:
     from html import unescape
 
-    pages = await _crawl(client)
+    pages = await _crawl(reader)
     for path, body in pages.items():
         if "<html" not in body:
             continue  # the arena's script, the stylesheet
