@@ -114,9 +114,10 @@ async def test_a_forecast_is_computed_once_per_league_and_change_and_kept(
     assert rows == 1
 
 
-async def test_a_proposal_card_shows_its_forecast_and_is_revised_when_it_lands(
+async def _proposal_with_a_slow_forecast(
     database: Database,
-) -> None:
+) -> tuple[Pinwheel, Gated, JumpClock, str, dict[str, Any]]:
+    """A proposal confirmed while its forecast is held back (until `pool.gate` is set)."""
     clock = JumpClock()
     season = await league(database, clock)
     pool = Gated()
@@ -129,6 +130,13 @@ async def test_a_proposal_card_shows_its_forecast_and_is_revised_when_it_lands(
         SubmitProposal(season, governor_id, "make three pointers worth 4"), command_id="t:1"
     )
     out = await app.handle(ConfirmProposal(draft["draft_id"], governor_id), command_id="t:2")
+    return app, pool, clock, season, out
+
+
+async def test_a_proposal_card_shows_its_forecast_and_is_revised_when_it_lands(
+    database: Database,
+) -> None:
+    app, pool, clock, season, out = await _proposal_with_a_slow_forecast(database)
     poster = CollectingPoster()
     async with database.read_sessions() as s:
         league_id = str((await repo.season(s, season)).league_id)  # type: ignore[union-attr]
@@ -151,18 +159,7 @@ async def test_a_proposal_card_shows_its_forecast_and_is_revised_when_it_lands(
 async def test_the_printed_card_offline_carries_the_forecast_once_it_lands(
     database: Database,
 ) -> None:
-    clock = JumpClock()
-    season = await league(database, clock)
-    pool = Gated()
-    app = Pinwheel(
-        database, BuiltinInterpreter(), clock=clock, forecaster=forecaster(database, pool, clock)
-    )
-    governors = await scripted(database, clock, season, count=2)
-    governor_id = sorted(governors.ids.values())[0]
-    draft = await app.handle(
-        SubmitProposal(season, governor_id, "make three pointers worth 4"), command_id="t:1"
-    )
-    await app.handle(ConfirmProposal(draft["draft_id"], governor_id), command_id="t:2")
+    app, pool, clock, season, _ = await _proposal_with_a_slow_forecast(database)
     printed = io.StringIO()
     poster = ConsolePoster(printed)  # the offline terminal's #governance
     async with database.read_sessions() as s:
