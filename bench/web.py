@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import re
 import shutil
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +195,33 @@ def _read_aiohttp(out: bytes) -> dict[str, Any]:
     }
 
 
+@contextlib.asynccontextmanager
+async def _serving_apart(url: str, port: int) -> AsyncIterator[None]:
+    """`pinwheel web` in a process of its own on the same database (`--apart`)."""
+    env = {**os.environ, "PINWHEEL_DATABASE_URL": url}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "web",
+        "--port",
+        str(port),
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            break
+        await asyncio.sleep(0.05)
+    try:
+        yield
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     async with bench_database(args.backend, args.url) as db:
         played = await play_half_a_season(db, guild="bench")
@@ -205,7 +234,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         port = _free_port()
         lags: list[float] = []
         votes: list[float] = []
-        async with serving_beside(db, "127.0.0.1", port):
+        serving = (
+            _serving_apart(db.url, port) if args.apart else serving_beside(db, "127.0.0.1", port)
+        )
+        async with serving:
             proc = await _start_load(args.client, port, urls, args.clients, args.seconds)
             loop = asyncio.get_running_loop()
             stop = loop.time() + args.seconds
@@ -236,6 +268,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "clients": args.clients,
         "seconds": args.seconds,
         "vote_every_s": args.vote_every,
+        "web": "own process" if args.apart else "beside the bot",
         **measured,
         "bot_loop_lag_ms_p99": round(percentile(lags, 0.99), 2),
         "vote_ms_p99": round(percentile(votes, 0.99), 2) if votes else None,
@@ -247,6 +280,11 @@ if __name__ == "__main__":
     arguments = parser(__doc__)
     arguments.add_argument("--clients", type=int, default=50)
     arguments.add_argument("--seconds", type=float, default=10.0)
+    arguments.add_argument(
+        "--apart",
+        action="store_true",
+        help="serve with `pinwheel web` in its own process instead of beside the bot",
+    )
     arguments.add_argument(
         "--vote-every", type=float, default=VOTE_EVERY_S, help="seconds between the bot's votes"
     )

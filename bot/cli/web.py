@@ -27,12 +27,13 @@ def _run(args: argparse.Namespace) -> int:
 
 async def _serve(args: argparse.Namespace) -> int:
     from bot.cli.db import open_ready
-    from bot.web.server import listen, server
+    from bot.web.server import listen, server, settle_collector
 
     settings = Settings()
     db = await open_ready(settings)
     host = args.host or settings.web_host
     port = args.port or settings.web_port or 8080
+    settle_collector()  # this process only serves the web
     try:
         sock = listen(host, port)
         print(
