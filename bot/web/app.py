@@ -239,11 +239,21 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
     async def resolve(league_id: str | None) -> str:
         return await _league_or_only(db, league_id)
 
+    async def shown_season(request: Request, league_id: str) -> str | None:
+        """The season a page shows: `?season=ID` (one of this league's), else the current."""
+        wanted = request.query_params.get("season")
+        if wanted is None:
+            return await public.current_season(db, league_id)
+        found = await public.season(db, wanted[:64])
+        if found is None or found["league_id"] != league_id:
+            raise HTTPException(status_code=404, detail="There is no such season in this league.")
+        return str(found["id"])
+
     async def home(request: Request, league_id: str | None = None) -> Any:
         if league_id is None and len(await public.leagues(db)) != 1:
             return await render(request, "index.html", None)
         league_id = await resolve(league_id)
-        season_id = await public.current_season(db, league_id)
+        season_id = await shown_season(request, league_id)
         season = await public.season(db, season_id) if season_id else None
         recent = (
             await public.games(db, season_id, after=None, limit=public.MAX_LIMIT)
@@ -299,14 +309,14 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
 
     async def rules_page(request: Request, league_id: str | None = None) -> Any:
         league_id = await resolve(league_id)
-        season_id = _found(await public.current_season(db, league_id), "season")
+        season_id = _found(await shown_season(request, league_id), "season")
         return await render(
             request, "rules.html", league_id, constitution=await public.rules(db, season_id)
         )
 
     async def proposals_page(request: Request, league_id: str | None = None) -> Any:
         league_id = await resolve(league_id)
-        season_id = _found(await public.current_season(db, league_id), "season")
+        season_id = _found(await shown_season(request, league_id), "season")
         return await render(
             request, "proposals.html", league_id, proposals=await public.proposals(db, season_id)
         )

@@ -442,3 +442,28 @@ async def test_a_cast_vote_renders_again_only_what_counts_votes(
     await client.get(proposals)
     await client.get(rules)
     assert calls == {"proposals": 2, "rules": 1}  # the constitution was kept through the vote
+
+
+async def test_a_past_season_is_browsable_from_the_seasons_page(
+    client: httpx.AsyncClient, played: Played
+) -> None:
+    from bot.app.league.setup import StartNewSeason, run_new_season
+
+    out = await run_new_season(
+        played.db,
+        StartNewSeason(played.league_id, replace_unfinished=True),
+        clock=played.clock,
+        command_id="web:new-season",
+    )
+    assert out["season_id"] != played.season_id
+    seasons = (await client.get("/seasons")).text
+    for page in ("/", "/rules", "/proposals"):
+        assert f'href="{page}?season={played.season_id}"' in seasons
+    past = await client.get(f"/?season={played.season_id}")
+    assert past.status_code == 200
+    standings = (await client.get(f"/api/v1/seasons/{played.season_id}/standings")).json()
+    for row in standings["items"]:
+        assert f">{row['team']}</a></td><td>{row['wins']}</td>" in past.text
+    assert (await client.get(f"/proposals?season={played.season_id}")).status_code == 200
+    foreign = await client.get("/rules?season=not-a-season-of-this-league")
+    assert foreign.status_code == 404 and "no such season" in foreign.text
