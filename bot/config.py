@@ -5,7 +5,6 @@ Per-league tuning (cadence, voting period, ...) is data in the `settings` table,
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any, Literal
 
@@ -137,7 +136,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_level(cls, value: str) -> str:
         level = value.strip().upper()
-        if level not in LOG_LEVELS or not isinstance(logging.getLevelName(level), int):
+        if level not in LOG_LEVELS:
             raise ValueError(
                 f"PINWHEEL_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {value!r}"
             )

@@ -7,16 +7,11 @@ Anything not recognised here is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-import logging
-
 from pydantic import ValidationError
 
 EXIT_CONFIG = 2  # a setting, an argument or the schema needs the operator's hand
 EXIT_UNREACHABLE = 1  # something the program talks to is not there
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
-
-log = logging.getLogger("bot")
-
 
 class CliError(Exception):
     """A failure the command line reports as one sentence with an exit code."""
