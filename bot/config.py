@@ -39,17 +39,10 @@ def normalize_database_url(url: str) -> str:
 
 
 def describe_database(url: str) -> str:
-    """The database as an operator would name it, never with its password: a SQLite file's
-    path, or the PostgreSQL URL with the password masked."""
-    from sqlalchemy.engine import make_url
+    """The database as an operator would name it, never with its password."""
+    from db.engine import describe_url
 
-    try:
-        parsed = make_url(url)
-    except Exception:
-        return "the configured database"
-    if parsed.get_backend_name() == "sqlite":
-        return str(parsed.database or ":memory:")
-    return parsed.render_as_string(hide_password=True)
+    return describe_url(url)
 
 
 class Settings(BaseSettings):

@@ -96,6 +96,18 @@ def _sqlite_engine(url: str, *, begin: str, busy_timeout_ms: int, **kw: Any) -> 
     return engine
 
 
+def describe_url(url: str) -> str:
+    """A database as an operator names it, never with its password: a SQLite file's path, or
+    the server URL with the password masked."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return "the configured database"
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or ":memory:")
+    return parsed.render_as_string(hide_password=True)
+
+
 def create_database(
     url: str,
     *,

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from db.engine import create_null_pool_database
+from db.engine import create_null_pool_database, describe_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -84,13 +84,6 @@ class SchemaNotReadyError(RuntimeError):
     """The database has no schema, or not this release's: `pinwheel db upgrade` is needed."""
 
 
-def _where(url: str) -> str:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return str(parsed.database or ":memory:")
-    return parsed.render_as_string(hide_password=True)
-
-
 async def require_schema(url: str) -> None:
     """Check, creating nothing (not even an empty SQLite file), that the database exists and
     is at this release's schema; raise SchemaNotReadyError saying what to run otherwise."""
@@ -103,23 +96,25 @@ async def require_schema(url: str) -> None:
             "(or set PINWHEEL_DATABASE_URL to the one you meant)."
         )
     revision = await current_revision(url)
-    heads = ScriptDirectory.from_config(alembic_config(url)).get_heads()
+    scripts = ScriptDirectory.from_config(alembic_config(url))
+    heads = scripts.get_heads()
     if revision is None:
         raise SchemaNotReadyError(
-            f"The database at {_where(url)} has no tables yet. Run `pinwheel db upgrade` first."
+            f"The database at {describe_url(url)} has no tables yet. "
+            "Run `pinwheel db upgrade` first."
         )
     if revision not in heads:
         try:
-            known = ScriptDirectory.from_config(alembic_config(url)).get_revision(revision)
+            known = scripts.get_revision(revision)
         except Exception:  # alembic raises for a revision it has no script of
             known = None
         if known is None:
             raise SchemaNotReadyError(
-                f"The database at {_where(url)} is at schema {revision}, which this release "
+                f"The database at {describe_url(url)} is at schema {revision}, which this release "
                 "does not know (a newer release migrated it). Run that release instead."
             )
         raise SchemaNotReadyError(
-            f"The database at {_where(url)} is at an older schema ({revision}). "
+            f"The database at {describe_url(url)} is at an older schema ({revision}). "
             "Run `pinwheel db upgrade` first."
         )
 

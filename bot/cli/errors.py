@@ -13,6 +13,7 @@ EXIT_CONFIG = 2  # a setting, an argument or the schema needs the operator's han
 EXIT_UNREACHABLE = 1  # something the program talks to is not there
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
+
 class CliError(Exception):
     """A failure the command line reports as one sentence with an exit code."""
 
