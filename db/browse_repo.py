@@ -50,7 +50,8 @@ async def _season_team_names(s: Executor, season_id: str) -> dict[str, str]:
     return {r[0]: r[1] for r in rows.all()}
 
 
-async def _team_names(s: Executor, team_ids: Iterable[str]) -> dict[str, str]:
+async def team_names_of(s: Executor, team_ids: Iterable[str]) -> dict[str, str]:
+    """Team names by id, for any teams of any season."""
     ids = sorted(set(team_ids))
     if not ids:
         return {}
@@ -264,7 +265,7 @@ async def hooper_stats(
             )
         ).all()
         team_ids = {r.home_team_id for r in rows} | {r.away_team_id for r in rows}
-        names = await _team_names(s, team_ids)
+        names = await team_names_of(s, team_ids)
     season, lifetime = StatLine(), StatLine()
     last: list[RecentGame] = []
     for r in rows:
@@ -432,7 +433,7 @@ async def season_effects(db: Database, season_id: str) -> tuple[list[dict[str, A
 async def team_names(db: Database, team_ids: Iterable[str]) -> dict[str, str]:
     """team id -> name, for the ids given that are teams (an effect's target may be a word)."""
     async with db.read_sessions() as s:
-        return await _team_names(s, team_ids)
+        return await team_names_of(s, team_ids)
 
 
 # --- Governors ----------------------------------------------------------------------------------

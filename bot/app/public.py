@@ -25,6 +25,7 @@ from bot.render.words import ATTRIBUTE_LABELS, rating_word, words
 from bot.sim import frames as fr
 from db import discord_repo, league_repo
 from db import presentation_repo as shows
+from db.browse_repo import team_names_of
 from db.engine import Database
 from db.event_store import Executor, events_table
 from db.tables import (
@@ -177,7 +178,7 @@ async def seasons(db: Database, league_id: str) -> list[dict[str, Any]]:
                 .order_by(SeasonRow.number.desc())
             )
         ).all()
-        names = await _team_names(s, [r.champion_team_id for r in rows if r.champion_team_id])
+        names = await team_names_of(s, [r.champion_team_id for r in rows if r.champion_team_id])
     return [
         {
             "id": r.id,
@@ -216,31 +217,16 @@ async def current_season(db: Database, league_id: str) -> str | None:
     return str(chosen[0]["id"]) if chosen else None
 
 
-async def _team_names(s: Executor, team_ids: Iterable[str]) -> dict[str, str]:
-    wanted = sorted(set(team_ids))
-    if not wanted:
-        return {}
-    rows = await s.execute(select(TeamRow.id, TeamRow.name).where(TeamRow.id.in_(wanted)))
-    return {r[0]: r[1] for r in rows.all()}
-
-
 # --- Games ----------------------------------------------------------------------------------
 
 
-def _on_screen(league_id: str | None = None) -> Any:
+def _on_screen() -> Any:
     """Games whose show has not finished: not public yet."""
-    query = (
+    return (
         select(PresentedGameRow.game_id)
         .join(PresentationRow, PresentationRow.id == PresentedGameRow.presentation_id)
         .where(PresentedGameRow.final_at.is_(None))
     )
-    if league_id is not None:
-        query = query.where(PresentationRow.league_id == league_id)
-    return query
-
-
-async def is_shown(s: Executor, game_id: str) -> bool:
-    return not await shows.is_unpresented(s, game_id)
 
 
 async def standings(db: Database, season_id: str) -> list[dict[str, Any]]:
@@ -330,7 +316,7 @@ async def schedule(db: Database, season_id: str) -> list[dict[str, Any]]:
 async def game_show(db: Database, game_id: str) -> Show | None:
     """A shown game's card and film (None: unknown, or still being shown)."""
     async with db.read_sessions() as s:
-        if not await is_shown(s, game_id):
+        if await shows.is_unpresented(s, game_id):
             return None
         return await load_show(s, game_id)
 
@@ -455,7 +441,7 @@ async def hooper(db: Database, hooper_id: str) -> dict[str, Any] | None:
         row = await s.get(HooperRow, hooper_id)
         if row is None:
             return None
-        team_name = (await _team_names(s, [row.team_id])).get(row.team_id)
+        team_name = (await team_names_of(s, [row.team_id])).get(row.team_id)
         bio = (
             await s.execute(select(HooperBioRow.bio).where(HooperBioRow.hooper_id == hooper_id))
         ).scalar_one_or_none()
@@ -475,7 +461,7 @@ async def hooper(db: Database, hooper_id: str) -> dict[str, Any] | None:
             )
         ).all()
         lifetime = await s.get(HooperStatsRow, hooper_id)
-        opponents = await _team_names(
+        opponents = await team_names_of(
             s, [x.away_team_id if x.home_team_id == row.team_id else x.home_team_id for x in lines]
         )
     log = []
