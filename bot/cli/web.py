@@ -39,7 +39,7 @@ async def _serve(args: argparse.Namespace) -> int:
         print(
             f"Pinwheel web companion at http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops"
         )
-        await server(db, host, port, own_signals=True).serve(sockets=[sock])
+        await server(db, host, port).serve(sockets=[sock])
     finally:
         await db.dispose()
     return 0

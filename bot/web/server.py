@@ -9,7 +9,7 @@ import gc
 import logging
 import socket
 import threading
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import uvicorn
@@ -23,15 +23,6 @@ GRACE_SECONDS = 2
 
 class WebServeError(RuntimeError):
     """The web companion could not start listening."""
-
-
-class _QuietServer(uvicorn.Server):
-    """A uvicorn server that leaves signals to its host: beside the bot, Ctrl-C and SIGTERM
-    belong to the bot's own shutdown, which stops this server after its current step."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        yield
 
 
 def settle_collector() -> None:
@@ -71,7 +62,10 @@ def _new_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
-def server(db: Database, host: str, port: int, *, own_signals: bool) -> uvicorn.Server:
+def server(db: Database, host: str, port: int) -> uvicorn.Server:
+    """uvicorn serving the site. In the main thread (`pinwheel web`) it handles Ctrl-C and
+    SIGTERM; beside the bot it runs in a thread of its own, where uvicorn installs no signal
+    handlers and the bot's own shutdown stops it."""
     config = uvicorn.Config(
         create_app(db),
         host=host,
@@ -84,7 +78,7 @@ def server(db: Database, host: str, port: int, *, own_signals: bool) -> uvicorn.
         # this long to see their client go, then they are closed.
         timeout_graceful_shutdown=GRACE_SECONDS,
     )
-    return uvicorn.Server(config) if own_signals else _QuietServer(config)
+    return uvicorn.Server(config)
 
 
 @contextlib.asynccontextmanager
@@ -102,7 +96,7 @@ async def serving_beside(db: Database, host: str, port: int | None) -> AsyncIter
         loop = _new_loop()
         asyncio.set_event_loop(loop)
         web_db = create_database(db.url)  # engines belong to the loop that made them
-        web = box["web"] = server(web_db, host, port, own_signals=False)
+        web = box["web"] = server(web_db, host, port)
         try:
             loop.run_until_complete(web.serve(sockets=[listening]))
         except BaseException as err:  # uvicorn ends with SystemExit on some failures
