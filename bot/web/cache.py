@@ -38,22 +38,32 @@ Headers = list[tuple[bytes, bytes]]
 
 
 class Version:
-    """The league's change counters, read at most once every `REFRESH_SECONDS`."""
+    """The league's change counters, read at most once every `REFRESH_SECONDS`. The reader who
+    finds them due starts one read and waits for it; readers arriving while it runs get the
+    counters as they were instead of queueing behind it (a crowd never stalls on the query)."""
 
     def __init__(self, db: Database, clock: Callable[[], float] = time.monotonic) -> None:
         self.db, self.clock = db, clock
         self._value: tuple[int, ...] | None = None
         self._read_at = -1e9
-        self._lock = asyncio.Lock()
+        self._reading: asyncio.Task[tuple[int, ...]] | None = None
 
     async def current(self) -> tuple[int, ...]:
         if self._value is not None and self.clock() - self._read_at < REFRESH_SECONDS:
             return self._value
-        async with self._lock:
-            if self._value is None or self.clock() - self._read_at >= REFRESH_SECONDS:
-                self._value = await self._read()
-                self._read_at = self.clock()
-        return self._value
+        if self._reading is None:
+            self._reading = asyncio.create_task(self._read_and_keep(), name="pinwheel-web-version")
+        elif self._value is not None:
+            return self._value
+        return await asyncio.shield(self._reading)
+
+    async def _read_and_keep(self) -> tuple[int, ...]:
+        try:
+            self._value = await self._read()
+            self._read_at = self.clock()
+            return self._value
+        finally:
+            self._reading = None
 
     async def _read(self) -> tuple[int, ...]:
         query = select(
