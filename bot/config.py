@@ -6,10 +6,10 @@ Per-league tuning (cadence, voting period, ...) is data in the `settings` table,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 AIProvider = Literal["builtin", "anthropic", "openai"]
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -36,6 +36,28 @@ def normalize_database_url(url: str) -> str:
             f"URL; got {url.strip()[:60]!r}"
         )
     return f"{driver}://{rest}"
+
+
+def parse_shard_ids(written: str) -> list[int]:
+    """`0,2,4`, `0-3` or a mix (`0-1,4`) as the shard numbers it lists, in order; anything
+    else is refused with a sentence saying how to write them."""
+    ids: list[int] = []
+    for part in written.split(","):
+        first, dash, last = part.strip().partition("-")
+        try:
+            low = int(first)
+            high = int(last) if dash else low
+        except ValueError:
+            raise ValueError(
+                "PINWHEEL_SHARD_IDS must be shard numbers or ranges separated by commas "
+                f"(0,2,4 or 0-3); got {written.strip()[:60]!r}"
+            ) from None
+        if high < low:
+            raise ValueError(
+                f"PINWHEEL_SHARD_IDS ranges run low to high (0-3); got {part.strip()!r}"
+            )
+        ids.extend(range(low, high + 1))
+    return ids
 
 
 def describe_database(url: str) -> str:
@@ -96,6 +118,19 @@ class Settings(BaseSettings):
         validation_alias="PINWHEEL_LOG_LEVEL",
         description="DEBUG, INFO, WARNING, ERROR or CRITICAL; other libraries log WARNING and up.",
     )
+    # Sharding: a cluster of processes each connects a slice of the bot's shards to Discord.
+    shard_count: int | None = Field(
+        None,
+        validation_alias="PINWHEEL_SHARD_COUNT",
+        description="The total number of shards across all processes; unset, Discord's "
+        "recommendation and every shard in this one process.",
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        None,
+        validation_alias="PINWHEEL_SHARD_IDS",
+        description="The shards this process connects (0,2,4 or 0-3); unset, all of them. "
+        "Needs PINWHEEL_SHARD_COUNT.",
+    )
     db_pool_size: int = Field(5, ge=1, le=100, validation_alias="PINWHEEL_DB_POOL_SIZE")
     db_wait_s: float = Field(
         5.0,
@@ -134,6 +169,51 @@ class Settings(BaseSettings):
                 f"PINWHEEL_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {value!r}"
             )
         return level
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _shard_count(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        written = value.strip() if isinstance(value, str) else value
+        if isinstance(written, str) and written.isdigit():
+            written = int(written)
+        if isinstance(written, bool) or not isinstance(written, int) or written < 1:
+            raise ValueError(
+                f"PINWHEEL_SHARD_COUNT must be a whole number of shards, 1 or more; got {value!r}"
+            )
+        return written
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_shard_ids(value) if value.strip() else None
+        return value
+
+    @field_validator("shard_ids", mode="after")
+    @classmethod
+    def _shards_in_range(cls, value: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        if value is None or "shard_count" not in info.data:  # a bad count is reported alone
+            return value
+        count = info.data["shard_count"]
+        if count is None:
+            raise ValueError(
+                "PINWHEEL_SHARD_IDS needs PINWHEEL_SHARD_COUNT too: the number of shards "
+                "across all processes"
+            )
+        if not value:
+            raise ValueError("PINWHEEL_SHARD_IDS must name at least one shard")
+        outside = [shard for shard in value if not 0 <= shard < count]
+        if outside:
+            raise ValueError(
+                f"PINWHEEL_SHARD_IDS must be between 0 and {count - 1} "
+                f"(PINWHEEL_SHARD_COUNT={count}); got {outside[0]}"
+            )
+        twice = sorted({shard for shard in value if value.count(shard) > 1})
+        if twice:
+            raise ValueError(f"PINWHEEL_SHARD_IDS lists shard {twice[0]} more than once")
+        return value
 
     @field_validator("ai_provider", mode="before")
     @classmethod

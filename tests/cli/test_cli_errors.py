@@ -24,7 +24,13 @@ from bot.config import Settings, normalize_database_url
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    for name in ("PINWHEEL_DATABASE_URL", "PINWHEEL_LOG_LEVEL", "DISCORD_TOKEN"):
+    for name in (
+        "PINWHEEL_DATABASE_URL",
+        "PINWHEEL_LOG_LEVEL",
+        "DISCORD_TOKEN",
+        "PINWHEEL_SHARD_COUNT",
+        "PINWHEEL_SHARD_IDS",
+    ):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 
@@ -88,6 +94,8 @@ def test_every_usual_way_of_writing_a_database_url_means_its_async_driver(
         ("PINWHEEL_DATABASE_URL", "pinwheel.db", "PINWHEEL_DATABASE_URL must be a sqlite"),
         ("PINWHEEL_LOG_LEVEL", "LOUD", "PINWHEEL_LOG_LEVEL must be one of DEBUG, INFO"),
         ("PINWHEEL_DB_POOL_SIZE", "lots", "PINWHEEL_DB_POOL_SIZE"),
+        ("PINWHEEL_SHARD_COUNT", "0", "PINWHEEL_SHARD_COUNT must be a whole number of shards"),
+        ("PINWHEEL_SHARD_IDS", "0,2", "PINWHEEL_SHARD_IDS needs PINWHEEL_SHARD_COUNT too"),
     ],
 )
 def test_a_bad_setting_is_one_sentence_naming_it(
