@@ -722,3 +722,36 @@ class SeasonProgressRow(Base):
     champion_team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
     awards: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- Several bot processes on one database (bot/app/league/leases.py) ---------------------------
+
+
+class BotProcessRow(Base):
+    """A running bot process, as it last reported itself: the shards it serves, how late its
+    event loop wakes and how much of its leagues' outbox waits. Written by the process itself
+    every lease renewal; a row not seen for a lease's length is a process gone."""
+
+    __tablename__ = "bot_processes"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    shards: Mapped[list[Any] | None] = mapped_column(JsonType)  # None: not connected to Discord
+    shard_count: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    loop_lag_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    outbox_backlog: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LeagueLeaseRow(Base):
+    """Which process runs a league's background work (rounds, governance windows, shows,
+    its outbox) until when. A lease not renewed by `expires_at` is free for any live process
+    to claim; `holder` names a `bot_processes` row but is no foreign key: a lease outlives
+    the row of the process that held it until someone claims it."""
+
+    __tablename__ = "league_leases"
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(Id, index=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
