@@ -156,3 +156,48 @@ async def test_the_process_row_reports_lag_backlog_and_shards(database: Database
         [row] = await lease_repo.all_processes(s)
     assert row.shards == [0, 2] and row.shard_count == 4 and row.outbox_backlog == 0
     assert row.seen_at == clock.now
+
+
+async def test_a_runner_plays_shows_and_posts_only_the_leagues_its_process_holds(
+    database: Database,
+) -> None:
+    from sqlalchemy import select
+
+    from bot.app.league.offline import JumpClock
+    from bot.app.league.runner import Runner
+    from db.tables import OutboxRow, PresentationRow
+    from tests.app.league_kit import setup_short_league
+
+    clock = JumpClock()
+    mine = await setup_short_league(database, clock, guild="1", seed="mine")
+    theirs = await setup_short_league(database, clock, guild="2", seed="theirs")
+    async with database.read_sessions() as s:
+        due = max(p.next_due_at for p in await repo.active_progress(s) if p.next_due_at)
+    clock.jump_to(due)
+    posted: list[str] = []
+
+    class Poster:
+        async def post(self, key: str, *_: object, **__: object) -> str:
+            posted.append(key)
+            return f"ref:{key}"
+
+    # Another process plays their round (no poster): its show and posts are left to it.
+    await Runner(database, clock=clock).play_round(theirs["season_id"], due_only=True)
+    runner = Runner(database, clock=clock, poster=Poster(), owns=lambda lg: lg == mine["league_id"])
+    reports = await runner.tick()
+    for _ in range(100):  # my show runs to its end on my clock
+        clock.jump_to(clock() + timedelta(seconds=2.5))
+        await runner.tick()
+    assert [r.season_id for r in reports] == [mine["season_id"]]
+    async with database.read_sessions() as s:
+        shows = dict(
+            (await s.execute(select(PresentationRow.league_id, PresentationRow.done_at))).all()
+        )
+        outbox = (
+            await s.execute(select(OutboxRow.league_id, OutboxRow.key, OutboxRow.sent_at))
+        ).all()
+    assert shows[mine["league_id"]] is not None  # my show ran to its end
+    assert shows[theirs["league_id"]] is None  # theirs was not moved on by me
+    assert {k for lg, k, sent in outbox if lg == mine["league_id"] and sent} == set(posted)
+    assert all(sent is None for lg, _, sent in outbox if lg == theirs["league_id"])
+    assert posted

@@ -101,6 +101,7 @@ async def drain(
     league_id: str | None = None,
     clock: Clock = utc_now,
     hook: Hook = _no_hook,
+    owns: Callable[[str], bool] | None = None,
 ) -> int:
     """Hand every unsent message to the poster in queue order; return how many were posted.
 
@@ -112,6 +113,8 @@ async def drain(
         async with db.read_sessions() as s:
             leagues = await repo.leagues_with_unsent(s)
         posted = 0
+        if owns is not None:  # only the leagues this process holds (its leases)
+            leagues = [lg for lg in leagues if owns(lg)]
         for lg in leagues:
             try:
                 posted += await drain(db, poster, league_id=lg, clock=clock, hook=hook)

@@ -21,7 +21,7 @@ league's pacing says.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 MAX_STEP = 2.5  # seconds a show moves on per pass at most (the loop passes about every second)
 PLAY_BY_PLAY = "play-by-play"
+
+
+Owns = Callable[[str], bool]  # is this league's background work this process's?
 
 
 def live_payload(show: Show, frame: Frame) -> dict[str, Any]:
@@ -69,8 +72,16 @@ def final_payload(show: Show) -> dict[str, Any]:
 class Presenter:
     """Moves every league's running show along; one pass per call to `advance`."""
 
-    def __init__(self, db: Database, *, clock: Clock = utc_now, instant: bool = False) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock = utc_now,
+        instant: bool = False,
+        owns: Owns | None = None,
+    ) -> None:
         self.db, self.clock, self.instant = db, clock, instant
+        self.owns = owns  # the leagues this process presents (its leases); None: all
         self._shows: dict[str, Show] = {}  # game id -> its show (immutable: safe to keep)
 
     async def running(self) -> bool:
@@ -86,6 +97,8 @@ class Presenter:
         for p in found:
             if p.league_id in leagues:
                 continue  # an earlier round of this league is still on
+            if self.owns is not None and not self.owns(p.league_id):
+                continue  # another process holds this league
             leagues.add(p.league_id)
             try:
                 written += await self._advance(p)

@@ -22,7 +22,7 @@ from bot.app.league.mirror_polish import polish_mirrors
 from bot.app.league.mirrors import MirrorWriter
 from bot.app.league.outbox import drain
 from bot.app.league.phases import advance_round
-from bot.app.league.presenter import Presenter
+from bot.app.league.presenter import Owns, Presenter
 from bot.app.league.simulate import simulate_round
 from bot.app.league.steps import StepContext, step_id
 from bot.app.ports import Poster
@@ -81,14 +81,18 @@ class Runner:
         writer: MirrorWriter | None = None,
         presenter: Presenter | None = None,
         instant: bool = False,
+        owns: Owns | None = None,
     ) -> None:
         self.db = db
+        # `owns`: the leagues whose background work is this process's (its leases,
+        # bot/app/league/leases.py); None, every league (one process, the tests).
+        self.owns = owns
         self.clock = clock
         self.poster = poster
         self.hook = hook
         self.writer = writer
         # `instant`: the final cards at once, no live frames (offline `--fast`, most tests).
-        self.presenter = presenter or Presenter(db, clock=clock, instant=instant)
+        self.presenter = presenter or Presenter(db, clock=clock, instant=instant, owns=owns)
         self._races: dict[str, int] = {}  # season -> rounds in a row lost to a race
 
     async def due(self) -> list[repo.Progress]:
@@ -100,7 +104,10 @@ class Runner:
         return [
             p
             for p in found
-            if p.next_due_at is not None and p.next_due_at <= now and p.season_id not in showing
+            if p.next_due_at is not None
+            and p.next_due_at <= now
+            and p.season_id not in showing
+            and (self.owns is None or self.owns(p.league_id))
         ]
 
     async def tick(self) -> list[RoundReport]:
@@ -236,7 +243,12 @@ class Runner:
         if self.poster is None:
             return 0
         return await drain(
-            self.db, self.poster, league_id=league_id, clock=self.clock, hook=self.hook
+            self.db,
+            self.poster,
+            league_id=league_id,
+            clock=self.clock,
+            hook=self.hook,
+            owns=self.owns,
         )
 
     def league_lock(self, league_id: str) -> AbstractAsyncContextManager[bool]:
