@@ -131,6 +131,15 @@ class Settings(BaseSettings):
         description="The shards this process connects (0,2,4 or 0-3); unset, all of them. "
         "Needs PINWHEEL_SHARD_COUNT.",
     )
+    lease_seconds: float = Field(
+        15.0,
+        ge=1,
+        le=600,
+        validation_alias="PINWHEEL_LEASE_SECONDS",
+        description="How long a process's hold on a league's background work lasts without "
+        "renewal (renewed every third of it): a process that dies has its leagues taken over "
+        "within about this long and a third.",
+    )
     db_pool_size: int = Field(5, ge=1, le=100, validation_alias="PINWHEEL_DB_POOL_SIZE")
     db_wait_s: float = Field(
         5.0,
