@@ -1,5 +1,11 @@
-"""The Discord bot: a `commands.Bot` around the app facade, its extensions and persistent
-buttons, and `run_discord(settings)` which `pinwheel run` calls when DISCORD_TOKEN is set.
+"""The Discord bot: a `commands.AutoShardedBot` around the app facade, its extensions and
+persistent buttons, and `run_discord(settings)` which `pinwheel run` calls when DISCORD_TOKEN is
+set.
+
+Sharding: with no PINWHEEL_SHARD_COUNT one process connects every shard Discord recommends (one,
+for a small bot), as an unsharded bot would. With PINWHEEL_SHARD_COUNT
+and PINWHEEL_SHARD_IDS a cluster of processes each connects its slice of the shards, and each
+answers the interactions of the servers on its shards (Discord delivers them nowhere else).
 
 Commands are never synced on start: `pinwheel sync-commands` or the owner's `sync` command
 does it deliberately.
@@ -26,6 +32,7 @@ from bot.app.service import Pinwheel
 from bot.config import Settings, describe_database
 from bot.domain.errors import DomainError, NotFoundError
 from bot.domain.text import storable_value
+from bot.shards import LEAGUE_EXTRA, WhereLog, shard_of
 from bot.ui.errors import send_error
 from bot.ui.items import DYNAMIC_ITEMS
 from bot.wiring import wire_ai
@@ -59,19 +66,23 @@ class Seat:
     governor_id: str
 
 
-class PinwheelBot(commands.Bot):
+class PinwheelBot(commands.AutoShardedBot):
     def __init__(
         self,
         app: Pinwheel,
         *,
         extensions: Sequence[str] = EXTENSIONS,
         owner_ids: set[int] | None = None,
+        shard_count: int | None = None,
+        shard_ids: Sequence[int] | None = None,
     ) -> None:
         # No privileged intents: slash commands and buttons need none; the owner's text
         # command is reached by mentioning the bot, which Discord delivers with content.
         # The bot never joins a voice channel: no warning that voice libraries are missing.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
+        # No count and no ids: discord.py asks Discord how many shards and connects them all.
+        slice_: dict[str, Any] = {} if shard_ids is None else {"shard_ids": list(shard_ids)}
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
@@ -79,6 +90,8 @@ class PinwheelBot(commands.Bot):
             owner_ids=owner_ids or set(),
             help_command=None,
             tree_cls=PinwheelTree,
+            shard_count=shard_count,
+            **slice_,
         )
         self.app = app
         self.heartbeat_file: Path | None = None  # touched by the background loop (health)
@@ -89,10 +102,43 @@ class PinwheelBot(commands.Bot):
     async def on_ready(self) -> None:
         user = self.user
         log.info(
-            "connected to Discord as %s, in %d server(s); stop with Ctrl-C",
+            "connected to Discord as %s on shard(s) %s of %s, in %d server(s); stop with Ctrl-C",
             user.name if user else "the bot",
+            ",".join(str(shard) for shard in self.shards_held()) or "-",
+            self.shard_count or "?",
             len(self.guilds),
         )
+
+    def shards_held(self) -> list[int]:
+        """The shards this process connects: those it has connected, else those it will (all of
+        them without PINWHEEL_SHARD_IDS); empty before Discord has said how many there are."""
+        if self.shards:
+            return sorted(self.shards)
+        if self.shard_ids is not None:
+            return sorted(self.shard_ids)
+        return list(range(self.shard_count)) if self.shard_count else []
+
+    def shard_for(self, guild_id: int) -> int:
+        """The shard a server's events and interactions arrive on."""
+        return shard_of(guild_id, self.shard_count)
+
+    def holds(self, guild_id: int) -> bool:
+        """Whether this process is the one Discord delivers that server's interactions to."""
+        return self.shard_for(guild_id) in self.shards_held()
+
+    async def on_command_error(
+        self, context: commands.Context[Any], exception: commands.CommandError, /
+    ) -> None:
+        """A failed text command (the owner's `sync`), logged with where it happened; an unknown
+        command or a refused check (not the owner) is nobody's error."""
+        if isinstance(exception, commands.CommandNotFound | commands.CheckFailure):
+            return
+        guild = context.guild
+        here = WhereLog(
+            log, {"shard": guild.shard_id if guild else 0, "guild_id": guild.id if guild else None}
+        )
+        name = context.command.qualified_name if context.command else "a text command"
+        here.error("Unexpected error in %s", name, exc_info=exception)
 
     async def setup_hook(self) -> None:
         for name in self.extension_names:
@@ -108,6 +154,7 @@ class PinwheelBot(commands.Bot):
         found = await discord_repo.guild_league(self.app.db, interaction.guild_id)
         if found is None:
             raise NotFoundError("This server has no Pinwheel league yet; an admin can set one up.")
+        interaction.extras[LEAGUE_EXTRA] = found.league_id  # for the interaction's log lines
         return found
 
     async def season(self, interaction: discord.Interaction[Any]) -> tuple[GuildLeague, str]:
@@ -150,9 +197,20 @@ class PinwheelBot(commands.Bot):
 
 
 def build_bot(
-    app: Pinwheel, *, extensions: Sequence[str] = EXTENSIONS, owner_ids: set[int] | None = None
+    app: Pinwheel,
+    *,
+    extensions: Sequence[str] = EXTENSIONS,
+    owner_ids: set[int] | None = None,
+    shard_count: int | None = None,
+    shard_ids: Sequence[int] | None = None,
 ) -> PinwheelBot:
-    return PinwheelBot(app, extensions=extensions, owner_ids=owner_ids)
+    return PinwheelBot(
+        app,
+        extensions=extensions,
+        owner_ids=owner_ids,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
+    )
 
 
 async def command_payload(bot: PinwheelBot) -> list[dict[str, Any]]:
@@ -215,6 +273,15 @@ async def sync_commands(
     return len(await bot.tree.sync(guild=guild))
 
 
+def describe_shards(shard_count: int | None, shard_ids: Sequence[int] | None) -> str:
+    """The shards a process connects, as its start-up line says them."""
+    if shard_count is None:
+        return "every shard Discord recommends"
+    if shard_ids is None:
+        return f"all {shard_count} shard(s)"
+    return f"shard(s) {','.join(str(s) for s in shard_ids)} of {shard_count}"
+
+
 async def run_discord(settings: Settings) -> int:
     """Connect to Discord and serve until SIGTERM or SIGINT; returns an exit code.
 
@@ -229,7 +296,9 @@ async def run_discord(settings: Settings) -> int:
     # A fresh machine gets its tables, and projections catch up, as offline does.
     await upgrade_and_catch_up(settings.database_url)
     log.info(
-        "Pinwheel: connecting to Discord; database %s", describe_database(settings.database_url)
+        "Pinwheel: connecting to Discord (%s); database %s",
+        describe_shards(settings.shard_count, settings.shard_ids),
+        describe_database(settings.database_url),
     )
     db = create_database(
         settings.database_url,
@@ -240,7 +309,10 @@ async def run_discord(settings: Settings) -> int:
     ai = wire_ai(db, settings)  # PINWHEEL_AI_*: the interpreter; with an LLM, mirror polish
     forecaster = Forecaster(db)  # proposal forecasts, in worker processes
     bot = build_bot(
-        Pinwheel(db, ai.interpreter, forecaster=forecaster), extensions=(*EXTENSIONS, BACKGROUND)
+        Pinwheel(db, ai.interpreter, forecaster=forecaster),
+        extensions=(*EXTENSIONS, BACKGROUND),
+        shard_count=settings.shard_count,  # PINWHEEL_SHARD_*: this process's slice, if set
+        shard_ids=settings.shard_ids,
     )
     bot.heartbeat_file = settings.heartbeat_file
     bot.public_url = settings.public_url

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.errors import BUSY_MESSAGE, DomainError
+from bot.shards import log_for
 from bot.ui.replies import GENERIC_ERROR, reply
 from db.uow import is_busy
 
@@ -51,14 +52,15 @@ def message_for(error: BaseException) -> str:
 async def send_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
     text = message_for(error)
     name = interaction.command.qualified_name if interaction.command else "component"
+    here = log_for(log, interaction)  # the shard, server and league, on every line
     if text == GENERIC_ERROR:
-        log.error("Unexpected error in %s", name, exc_info=_root(error))
+        here.error("Unexpected error in %s", name, exc_info=_root(error))
     elif text == MISSING_PERMISSION:
-        log.warning("Missing a Discord permission in %s: %s", name, _root(error))
+        here.warning("Missing a Discord permission in %s: %s", name, _root(error))
     try:
         await reply(interaction, text, ephemeral=True)
     except discord.HTTPException:
-        log.warning("Could not tell the user about an error", exc_info=True)
+        here.warning("Could not tell the user about an error", exc_info=True)
 
 
 async def guarded(interaction: discord.Interaction[Any], work: Awaitable[None]) -> None:

@@ -20,6 +20,17 @@ from db.tables import LeagueRow
 from tests.app.kit import FakeInterpreter, League, start_league
 from tests.conftest import fresh_url
 
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The bot is an AutoShardedBot which, left to itself, asks Discord how many shards it
+    needs; SimCord has no Discord to ask. A test here that does not say otherwise (with its own
+    `simcord` marker) is told what Discord recommends a small bot: one shard."""
+    for item in items:
+        if HERE in item.path.parents and item.get_closest_marker("simcord") is None:
+            item.add_marker(pytest.mark.simcord(shard_count=1))
+
 
 @pytest.fixture
 async def bot_db(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Database]:
