@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "bot.cli.league",
     "bot.cli.present",
     "bot.cli.web",
+    "bot.cli.status",
 ]
 
 
