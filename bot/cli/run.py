@@ -66,16 +66,19 @@ def main(args: argparse.Namespace) -> int:
             "DISCORD_TOKEN is not set. In the container the offline demo league only starts "
             "when asked: set DISCORD_TOKEN to connect, or PINWHEEL_OFFLINE=1 to play offline."
         )
-    if settings.discord_token and not settings.offline:
-        try:
-            discord_app = importlib.import_module("bot.discord_app")
-        except ModuleNotFoundError:
-            print("Discord mode is not available in this build", file=sys.stderr)
-            return 2
-        started = discord_app.run_discord(settings)
-        code = asyncio.run(started) if inspect.iscoroutine(started) else started
-        return int(code)
-    return asyncio.run(_offline(settings, args))
+    from bot.cli.single import only_bot
+
+    with only_bot(settings.database_url):  # SQLite: one bot process per file
+        if settings.discord_token and not settings.offline:
+            try:
+                discord_app = importlib.import_module("bot.discord_app")
+            except ModuleNotFoundError:
+                print("Discord mode is not available in this build", file=sys.stderr)
+                return 2
+            started = discord_app.run_discord(settings)
+            code = asyncio.run(started) if inspect.iscoroutine(started) else started
+            return int(code)
+        return asyncio.run(_offline(settings, args))
 
 
 async def _offline(settings: Settings, args: argparse.Namespace) -> int:
