@@ -28,6 +28,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.governance.forecast import Forecaster
+from bot.app.league.leases import DEFAULT_TTL_SECONDS
 from bot.app.service import Pinwheel
 from bot.config import Settings, describe_database
 from bot.domain.errors import DomainError, NotFoundError
@@ -96,6 +97,8 @@ class PinwheelBot(commands.AutoShardedBot):
         self.app = app
         self.heartbeat_file: Path | None = None  # touched by the background loop (health)
         self.public_url: str | None = None  # the web companion's address, for links
+        # How long this process's hold on a league lasts (bot/app/league/leases.py).
+        self.lease_seconds = DEFAULT_TTL_SECONDS
         self.extension_names = tuple(extensions)
         self.tree.on_error = send_error  # type: ignore[method-assign]
 
@@ -316,6 +319,7 @@ async def run_discord(settings: Settings) -> int:
     )
     bot.heartbeat_file = settings.heartbeat_file
     bot.public_url = settings.public_url
+    bot.lease_seconds = settings.lease_seconds
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -1,7 +1,13 @@
 """The bot's background work: play the rounds that are due, move their shows along and post
 the outbox of every league this bot serves (about every second while a round is being shown,
 every half minute otherwise). Loaded by `run_discord` only; stopping lets the current step
-finish first."""
+finish first.
+
+Several processes on one PostgreSQL share the work: rounds, governance windows and shows are
+run only for the leagues whose lease this process holds (bot/app/league/leases.py), renewed in
+a task of their own and given back on a clean stop. Posting follows the shards: a process posts
+for the servers on the shards it connects, the only ones whose channels it can reach.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from typing import TYPE_CHECKING
 from discord.ext import commands
 
 from bot.app.heartbeat import beat
+from bot.app.league.leases import Keeper
 from bot.app.league.outbox import drain
 from bot.app.league.runner import Runner
 from bot.cogs.poster import DiscordPoster
@@ -33,6 +40,8 @@ class Background(commands.Cog):
         self.stopping = False
         self.busy = False  # inside a step, which must be allowed to finish
         self.task: asyncio.Task[None] | None = None
+        self.released = asyncio.Event()  # set on stop: the lease keeper gives its leagues back
+        self.leasing: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.task = asyncio.create_task(self.run(), name="pinwheel-background")
@@ -40,16 +49,29 @@ class Background(commands.Cog):
     async def stop(self) -> None:
         """Stop the loop: at once while it sleeps, after the current step while it works."""
         self.stopping = True
-        if self.task is None:
-            return
-        if not self.busy:
-            self.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
+        if self.task is not None:
+            if not self.busy:
+                self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        self.released.set()
+        if self.leasing is not None:
+            self.leasing.cancel()  # it gives its leases back: another process takes over at once
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.leasing
 
     async def run(self) -> None:
         await self.bot.wait_until_ready()
-        runner = Runner(self.bot.app.db, clock=self.bot.app.clock)
+        keeper = Keeper(
+            self.bot.app.db,
+            ttl_seconds=self.bot.lease_seconds,
+            shards=self.bot.shards_held(),
+            shard_count=self.bot.shard_count,
+        )
+        with contextlib.suppress(Exception):  # if not now, the keeper's own loop retries
+            await keeper.renew()
+        self.leasing = asyncio.create_task(keeper.run(self.released), name="pinwheel-leases")
+        runner = Runner(self.bot.app.db, clock=self.bot.app.clock, owns=keeper.owns)
         while not self.stopping:
             self.busy = True
             try:

@@ -22,7 +22,6 @@ import contextlib
 import logging
 import os
 import socket
-import time
 import uuid
 from datetime import datetime, timedelta
 
@@ -108,8 +107,9 @@ class Keeper:
         }
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Renew every `renew_every` seconds until `stopping` is set, then give the leases
-        back; samples how late the event loop wakes in between (reported as its lag)."""
+        """Renew every `renew_every` seconds until `stopping` is set or the task is cancelled,
+        then give the leases back; samples how late the event loop wakes in between (reported
+        as its lag)."""
         try:
             while not stopping.is_set():
                 try:
@@ -123,14 +123,13 @@ class Keeper:
                 await asyncio.shield(self.release())
 
     async def _sample_lag(self, stopping: asyncio.Event) -> None:
-        end = time.monotonic() + self.renew_every
-        while not stopping.is_set() and time.monotonic() < end:
-            step = min(LAG_SAMPLE_SECONDS, max(end - time.monotonic(), 0.0))
-            t = time.monotonic()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), step)
-            if not stopping.is_set():
-                self._lag_ms = max(self._lag_ms, (time.monotonic() - t - step) * 1000)
+        loop = asyncio.get_running_loop()  # its clock: what a lagging loop is late by
+        end = loop.time() + self.renew_every
+        while not stopping.is_set() and loop.time() < end:
+            step = min(LAG_SAMPLE_SECONDS, max(end - loop.time(), 0.0))
+            t = loop.time()
+            await asyncio.sleep(step)
+            self._lag_ms = max(self._lag_ms, (loop.time() - t - step) * 1000)
 
     async def release(self) -> None:
         """Give every lease back and remove this process's row (a clean stop)."""
