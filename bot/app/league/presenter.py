@@ -104,7 +104,9 @@ class Presenter:
                 written += await self._advance(p)
             except Exception:
                 # One league's failure must not stop the others; the next pass tries again.
-                logger.exception("show %s could not move on; retried next pass", p.id)
+                logger.exception(
+                    "league %s show %s could not move on; retried next pass", p.league_id, p.id
+                )
         return written
 
     async def _advance(self, p: shows.Presentation) -> int:

@@ -127,7 +127,11 @@ class Runner:
                 report = await self.play_round(p.season_id, due_only=True)
             except Exception:
                 # One league's failure must not stop the others; its steps retry next tick.
-                logger.exception("season %s: round failed; it resumes next tick", p.season_id)
+                logger.exception(
+                    "league %s season %s: round failed; it resumes next tick",
+                    p.league_id,
+                    p.season_id,
+                )
                 continue
             if report is not None:
                 reports.append(report)
