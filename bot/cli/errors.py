@@ -28,7 +28,7 @@ def settings_problem(err: ValidationError) -> str:
     for item in err.errors():
         message = str(item.get("msg", "")).removeprefix("Value error, ")
         where = ".".join(str(x) for x in item.get("loc", ()))
-        parts.append(message if where and where in message else f"{where}: {message}")
+        parts.append(message if not where or where in message else f"{where}: {message}")
     return "; ".join(parts) or str(err)
 
 

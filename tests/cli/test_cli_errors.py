@@ -96,6 +96,8 @@ def test_every_usual_way_of_writing_a_database_url_means_its_async_driver(
         ("PINWHEEL_DB_POOL_SIZE", "lots", "PINWHEEL_DB_POOL_SIZE"),
         ("PINWHEEL_SHARD_COUNT", "0", "PINWHEEL_SHARD_COUNT must be a whole number of shards"),
         ("PINWHEEL_SHARD_IDS", "0,2", "PINWHEEL_SHARD_IDS needs PINWHEEL_SHARD_COUNT too"),
+        # A check of several settings at once: no stray ": " where a single name would go.
+        ("PINWHEEL_AI_PROVIDER", "openai", "configuration: PINWHEEL_AI_PROVIDER=openai"),
     ],
 )
 def test_a_bad_setting_is_one_sentence_naming_it(
