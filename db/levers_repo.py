@@ -31,6 +31,7 @@ from db.tables import (
     HooperRow,
     HooperTradeRow,
     HooperTradeVoteRow,
+    SeasonRow,
     TeamStrategyRow,
     TradeOfferRow,
     table_of,
@@ -101,14 +102,16 @@ async def trade_history(db: Executor, season_id: str, governor_id: str) -> list[
     return [_offer(r) for r in (await db.execute(query)).all()]
 
 
-async def due_offers(db: Executor, now: datetime) -> list[str]:
-    """Ids of open offers whose time is up."""
+async def due_offers(db: Executor, now: datetime) -> list[tuple[str, str]]:
+    """(trade id, league id) of each open offer whose time is up."""
+    seasons = table_of(SeasonRow)
     query = (
-        select(offers.c.trade_id)
+        select(offers.c.trade_id, seasons.c.league_id)
+        .join(seasons, seasons.c.id == offers.c.season_id)
         .where(offers.c.status == "open", offers.c.expires_at <= now)
         .order_by(offers.c.expires_at, offers.c.trade_id)
     )
-    return list((await db.execute(query)).scalars())
+    return [(str(a), str(b)) for a, b in (await db.execute(query)).all()]
 
 
 async def escrow_total(db: Executor, season_id: str) -> dict[tuple[str, str], int]:
@@ -231,14 +234,16 @@ async def governors_per_team(db: Executor, season_id: str) -> dict[str, int]:
     return {t: int(n) for t, n in (await db.execute(query)).all()}
 
 
-async def due_hooper_trades(db: Executor, now: datetime) -> list[str]:
-    h = hooper_trades
+async def due_hooper_trades(db: Executor, now: datetime) -> list[tuple[str, str]]:
+    """(trade id, league id) of each open hooper trade whose time is up."""
+    h, seasons = hooper_trades, table_of(SeasonRow)
     query = (
-        select(h.c.trade_id)
+        select(h.c.trade_id, seasons.c.league_id)
+        .join(seasons, seasons.c.id == h.c.season_id)
         .where(h.c.status == "open", h.c.expires_at <= now)
         .order_by(h.c.expires_at, h.c.trade_id)
     )
-    return list((await db.execute(query)).scalars())
+    return [(str(a), str(b)) for a, b in (await db.execute(query)).all()]
 
 
 # --- Strategies -----------------------------------------------------------------------------------

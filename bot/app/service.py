@@ -297,19 +297,26 @@ class Pinwheel:
 
     # --- Levers: trades, hooper trades, strategies, bios, effects ----------------------------
 
-    async def expire_due(self, now: datetime | None = None) -> dict[str, list[str]]:
-        """Expire every offer and hooper trade whose time is up. Each expiry runs under a
-        deterministic command id, so concurrent runs (or processes) expire each one once."""
+    async def expire_due(
+        self, now: datetime | None = None, *, owns: Callable[[str], bool] | None = None
+    ) -> dict[str, list[str]]:
+        """Expire every offer and hooper trade whose time is up (of the leagues `owns` says
+        are this process's, when given: the background loop's leases). Each expiry runs under
+        a deterministic command id, so concurrent runs (or processes) expire each one once."""
         at = now or self.clock()
         async with self.db.read_sessions() as s:
             offers = await levers_repo.due_offers(s, at)
             swaps = await levers_repo.due_hooper_trades(s, at)
         expired: dict[str, list[str]] = {"trades": [], "hooper_trades": []}
-        for trade_id in offers:
+        for trade_id, league_id in offers:
+            if owns is not None and not owns(league_id):
+                continue
             out = await self.handle(ExpireTrade(trade_id), command_id=expire_trade_id(trade_id))
             if out.get("expired") and not out["replayed"]:
                 expired["trades"].append(trade_id)
-        for trade_id in swaps:
+        for trade_id, league_id in swaps:
+            if owns is not None and not owns(league_id):
+                continue
             command = ExpireHooperTrade(trade_id)
             out = await self.handle(command, command_id=expire_hooper_trade_id(trade_id))
             if out.get("expired") and not out["replayed"]:

@@ -1,7 +1,7 @@
-"""The bot's background work: play the rounds that are due, move their shows along and post
-the outbox of every league this bot serves (about every second while a round is being shown,
-every half minute otherwise). Loaded by `run_discord` only; stopping lets the current step
-finish first.
+"""The bot's background work: play the rounds that are due, move their shows along, expire
+the trade offers whose time is up and post the outbox of every league this bot serves (about
+every second while a round is being shown, every half minute otherwise). Loaded by
+`run_discord` only; stopping lets the current step finish first.
 
 Several processes on one PostgreSQL share the work: rounds, governance windows and shows are
 run only for the leagues whose lease this process holds (bot/app/league/leases.py), renewed in
@@ -76,6 +76,8 @@ class Background(commands.Cog):
             self.busy = True
             try:
                 await runner.tick()
+                # Offers and hooper trades whose time is up: their escrow goes back.
+                await self.bot.app.expire_due(owns=keeper.owns)
                 await self.post_outbox()
                 beat(self.bot.heartbeat_file)  # alive, and this step went through
             except Exception:

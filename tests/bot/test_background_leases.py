@@ -46,3 +46,28 @@ async def test_the_background_loop_leaves_a_league_another_process_holds(world: 
     async with world.league.db.read_sessions() as s:
         assert await lease_repo.all_processes(s) == []
         assert all(x.holder is None for x in await lease_repo.all_leases(s))
+
+
+async def test_the_background_loop_expires_offers_of_the_leagues_it_holds(world: World) -> None:
+    from bot.cogs.background import POLL_SECONDS
+    from bot.discord_app import BACKGROUND, EXTENSIONS, build_bot
+    from tests.app.kit import start_league
+    from tests.app.levers_kit import offer
+
+    league = await start_league(world.league.db)  # a second league, with governors on teams
+    before = await league.balances(0)
+    trade = (await league.run(offer(league, 0, 1, offer_amount=2)))["trade_id"]
+    assert await league.balances(0) != before  # two tokens in escrow
+    other = Keeper(league.db, process_id="other-process")
+    await other.renew()  # another process holds the league
+    bot = build_bot(world.league.app, extensions=(*EXTENSIONS, BACKGROUND))
+    await world.env.restart_bot(bot)
+    world.league.clock.advance(2 * 24 * 3600)  # the offer's time is up (the bot's clock)
+    await world.env.advance_time(POLL_SECONDS + 1)
+    assert (await league.app.trade_offer(trade))["status"] == "open"  # the holder's to expire
+
+    await other.release()
+    await world.env.advance_time(POLL_SECONDS + 1)  # this process claims it and expires it
+    assert (await league.app.trade_offer(trade))["status"] == "expired"
+    assert await league.balances(0) == before  # the escrow went back
+    await world.env.bot.get_cog("Background").stop()  # type: ignore[union-attr]
