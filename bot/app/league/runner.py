@@ -23,7 +23,7 @@ from bot.app.league.mirrors import MirrorWriter
 from bot.app.league.outbox import drain
 from bot.app.league.phases import advance_round
 from bot.app.league.presenter import Owns, Presenter
-from bot.app.league.simulate import simulate_round
+from bot.app.league.simulate import preplay, simulate_round
 from bot.app.league.steps import StepContext, step_id
 from bot.app.ports import Poster
 from bot.domain.errors import BusyError, ConcurrencyError, DomainError
@@ -31,7 +31,7 @@ from db import league_repo as repo
 from db import presentation_repo as shows
 from db.engine import Database
 from db.event_store import Clock, utc_now
-from db.uow import UnitOfWork, run_command
+from db.uow import UnitOfWork, recorded_outcome, run_command
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +227,15 @@ class Runner:
         handler: Callable[[UnitOfWork, StepContext], Awaitable[dict[str, Any]]],
     ) -> None:
         command_id = step_id(ctx.season_id, ctx.round_number, step)
+        if step == "simulate" and await recorded_outcome(self.db, command_id) is None:
+            # The games are played before the step's transaction, outside the append lock
+            # (the step plays them again under it only if their inputs changed meanwhile).
+            try:
+                ctx.preplayed = await preplay(self.db, ctx)
+            except Exception:
+                logger.exception(
+                    "%s: could not play the games ahead; the step plays them", command_id
+                )
         try:
             result = await run_command(
                 self.db,

@@ -4,6 +4,7 @@ stats and standings; write the simulation mirror and the results post."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.app.league import commentary, stats
@@ -27,6 +28,7 @@ from db import governance_repo as gov_repo
 from db import league_repo as repo
 from db import levers_repo
 from db import presentation_repo as shows
+from db.engine import Database
 from db.league_repo import stable_id
 from db.uow import UnitOfWork
 
@@ -81,14 +83,29 @@ def _box_values(result: GameResult, game_id: str) -> list[dict[str, Any]]:
     ]
 
 
-async def simulate_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
-    s, n = uow.session, ctx.round_number
-    p = await current_progress(uow, ctx)
-    if p is None or p.phase not in PLAYING:
-        return {"games": 0}
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a round's games are played from; equal inputs play equal games (the
+    simulation is deterministic in them and the seed, which the round fixes)."""
+
+    planned: list[ScheduledGame]
+    rules: Any
+    teams: dict[str, Any]
+    strategies: Any
+    effects: Any
+
+
+@dataclass(frozen=True)
+class Preplay:
+    inputs: Inputs
+    played: list[tuple[ScheduledGame, GameResult]]
+
+
+async def _inputs(s: Any, ctx: StepContext) -> Inputs | None:
+    n = ctx.round_number
     planned = await repo.round_games(s, ctx.season_id, n)
     if not planned:
-        return {"games": 0}
+        return None
     rules = await gov_repo.current_rules(s, ctx.season_id)
     # Hooper trades executed before this round apply to it (never to a round in progress).
     teams = apply_rosters(
@@ -97,20 +114,53 @@ async def simulate_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
     )
     chosen = await levers_repo.strategies_for_round(s, teams, n)
     effects = await levers_repo.active_effects(s, ctx.season_id, n)
-    played = [
+    return Inputs(planned, rules, teams, chosen, effects)
+
+
+def play_games(ctx: StepContext, inputs: Inputs) -> list[tuple[ScheduledGame, GameResult]]:
+    return [
         (
             g,
             simulate_game(
-                teams[g.home_team_id],
-                teams[g.away_team_id],
-                rules,
-                game_seed(ctx.season_id, n, g.matchup_index),
-                chosen,
-                effects,
+                inputs.teams[g.home_team_id],
+                inputs.teams[g.away_team_id],
+                inputs.rules,
+                game_seed(ctx.season_id, ctx.round_number, g.matchup_index),
+                inputs.strategies,
+                inputs.effects,
             ),
         )
-        for g in planned
+        for g in inputs.planned
     ]
+
+
+async def preplay(db: Database, ctx: StepContext) -> Preplay | None:
+    """The round's games, played from what is stored now, before the simulate step's
+    transaction: the simulation (most of the step's time) then runs outside the event log's
+    append lock, which every other league's commands are waiting for. The step plays them
+    again under the lock only if its own reads of the inputs differ (a strategy, a rule or a
+    trade committed in between)."""
+    async with db.read_sessions() as s:
+        inputs = await _inputs(s, ctx)
+    if inputs is None:
+        return None
+    return Preplay(inputs, play_games(ctx, inputs))
+
+
+async def simulate_round(uow: UnitOfWork, ctx: StepContext) -> dict[str, Any]:
+    s, n = uow.session, ctx.round_number
+    p = await current_progress(uow, ctx)
+    if p is None or p.phase not in PLAYING:
+        return {"games": 0}
+    inputs = await _inputs(s, ctx)
+    if inputs is None:
+        return {"games": 0}
+    ready = ctx.preplayed
+    if isinstance(ready, Preplay) and ready.inputs == inputs:
+        played = ready.played
+    else:
+        played = play_games(ctx, inputs)
+    teams = inputs.teams
     ctx.hook("simulated")
     now = uow.clock()
     game_ids = []

@@ -49,6 +49,9 @@ class StepContext:
     hook: Hook
     writer: MirrorWriter | None
     hold: str | None = None  # the round's show, which the step's posts wait behind
+    # The round's games played before the simulate step's transaction, with the inputs they
+    # were played from (bot/app/league/simulate.py `preplay`): used if the inputs still stand.
+    preplayed: Any = None
 
 
 async def hold_for_show(uow: UnitOfWork, ctx: StepContext) -> None:
