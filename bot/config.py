@@ -132,7 +132,7 @@ class Settings(BaseSettings):
         "Needs PINWHEEL_SHARD_COUNT.",
     )
     lease_seconds: float = Field(
-        15.0,
+        20.0,
         ge=1,
         le=600,
         validation_alias="PINWHEEL_LEASE_SECONDS",

@@ -31,8 +31,7 @@ from db.event_store import Clock, utc_now
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TTL_SECONDS = 15.0
-LAG_SAMPLE_SECONDS = 0.5  # how often the loop's lag is sampled between renewals
+DEFAULT_TTL_SECONDS = 20.0
 
 
 class Keeper:
@@ -108,8 +107,8 @@ class Keeper:
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Renew every `renew_every` seconds until `stopping` is set or the task is cancelled,
-        then give the leases back; samples how late the event loop wakes in between (reported
-        as its lag)."""
+        then give the leases back; how late the event loop wakes from each sleep in between is
+        reported as its lag."""
         try:
             while not stopping.is_set():
                 try:
@@ -123,13 +122,13 @@ class Keeper:
                 await asyncio.shield(self.release())
 
     async def _sample_lag(self, stopping: asyncio.Event) -> None:
+        """Sleep until the next renewal, noting how late the event loop woke from it."""
+        if stopping.is_set():
+            return
         loop = asyncio.get_running_loop()  # its clock: what a lagging loop is late by
-        end = loop.time() + self.renew_every
-        while not stopping.is_set() and loop.time() < end:
-            step = min(LAG_SAMPLE_SECONDS, max(end - loop.time(), 0.0))
-            t = loop.time()
-            await asyncio.sleep(step)
-            self._lag_ms = max(self._lag_ms, (loop.time() - t - step) * 1000)
+        t = loop.time()
+        await asyncio.sleep(self.renew_every)
+        self._lag_ms = max(self._lag_ms, (loop.time() - t - self.renew_every) * 1000)
 
     async def release(self) -> None:
         """Give every lease back and remove this process's row (a clean stop)."""
