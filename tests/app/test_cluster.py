@@ -37,7 +37,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 LEAGUES = 30
 TTL = 3.0  # seconds a lease is good for: the takeover bound is TTL + TTL / 3
-SPEED = 1200.0  # league time to wall time: the default hour between rounds is three seconds
+SPEED = 2400.0  # league time to wall time: the default hour between rounds is 1.5 seconds
 SLACK = 4.0  # a tick, a round's steps and a poll on a busy two-core machine
 
 
@@ -116,11 +116,11 @@ async def test_three_processes_share_thirty_leagues_and_survive_a_kill(
         setup_clock = JumpClock(datetime(2026, 12, 7, 12, 0, tzinfo=UTC))
         for i in range(LEAGUES):
             await setup_short_league(db, setup_clock, guild=f"{9000 + i}", seed=f"cluster-{i}")
-        # League time starts so that the first round falls due eight seconds after the
+        # League time starts so that the first round falls due six seconds after the
         # processes start: time for them to share the leagues out.
         async with db.read_sessions() as s:
             first_due = min(p.next_due_at for p in await repo.active_progress(s) if p.next_due_at)
-        origin = first_due - timedelta(seconds=8 * SPEED)
+        origin = first_due - timedelta(seconds=6 * SPEED)
         start = time.time()
         a = await _spawn(pg, "a", tmp_path, start, origin)
         b = await _spawn(pg, "b", tmp_path, start, origin)
