@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import inspect
 import sys
@@ -82,6 +83,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _offline(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app.league.leases import Keeper
     from bot.app.league.offline import SeasonStalledError, play
     from bot.app.league.outbox import ConsolePoster
     from bot.cli.console import LiveConsolePoster
@@ -100,6 +102,11 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
         if sys.stdout.isatty()
         else ConsolePoster(transcript=transcript)
     )
+    # The process reports itself and holds its leagues like a connected bot (`pinwheel status`);
+    # offline it plays its one league itself whatever it holds.
+    keeper = Keeper(db, ttl_seconds=settings.lease_seconds)
+    stopping = asyncio.Event()
+    leasing = asyncio.create_task(keeper.run(stopping), name="pinwheel-leases")
     try:
         async with serving_beside(db, settings.web_host, settings.web_port):
             summaries = await play(
@@ -118,6 +125,10 @@ async def _offline(settings: Settings, args: argparse.Namespace) -> int:
         print(f"stopped: {err}", file=sys.stderr)
         return 1
     finally:
+        stopping.set()
+        leasing.cancel()  # its leases given back
+        with contextlib.suppress(asyncio.CancelledError):
+            await leasing
         if isinstance(poster, LiveConsolePoster):
             poster.close()
         await ai.close()

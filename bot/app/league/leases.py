@@ -81,7 +81,9 @@ class Keeper:
         self._good_until = now + self.ttl - timedelta(seconds=self.renew_every / 2)
         if held != self._held:
             gained, lost = held - self._held, self._held - held
-            log.info(
+            # A cluster's operator wants these; the offline terminal (no shards) does not.
+            log.log(
+                logging.INFO if self.shards is not None else logging.DEBUG,
                 "process %s now holds %d league(s) (+%d, -%d)",
                 self.id[:8],
                 len(held),
