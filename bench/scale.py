@@ -87,16 +87,10 @@ from bot.domain.events import VoteCast
 from db import league_repo as repo
 from db.engine import Database, create_database
 from db.tables import CommandLogRow, GameResultRow, GovernanceEventRow
+from tests.app.league_kit import SHORT_RULES
 
-# 4 teams, one round robin (3 rounds), a 2-team final, a window every round (league_kit's).
-SMALL_RULES: dict[str, Any] = {
-    "teams_per_league": 4,
-    "round_robins_per_season": 1,
-    "playoff_teams": 2,
-    "semifinal_series_length": 1,
-    "final_series_length": 1,
-    "rounds_per_window": 1,
-}
+# 4 teams, one round robin (3 rounds), a 2-team final, a window every round.
+SMALL_RULES = SHORT_RULES
 VOTE_GOVERNORS = 8  # per vote league: two a team
 PROPOSAL = "set the shot clock to 30"
 WARMUP_VOTES = 3  # per voter, before "go", not counted

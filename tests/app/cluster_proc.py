@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +29,7 @@ from bot.app.league.leases import Keeper
 from bot.app.league.runner import Runner
 from db import league_repo as repo
 from db.engine import create_database
+from tests.db.round_runner_proc import killer
 
 
 class SpeedClock:
@@ -82,20 +82,12 @@ async def _all_complete(db: Any) -> bool:
 async def main(args: argparse.Namespace) -> None:
     out = Path(args.out)
     db = create_database(args.url)
-    reached: dict[str, int] = {}
-
-    def hook(point: str) -> None:
-        reached[point] = reached.get(point, 0) + 1
-        if point == args.kill_at and reached[point] == args.nth:
-            print(f"KILL {point}", flush=True)
-            os.kill(os.getpid(), signal.SIGKILL)
-
     keeper = Keeper(db, ttl_seconds=args.ttl, process_id=f"{args.name}-{os.getpid()}")
     runner = Runner(
         db,
         clock=SpeedClock(args.start, args.speed, datetime.fromisoformat(args.origin)),
         poster=SimulatedDiscord(out, args.name),
-        hook=hook,
+        hook=killer(args.kill_at, args.nth),
         instant=True,
         owns=keeper.owns,
     )

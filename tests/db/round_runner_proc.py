@@ -15,6 +15,7 @@ import asyncio
 import json
 import os
 import signal
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -60,15 +61,22 @@ class FilePoster:
         return f"file:{key}"
 
 
-async def main(args: argparse.Namespace) -> None:
-    db = create_database(args.url)
+def killer(point: str | None, nth: int) -> Callable[[str], None]:
+    """A runner hook that SIGKILLs this process the `nth` time the runner reaches `point`."""
     seen: dict[str, int] = {}
 
     def hook(name: str) -> None:
         seen[name] = seen.get(name, 0) + 1
-        if name == args.kill_at and seen[name] == args.nth:
+        if name == point and seen[name] == nth:
             print(f"KILL {name}", flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
+
+    return hook
+
+
+async def main(args: argparse.Namespace) -> None:
+    db = create_database(args.url)
+    hook = killer(args.kill_at, args.nth)
 
     async with db.read_sessions() as s:
         progress = await repo.get_progress(s, args.season)
