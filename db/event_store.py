@@ -139,9 +139,13 @@ class EventStore:
         new_head = (await conn.execute(_RESERVE, {"count": count})).scalar_one()
         return int(new_head) - count + 1, None
 
-    async def recorded(self, command_id: str, req_hash: str) -> CommandRecord | None:
-        """The stored outcome of `command_id`, None if new; refuses a different request."""
-        await self.lock()
+    async def recorded(
+        self, command_id: str, req_hash: str, *, lock: bool = True
+    ) -> CommandRecord | None:
+        """The stored outcome of `command_id`, None if new; refuses a different request.
+        `lock=False`: read without taking the append lock (see `run_command`'s `lock_log`)."""
+        if lock:
+            await self.lock()
         conn = await self._conn()
         row = (await conn.execute(_COMMAND_BY_ID, {"command_id": command_id})).one_or_none()
         if row is None:
@@ -160,8 +164,11 @@ class EventStore:
         req_hash: str,
         outcome: Mapping[str, Any],
         events: Sequence[StoredEvent] = (),
+        *,
+        lock: bool = True,
     ) -> None:
-        await self.lock()
+        if lock or events:  # a command's events are recorded under the lock they took
+            await self.lock()
         await (await self._conn()).execute(
             _INSERT_COMMAND,
             {

@@ -73,11 +73,24 @@ async def run_command(
     request: Mapping[str, Any],
     clock: Clock = utc_now,
     bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS,
+    lock_log: bool = True,
 ) -> CommandResult:
-    """Run `handler` once per `command_id`, atomically with the events it appends."""
+    """Run `handler` once per `command_id`, atomically with the events it appends.
+
+    `lock_log=False` is for a handler whose reads and writes a lock of the caller's already
+    serialises (a round step under its league's lock, bot/app/league/runner.py): the command
+    then does not take the event log's append lock up front, so it does not queue every other
+    league's commands behind it. Any event it appends still takes that lock as it appends.
+    """
     try:
         return await _run_command(
-            db, handler, command_id=command_id, request=request, clock=clock, bindings=bindings
+            db,
+            handler,
+            command_id=command_id,
+            request=request,
+            clock=clock,
+            bindings=bindings,
+            lock_log=lock_log,
         )
     except (SATimeoutError, DBAPIError) as err:
         # Raised before the commit, so the whole transaction rolled back: nothing of the
@@ -112,14 +125,16 @@ async def _run_command(
     request: Mapping[str, Any],
     clock: Clock,
     bindings: Sequence[TableBinding[Any, Any]],
+    lock_log: bool,
 ) -> CommandResult:
     req_hash = request_hash(request)
     rejected: errors.DomainError | None = None
     async with db.sessions() as session, session.begin():
         store = EventStore(session, projections=bindings, clock=clock)
-        await store.lock()
+        if lock_log:
+            await store.lock()
         if command_id is not None:
-            prior = await store.recorded(command_id, req_hash)
+            prior = await store.recorded(command_id, req_hash, lock=lock_log)
             if prior is not None:
                 if prior.outcome.get("status") == "rejected":
                     raise _domain_error(prior.outcome["error"], prior.outcome["message"])
@@ -142,7 +157,7 @@ async def _run_command(
         else:
             outcome.setdefault("status", "ok")
         if command_id is not None:
-            await store.record_command(command_id, req_hash, outcome, uow.appended)
+            await store.record_command(command_id, req_hash, outcome, uow.appended, lock=lock_log)
     if rejected is not None:
         raise rejected
     return CommandResult(outcome, uow.appended, replayed=False)

@@ -6,7 +6,9 @@ the inputs it reads there are the ones they were played from, and plays them aga
 from __future__ import annotations
 
 import inspect
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +19,12 @@ from bot.app.league.offline import JumpClock
 from bot.app.league.runner import Runner
 from bot.app.league.steps import StepContext, step_id
 from db import league_repo as repo
-from db.engine import Database
+from db.engine import Database, create_database
 from db.tables import GameResultRow
 from db.uow import run_command
 from tests.app.league_kit import setup_short_league
+from tests.conftest import fresh_url
+from tests.pg import Cluster
 
 
 async def _due(database: Database, clock: JumpClock) -> tuple[str, str]:
@@ -91,3 +95,48 @@ async def test_inputs_changed_after_the_games_were_played_ahead_play_them_again(
     stored = await _scores(database, season)
     assert stored == [(r.home_score, r.away_score) for _, r in ahead.played]
     assert stored != stale_scores
+
+
+@pytest.fixture
+async def pg_database(
+    tmp_path: Path, sqlite_template: Path, pg_cluster: Cluster | None, pg_template: str | None
+) -> AsyncIterator[Database]:
+    """PostgreSQL only: on SQLite every write transaction takes the file's one write lock."""
+    db = create_database(
+        await fresh_url("postgres", tmp_path, sqlite_template, pg_cluster, pg_template)
+    )
+    yield db
+    await db.dispose()
+
+
+@pytest.mark.postgres
+async def test_the_simulate_step_stores_its_games_while_another_command_holds_the_append_lock(
+    pg_database: Database,
+) -> None:
+    """PostgreSQL: the step runs under its league's lock, not the event log's, so a long command
+    of another league holding the append lock does not hold up this league's games (the govern
+    step, which appends events, still waits for it)."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    database = pg_database
+    clock = JumpClock()
+    _, season = await _due(database, clock)
+    reached: list[str] = []
+    runner = Runner(database, clock=clock, instant=True, hook=reached.append)
+    async with database.engine.connect() as other:
+        await other.execute(
+            text("SELECT last_sequence FROM event_log_head WHERE id = 1 FOR UPDATE")
+        )
+        playing = asyncio.create_task(runner.run_round(season))
+        for _ in range(200):
+            if "stored" in reached or playing.done():
+                break
+            await asyncio.sleep(0.05)
+        assert "stored" in reached, "the simulate step waited for the append lock"
+        assert "tallied" not in reached  # govern appends events: it waits for the lock
+        await other.rollback()
+    report = await asyncio.wait_for(playing, 30)
+    assert report is not None and report.ran == ["simulate", "govern", "advance"]
+    assert len(await _scores(database, season)) == 2

@@ -243,6 +243,10 @@ class Runner:
                 command_id=command_id,
                 request={"step": step, "season_id": ctx.season_id, "round": ctx.round_number},
                 clock=self.clock,
+                # The simulate step appends no events and runs under this league's lock (held
+                # by run_round): it need not hold the event log's append lock, which every
+                # other league's commands would wait on while it stores its games.
+                lock_log=step != "simulate",
             )
         except DomainError as err:
             raise StepRejectedError(command_id, err) from err
