@@ -40,7 +40,7 @@ class Background(commands.Cog):
         self.stopping = False
         self.busy = False  # inside a step, which must be allowed to finish
         self.task: asyncio.Task[None] | None = None
-        self.released = asyncio.Event()  # set on stop: the lease keeper gives its leagues back
+        self.stop_leasing = asyncio.Event()  # set on stop: the keeper gives its leagues back
         self.leasing: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
@@ -54,7 +54,7 @@ class Background(commands.Cog):
                 self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
-        self.released.set()
+        self.stop_leasing.set()
         if self.leasing is not None:
             self.leasing.cancel()  # it gives its leases back: another process takes over at once
             with contextlib.suppress(asyncio.CancelledError):
@@ -70,7 +70,7 @@ class Background(commands.Cog):
         )
         with contextlib.suppress(Exception):  # if not now, the keeper's own loop retries
             await keeper.renew()
-        self.leasing = asyncio.create_task(keeper.run(self.released), name="pinwheel-leases")
+        self.leasing = asyncio.create_task(keeper.run(self.stop_leasing), name="pinwheel-leases")
         runner = Runner(self.bot.app.db, clock=self.bot.app.clock, owns=keeper.owns)
         while not self.stopping:
             self.busy = True

@@ -4,10 +4,12 @@ Each process runs a `Keeper`: every `ttl / 3` it reports itself (host, pid, shar
 loop's lag, its leagues' outbox backlog) and renews its leases on leagues, each good for `ttl`
 (`PINWHEEL_LEASE_SECONDS`). A process holds an even share of the leagues: the first to start
 takes them all, and each one that joins makes the others give back what is over their share
-at their next renewal. Rounds, governance windows, shows and the outbox of a league are run only
-by the process holding its lease. A process that dies stops renewing; its leases expire and the
-live ones claim them, so its leagues resume within `ttl + ttl / 3`. A process that stops
-cleanly gives its leases back at once.
+at their next renewal. Rounds, governance windows, shows and expiries of a league are run only
+by the process holding its lease (a bot connected to Discord posts for the servers on its own
+shards instead, bot/cogs/background.py; elsewhere the lease holder drains the outbox too). A
+process that dies stops renewing; its leases expire and the live ones claim them, so its
+leagues resume within `ttl + ttl / 3`. A process that stops cleanly gives its leases back at
+once.
 
 A lease decides who does the work; it is not what keeps it single. Every round step still runs
 under its deterministic command id and, on PostgreSQL, a league's advisory lock, so two
@@ -55,7 +57,7 @@ class Keeper:
         self.started_at = clock()
         self._held: frozenset[str] = frozenset()
         self._good_until: datetime | None = None
-        self._lag_ms = 0.0  # the worst lag sampled since the last renewal
+        self._lag_ms = 0.0  # how late the loop woke from the last sleep between renewals
 
     # --- What this process may run --------------------------------------------------------
 
@@ -91,7 +93,6 @@ class Keeper:
                 len(lost),
             )
         self._held = held
-        self._lag_ms = 0.0
         return held
 
     def _row(self, backlog: int) -> dict[str, object]:
@@ -130,7 +131,7 @@ class Keeper:
         loop = asyncio.get_running_loop()  # its clock: what a lagging loop is late by
         t = loop.time()
         await asyncio.sleep(self.renew_every)
-        self._lag_ms = max(self._lag_ms, (loop.time() - t - self.renew_every) * 1000)
+        self._lag_ms = (loop.time() - t - self.renew_every) * 1000
 
     async def release(self) -> None:
         """Give every lease back and remove this process's row (a clean stop)."""

@@ -228,8 +228,8 @@ class Runner:
     ) -> None:
         command_id = step_id(ctx.season_id, ctx.round_number, step)
         if step == "simulate" and await recorded_outcome(self.db, command_id) is None:
-            # The games are played before the step's transaction, outside the append lock
-            # (the step plays them again under it only if their inputs changed meanwhile).
+            # The games are played before the step's transaction, which stays short (the step
+            # plays them again only if their inputs changed meanwhile).
             try:
                 ctx.preplayed = await preplay(self.db, ctx)
             except Exception:

@@ -136,10 +136,10 @@ def play_games(ctx: StepContext, inputs: Inputs) -> list[tuple[ScheduledGame, Ga
 
 async def preplay(db: Database, ctx: StepContext) -> Preplay | None:
     """The round's games, played from what is stored now, before the simulate step's
-    transaction: the simulation (most of the step's time) then runs outside the event log's
-    append lock, which every other league's commands are waiting for. The step plays them
-    again under the lock only if its own reads of the inputs differ (a strategy, a rule or a
-    trade committed in between)."""
+    transaction: the simulation (most of the step's time) then holds no lock (on SQLite the
+    file's one write lock, which every command waits for; on PostgreSQL the league's rows).
+    The step plays them again only if its own reads of the inputs differ (a strategy, a rule
+    or a trade committed in between)."""
     async with db.read_sessions() as s:
         inputs = await _inputs(s, ctx)
     if inputs is None:
