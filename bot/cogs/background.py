@@ -6,7 +6,8 @@ every second while a round is being shown, every half minute otherwise). Loaded 
 Several processes on one PostgreSQL share the work: rounds, governance windows and shows are
 run only for the leagues whose lease this process holds (bot/app/league/leases.py), renewed in
 a task of their own and given back on a clean stop. Posting follows the shards: a process posts
-for the servers on the shards it connects, the only ones whose channels it can reach.
+for the servers on the shards it connects (their channels are in its cache) and, for a league it
+holds whose server's shard no live process connects, over REST (bot/cogs/poster.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from bot.app.league.leases import Keeper
 from bot.app.league.outbox import drain
 from bot.app.league.runner import Runner
 from bot.cogs.poster import DiscordPoster
-from db import discord_repo
+from bot.shards import shard_of
+from db import discord_repo, lease_repo
 
 if TYPE_CHECKING:
     from bot.discord_app import PinwheelBot
@@ -42,6 +44,7 @@ class Background(commands.Cog):
         self.task: asyncio.Task[None] | None = None
         self.stop_leasing = asyncio.Event()  # set on stop: the keeper gives its leagues back
         self.leasing: asyncio.Task[None] | None = None
+        self.keeper: Keeper | None = None  # this process's leases, once the loop has started
 
     async def cog_load(self) -> None:
         self.task = asyncio.create_task(self.run(), name="pinwheel-background")
@@ -62,7 +65,7 @@ class Background(commands.Cog):
 
     async def run(self) -> None:
         await self.bot.wait_until_ready()
-        keeper = Keeper(
+        keeper = self.keeper = Keeper(
             self.bot.app.db,
             ttl_seconds=self.bot.lease_seconds,
             shards=self.bot.shards_held(),
@@ -78,7 +81,7 @@ class Background(commands.Cog):
                 await runner.tick()
                 # Offers and hooper trades whose time is up: their escrow goes back.
                 await self.bot.app.expire_due(owns=keeper.owns)
-                await self.post_outbox()
+                await self.post_outbox(keeper)
                 beat(self.bot.heartbeat_file)  # alive, and this step went through
             except Exception:
                 # Every step is idempotent: the next wake finishes what this one could not.
@@ -97,22 +100,45 @@ class Background(commands.Cog):
             showing = False
         return SHOW_POLL_SECONDS if showing else POLL_SECONDS
 
-    async def post_outbox(self) -> int:
-        """Drain each served league's outbox; one league's failure never stops the others
-        (a failing row is retried or parked by the drain itself)."""
-        posted = 0
+    async def post_outbox(self, keeper: Keeper | None = None) -> int:
+        """Drain the outbox of each league whose server is on this process's shards, and of
+        each league it holds (`keeper`) whose server's shard no live process connects (a
+        process of the cluster is down: its servers' posts go over REST from here until it is
+        back). One league's failure never stops the others (a failing row is retried or parked
+        by the drain itself)."""
+        db = self.bot.app.db
+        targets: dict[str, int] = {}  # league -> its server
         for guild in self.bot.guilds:
+            league = await discord_repo.guild_league(db, guild.id)
+            if league is not None:
+                targets[league.league_id] = guild.id
+        if keeper is not None:
+            targets.update(await self._orphans(keeper, set(targets)))
+        posted = 0
+        for league_id, guild_id in targets.items():
             try:
-                league = await discord_repo.guild_league(self.bot.app.db, guild.id)
-                if league is None:
-                    continue
-                poster = DiscordPoster(self.bot, league.league_id)
-                posted += await drain(
-                    self.bot.app.db, poster, league_id=league.league_id, clock=self.bot.app.clock
-                )
+                poster = DiscordPoster(self.bot, league_id)
+                posted += await drain(db, poster, league_id=league_id, clock=self.bot.app.clock)
             except Exception:
-                log.exception("Posting the outbox of guild %s failed; retried next wake", guild.id)
+                log.exception("Posting the outbox of guild %s failed; retried next wake", guild_id)
         return posted
+
+    async def _orphans(self, keeper: Keeper, served: set[str]) -> dict[str, int]:
+        """The leagues `keeper` holds whose server is on a shard no live process connects."""
+        held = keeper.held() - served
+        if not held or self.bot.shard_count is None:
+            return {}
+        db, now = self.bot.app.db, keeper.clock()
+        async with db.read_sessions() as s:
+            live = [p for p in await lease_repo.all_processes(s) if now - p.seen_at < keeper.ttl]
+        connected = {shard for p in live for shard in (p.shards or [])}
+        connected.update(self.bot.shards_held())
+        found: dict[str, int] = {}
+        for league_id in sorted(held):
+            guild_id = await discord_repo.league_guild(db, league_id)
+            if guild_id and shard_of(guild_id, self.bot.shard_count) not in connected:
+                found[league_id] = guild_id
+        return found
 
 
 async def setup(bot: PinwheelBot) -> None:

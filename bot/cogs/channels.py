@@ -76,11 +76,27 @@ class LeagueChannels:
 
 def find(guild: discord.Guild) -> LeagueChannels | None:
     """The league's channels as they exist now, without creating any."""
-    category = discord.utils.find(lambda c: c.name.lower() == CATEGORY.lower(), guild.categories)
+    return find_among(guild.channels)
+
+
+def find_among(found: Sequence[discord.abc.GuildChannel]) -> LeagueChannels | None:
+    """`find` over a server's channels as listed (the cache's, or fetched over REST for a
+    server on a shard this process does not connect)."""
+    category = next(
+        (
+            c
+            for c in sorted(found, key=lambda c: (c.position, c.id))
+            if isinstance(c, discord.CategoryChannel) and c.name.lower() == CATEGORY.lower()
+        ),
+        None,
+    )
     if category is None:
         return None
     bound = LeagueChannels(category)
-    for channel in category.text_channels:
+    inside = [
+        c for c in found if isinstance(c, discord.TextChannel) and c.category_id == category.id
+    ]
+    for channel in sorted(inside, key=lambda c: (c.position, c.id)):
         bound.channels.setdefault(channel.name, channel)
     return bound
 

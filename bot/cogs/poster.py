@@ -10,6 +10,7 @@ binds it; a 429 that discord.py could not wait out raises `RateLimited`."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
 import logging
@@ -180,12 +181,25 @@ class DiscordPoster:
                 return message.id
         return None
 
-    async def _guild(self) -> discord.Guild:
+    async def _cached(self) -> bool:
         guild_id = await discord_repo.league_guild(self.bot.app.db, self.league_id)
-        guild = self.bot.get_guild(guild_id) if guild_id else None
-        if guild is None:
-            raise NotDelivered(f"league {self.league_id}: its guild is not in the cache")
-        return guild
+        return guild_id is not None and self.bot.get_guild(guild_id) is not None
+
+    async def _bound(self) -> channels.LeagueChannels | None:
+        """The league's channels: from the cache for a server on this process's shards; over
+        REST for one on a shard no live process connects (bot/cogs/background.py posts for
+        such a server's league when this process holds its lease)."""
+        guild_id = await discord_repo.league_guild(self.bot.app.db, self.league_id)
+        if not guild_id:
+            raise NotDelivered(f"league {self.league_id}: it has no server")
+        guild = self.bot.get_guild(guild_id)
+        if guild is not None:
+            return channels.find(guild)
+        try:
+            fetched = await self.bot.fetch_guild(guild_id)
+            return channels.find_among(await fetched.fetch_channels())
+        except (discord.NotFound, discord.Forbidden) as err:
+            raise NotDelivered(f"league {self.league_id}: its server is out of reach") from err
 
     async def _channel(self, target: str) -> discord.TextChannel | None:
         """The bound channel; `NotDelivered` (the outbox keeps the row and retries) when the
@@ -193,9 +207,13 @@ class DiscordPoster:
         channel and #play-by-play have no stand-in: a server without them (a team channel
         deleted, the live show not wanted) gets None, and the post goes nowhere."""
         if target.startswith(CHANNEL_PREFIX):
-            found = self.bot.get_channel(int(target.removeprefix(CHANNEL_PREFIX) or 0))
+            channel_id = int(target.removeprefix(CHANNEL_PREFIX) or 0)
+            found: Any = self.bot.get_channel(channel_id)
+            if found is None and not await self._cached():  # a server not on our shards
+                with contextlib.suppress(discord.NotFound, discord.Forbidden):
+                    found = await self.bot.fetch_channel(channel_id)
             return found if isinstance(found, discord.TextChannel) else None
-        bound = channels.find(await self._guild())
+        bound = await self._bound()
         if bound is None:
             raise NotDelivered(f"league {self.league_id}: no channels bound for {target}")
         if target.startswith(TEAM_PREFIX):

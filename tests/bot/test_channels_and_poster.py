@@ -175,7 +175,10 @@ async def test_a_post_with_no_channel_bound_stays_unsent_and_goes_out_once_bound
     assert [m.content for m in results.history()] == ["Team 0 won"]
 
 
-async def test_a_league_whose_guild_is_not_in_the_cache_is_not_delivered(world: World) -> None:
+async def test_a_league_whose_guild_is_neither_cached_nor_reachable_is_not_delivered(
+    world: World,
+) -> None:
+    # Not in the cache (not on this process's shards), and Discord does not know it either.
     await channels.ensure(bot_guild(world), TEAMS)
     async with world.league.db.sessions() as s, s.begin():
         await s.execute(
@@ -185,7 +188,7 @@ async def test_a_league_whose_guild_is_not_in_the_cache_is_not_delivered(world: 
         )
     poster = DiscordPoster(world.env.bot, world.league.seeded.league_id)
 
-    with pytest.raises(NotDelivered, match="not in the cache"):
+    with pytest.raises(NotDelivered, match="its server is out of reach"):
         await poster.post("round:1:results", "results", "results", {"text": "Team 0 won"})
 
 

@@ -283,3 +283,77 @@ async def test_run_discord_connects_the_shards_its_settings_name(
     (started_bot,) = started
     assert (started_bot.shard_count, started_bot.shard_ids) == (4, [2, 3])
     assert started_bot.shards_held() == [2, 3]
+
+
+async def _set_up_with_cards_at_once(server: Server) -> None:
+    await server.admin.slash(server.channel, "admin setup")
+    await server.admin.slash(
+        server.channel, "admin settings set", key="presentation.round_seconds", value="0"
+    )
+
+
+def _results(server: Server) -> list[discord.Message]:
+    (results,) = [c for c in server.guild.channels.values() if c.name == "results"]
+    return list(results.history())
+
+
+async def test_a_league_on_a_shard_nobody_connects_is_posted_by_its_lease_holder(
+    simcord_env: simcord.Env, league: League
+) -> None:
+    """The process holding shard 0 is gone: this process, on shard 1, holds the lease of that
+    server's league, plays its round and posts its results over REST."""
+    from bot.cogs.background import POLL_SECONDS
+    from bot.discord_app import BACKGROUND
+
+    theirs = await server_on(simcord_env, 0)
+    await _set_up_with_cards_at_once(theirs)  # while this process still held both shards
+    cluster_member = build_bot(
+        league.app, shard_count=2, shard_ids=[1], extensions=(*EXTENSIONS, BACKGROUND)
+    )
+    await simcord_env.restart_bot(cluster_member)
+    assert bot(simcord_env).get_guild(theirs.guild.id) is None  # not on our shards
+    league.clock.advance(24 * 3600)  # the round is due
+    await simcord_env.advance_time(POLL_SECONDS + 1)
+    assert "Round 1 results" in [m.embeds[0].title for m in _results(theirs) if m.embeds]
+    await bot(simcord_env).get_cog("Background").stop()  # type: ignore[union-attr]
+
+
+async def test_a_server_whose_shard_a_live_process_connects_is_left_to_it(
+    simcord_env: simcord.Env, league: League
+) -> None:
+    """Which held leagues go over REST: only those whose server's shard no live process
+    connects; while the process on shard 0 reports itself, its servers are its own."""
+    from datetime import UTC, datetime
+
+    from bot.discord_app import BACKGROUND
+    from db import discord_repo, lease_repo
+
+    theirs = await server_on(simcord_env, 0)
+    await _set_up_with_cards_at_once(theirs)
+    their_league = await discord_repo.guild_league(league.db, theirs.guild.id)
+    assert their_league is not None
+    await simcord_env.restart_bot(
+        build_bot(league.app, shard_count=2, shard_ids=[1], extensions=(*EXTENSIONS, BACKGROUND))
+    )
+    cog: Any = bot(simcord_env).get_cog("Background")
+    mine = cog.keeper  # this process's leases: alone, it holds every league
+    assert their_league.league_id in mine.held()
+    assert await cog._orphans(mine, set()) == {their_league.league_id: theirs.guild.id}
+
+    now = datetime.now(UTC)
+    async with league.db.sessions() as s, s.begin():
+        await s.execute(
+            lease_repo.processes.insert().values(
+                id="process-on-shard-0",
+                host="elsewhere",
+                pid=1,
+                shards=[0],
+                shard_count=2,
+                started_at=now,
+                seen_at=now,
+                loop_lag_ms=0.0,
+                outbox_backlog=0,
+            )
+        )
+    assert await cog._orphans(mine, set()) == {}
+    await cog.stop()

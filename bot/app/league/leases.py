@@ -6,10 +6,10 @@ loop's lag, its leagues' outbox backlog) and renews its leases on leagues, each 
 takes them all, and each one that joins makes the others give back what is over their share
 at their next renewal. Rounds, governance windows, shows and expiries of a league are run only
 by the process holding its lease (a bot connected to Discord posts for the servers on its own
-shards instead, bot/cogs/background.py; elsewhere the lease holder drains the outbox too). A
-process that dies stops renewing; its leases expire and the live ones claim them, so its
-leagues resume within `ttl + ttl / 3`. A process that stops cleanly gives its leases back at
-once.
+shards, and for its leagues whose shard nobody connects, bot/cogs/background.py; elsewhere the
+lease holder drains the outbox). A process that dies stops renewing; its leases expire and the
+live ones claim them, so its leagues resume within `ttl + ttl / 3`. A process that stops
+cleanly gives its leases back at once.
 
 A lease decides who does the work; it is not what keeps it single. Every round step still runs
 under its deterministic command id and, on PostgreSQL, a league's advisory lock, so two
