@@ -4,7 +4,7 @@ change goes through an app-layer handler."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -164,6 +164,15 @@ async def current_rules(db: Database, season_id: str) -> RuleSet:
 async def league_settings(db: Database, league_id: str) -> LeagueSettings:
     async with db.read_sessions() as s:
         return await governance_repo.league_settings(s, league_id)
+
+
+async def league_guilds(db: Database, league_ids: Iterable[str]) -> dict[str, int]:
+    """League id -> its Discord server, for those that have one (see `league_guild`)."""
+    async with db.read_sessions() as s:
+        rows = await s.execute(
+            select(LeagueRow.id, LeagueRow.guild_id).where(LeagueRow.id.in_(list(league_ids)))
+        )
+    return {str(i): int(g) for i, g in rows.all() if g and str(g).isdigit()}
 
 
 async def league_guild(db: Database, league_id: str) -> int | None:

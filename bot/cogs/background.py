@@ -124,21 +124,25 @@ class Background(commands.Cog):
         return posted
 
     async def _orphans(self, keeper: Keeper, served: set[str]) -> dict[str, int]:
-        """The leagues `keeper` holds whose server is on a shard no live process connects."""
+        """The leagues `keeper` holds whose server is on a shard no live process connects
+        (nothing, in one query, while every shard is connected: the usual case)."""
         held = keeper.held() - served
-        if not held or self.bot.shard_count is None:
+        count = self.bot.shard_count
+        if not held or count is None:
             return {}
         db, now = self.bot.app.db, keeper.clock()
         async with db.read_sessions() as s:
             live = [p for p in await lease_repo.all_processes(s) if now - p.seen_at < keeper.ttl]
         connected = {shard for p in live for shard in (p.shards or [])}
         connected.update(self.bot.shards_held())
-        found: dict[str, int] = {}
-        for league_id in sorted(held):
-            guild_id = await discord_repo.league_guild(db, league_id)
-            if guild_id and shard_of(guild_id, self.bot.shard_count) not in connected:
-                found[league_id] = guild_id
-        return found
+        if connected >= set(range(count)):
+            return {}
+        guilds = await discord_repo.league_guilds(db, held)
+        return {
+            league_id: guild_id
+            for league_id, guild_id in sorted(guilds.items())
+            if shard_of(guild_id, count) not in connected
+        }
 
 
 async def setup(bot: PinwheelBot) -> None:

@@ -318,11 +318,13 @@ async def test_a_league_on_a_shard_nobody_connects_is_posted_by_its_lease_holder
     await bot(simcord_env).get_cog("Background").stop()  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("shards", [(3, None)], indirect=True)
 async def test_a_server_whose_shard_a_live_process_connects_is_left_to_it(
     simcord_env: simcord.Env, league: League
 ) -> None:
     """Which held leagues go over REST: only those whose server's shard no live process
-    connects; while the process on shard 0 reports itself, its servers are its own."""
+    connects; while the process on shard 0 reports itself, its servers are its own (shard 2
+    stays unconnected throughout: the cluster is not whole, yet this server is not orphaned)."""
     from datetime import UTC, datetime
 
     from bot.discord_app import BACKGROUND
@@ -333,7 +335,7 @@ async def test_a_server_whose_shard_a_live_process_connects_is_left_to_it(
     their_league = await discord_repo.guild_league(league.db, theirs.guild.id)
     assert their_league is not None
     await simcord_env.restart_bot(
-        build_bot(league.app, shard_count=2, shard_ids=[1], extensions=(*EXTENSIONS, BACKGROUND))
+        build_bot(league.app, shard_count=3, shard_ids=[1], extensions=(*EXTENSIONS, BACKGROUND))
     )
     cog: Any = bot(simcord_env).get_cog("Background")
     mine = cog.keeper  # this process's leases: alone, it holds every league
@@ -348,7 +350,7 @@ async def test_a_server_whose_shard_a_live_process_connects_is_left_to_it(
                 host="elsewhere",
                 pid=1,
                 shards=[0],
-                shard_count=2,
+                shard_count=3,
                 started_at=now,
                 seen_at=now,
                 loop_lag_ms=0.0,
