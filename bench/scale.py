@@ -78,7 +78,6 @@ from bot.app.governance.commands import CastVote, ConfirmProposal, SubmitProposa
 from bot.app.league.offline import JumpClock
 from bot.app.league.outbox import CollectingPoster
 from bot.app.league.runner import Runner
-from bot.app.league.scripted import ScriptedGovernors
 from bot.app.league.setup import SetupLeague, run_setup
 from bot.app.ports import BuiltinInterpreter
 from bot.app.service import Pinwheel
@@ -87,7 +86,7 @@ from bot.domain.events import VoteCast
 from db import league_repo as repo
 from db.engine import Database, create_database
 from db.tables import CommandLogRow, GameResultRow, GovernanceEventRow
-from tests.app.league_kit import SHORT_RULES
+from tests.app.league_kit import SHORT_RULES, scripted
 
 # 4 teams, one round robin (3 rounds), a 2-team final, a window every round.
 SMALL_RULES = SHORT_RULES
@@ -524,10 +523,7 @@ async def set_up_vote_leagues(db: Database, count: int, clock: JumpClock) -> lis
             clock=clock,
         )
         season = str(out["season_id"])
-        governors = ScriptedGovernors(app, db, f"scale:vote:{i}", VOTE_GOVERNORS)
-        async with db.read_sessions() as s:
-            await governors.join(season, sorted(await repo.team_names(s, season)))
-        govs = list(governors.ids.values())
+        govs = list((await scripted(db, clock, season, VOTE_GOVERNORS)).ids.values())
         assert len(govs) == VOTE_GOVERNORS, "every scripted governor should have joined"
         draft = await app.handle(
             SubmitProposal(season, govs[0], PROPOSAL), command_id=f"scale:vote:{i}:draft"
@@ -545,7 +541,6 @@ async def set_up_round_leagues(
     db: Database, count: int, governors: int, clock: JumpClock
 ) -> tuple[list[str], list[str]]:
     """`count` small leagues, their first round due at the same time: (seasons, leagues)."""
-    app = Pinwheel(db, BuiltinInterpreter(), clock=clock)
     seasons, leagues = [], []
     for i in range(count):
         out = await run_setup(
@@ -555,9 +550,7 @@ async def set_up_round_leagues(
         )
         season = str(out["season_id"])
         if governors:
-            scripted = ScriptedGovernors(app, db, f"scale:round:{i}", governors)
-            async with db.read_sessions() as s:
-                await scripted.join(season, sorted(await repo.team_names(s, season)))
+            await scripted(db, clock, season, governors)
         seasons.append(season)
         leagues.append(str(out["league_id"]))
     return seasons, leagues

@@ -178,11 +178,7 @@ async def league_guilds(db: Database, league_ids: Iterable[str]) -> dict[str, in
 async def league_guild(db: Database, league_id: str) -> int | None:
     """The Discord server of a league; None for none, or for a league that is not a Discord
     server's (the offline league's guild is a name, not a snowflake)."""
-    async with db.read_sessions() as s:
-        found = (
-            await s.execute(select(LeagueRow.guild_id).where(LeagueRow.id == league_id))
-        ).scalar_one_or_none()
-    return int(found) if found and found.isdigit() else None
+    return (await league_guilds(db, [league_id])).get(league_id)
 
 
 async def private_mirror_recipient(db: Database, governor_id: str) -> int | None:

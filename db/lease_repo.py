@@ -46,6 +46,10 @@ class Process:
     loop_lag_ms: float
     outbox_backlog: int
 
+    def alive_at(self, now: datetime, ttl: timedelta) -> bool:
+        """Seen within a lease's length: a process that has not renewed for longer is gone."""
+        return now - self.seen_at < ttl
+
 
 @dataclass(frozen=True)
 class Lease:
@@ -53,6 +57,9 @@ class Lease:
     league_name: str
     holder: str | None
     expires_at: datetime | None
+
+    def held_at(self, now: datetime) -> bool:
+        return self.holder is not None and self.expires_at is not None and self.expires_at > now
 
 
 def fair_share(leagues: int, live_processes: int) -> int:

@@ -43,8 +43,7 @@ async def read(settings: Settings, now: datetime | None = None) -> dict[str, Any
     held: dict[str, list[str]] = {}
     unheld: list[str] = []
     for lease in leases:
-        live = lease.holder is not None and lease.expires_at is not None and lease.expires_at > now
-        if live:
+        if lease.held_at(now):
             held.setdefault(str(lease.holder), []).append(lease.league_name)
         else:
             unheld.append(lease.league_name)
@@ -57,7 +56,7 @@ async def read(settings: Settings, now: datetime | None = None) -> dict[str, Any
                 "id": p.id,
                 "host": p.host,
                 "pid": p.pid,
-                "live": now - p.seen_at < ttl,
+                "live": p.alive_at(now, ttl),
                 "started_at": p.started_at.isoformat(),
                 "seen_s_ago": round(max((now - p.seen_at).total_seconds(), 0.0), 1),
                 "shards": p.shards,

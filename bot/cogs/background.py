@@ -132,7 +132,7 @@ class Background(commands.Cog):
             return {}
         db, now = self.bot.app.db, keeper.clock()
         async with db.read_sessions() as s:
-            live = [p for p in await lease_repo.all_processes(s) if now - p.seen_at < keeper.ttl]
+            live = [p for p in await lease_repo.all_processes(s) if p.alive_at(now, keeper.ttl)]
         connected = {shard for p in live for shard in (p.shards or [])}
         connected.update(self.bot.shards_held())
         if connected >= set(range(count)):

@@ -79,11 +79,7 @@ async def _held(db: Database) -> Counter[str]:
     now = datetime.now(UTC)
     async with db.read_sessions() as s:
         leases = await lease_repo.all_leases(s)
-    return Counter(
-        x.holder.split("-")[0]
-        for x in leases
-        if x.holder is not None and x.expires_at is not None and x.expires_at > now
-    )
+    return Counter(str(x.holder).split("-")[0] for x in leases if x.held_at(now))
 
 
 async def _until(what: str, check: object, bound: float) -> float:

@@ -103,7 +103,6 @@ class Keeper:
             "shards": self.shards,
             "shard_count": self.shard_count,
             "started_at": self.started_at,
-            "seen_at": self.clock(),
             "loop_lag_ms": round(self._lag_ms, 2),
             "outbox_backlog": backlog,
         }
