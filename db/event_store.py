@@ -93,7 +93,14 @@ class EventStore:
         *,
         projections: Sequence[TableBinding[Any, Any]] = (),
         clock: Clock = utc_now,
+        wait_to_append: bool = False,
     ) -> None:
+        """`wait_to_append`: on PostgreSQL, take the head's lock in a statement of its own
+        before the first append, instead of the optimistic one-statement append. For a
+        transaction that will likely find the head taken (db/uow.py's league-scoped commands):
+        an optimistic append that waited for the head finds it moved, writes nothing and then
+        waits a second time."""
+        self._wait_to_append = wait_to_append
         self._session = session
         self._projections = projections
         self._clock = clock
@@ -211,7 +218,7 @@ class EventStore:
         now = self._clock()
         conn = await self._conn()
         moved: int | None
-        if conn.dialect.name == "postgresql" and len(events) > 1:
+        if conn.dialect.name == "postgresql" and (len(events) > 1 or self._wait_to_append):
             # The lock in a statement of its own: every statement after it reads all that was
             # committed before it got the lock. A statement that waited for the lock itself
             # would read versions and checkpoints from the snapshot it took before the wait.

@@ -1,19 +1,30 @@
-"""Units of work: one transaction that locks the log, decides, appends and records the command.
+"""Units of work: one transaction that locks, decides, appends and records the command.
 
-`run_command` is how every state-changing command runs. It takes the append lock first, so the
+`run_command` is how every state-changing command runs. It takes its lock first, so the
 handler's reads and the events it appends see one consistent state; a command id seen before
 returns its stored outcome without running the handler again; a `DomainError` from the handler
 rolls its writes back and is recorded as the command's (rejected) outcome, except a
 `ConcurrencyError`, which is transient: nothing is recorded and a retry runs again.
+
+Which lock (PostgreSQL; on SQLite the one write transaction, BEGIN IMMEDIATE, is every lock):
+
+- A command that names its league (`Scope`) decides under that league's write lock and the
+  log's lock shared, two transaction advisory locks. Commands of other leagues read and decide
+  at the same time; they meet only on the event log's head row, which each takes as it appends
+  and holds to its commit. That row keeps the log's sequence dense and commit-ordered.
+- A command that names none takes the log's lock exclusively, which waits for every scoped
+  command in flight and holds off new ones, and the head row at once: it decides alone, as
+  every command did before leagues had locks of their own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import String, bindparam, func, literal, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +33,15 @@ from bot.domain.events import NewEvent, StoredEvent
 from db.engine import Database
 from db.event_store import Clock, EventStore, request_hash, utc_now
 from db.projections import ALL_BINDINGS, TableBinding
-from db.tables import CommandLogRow
+from db.tables import (
+    CommandLogRow,
+    HooperTradeRow,
+    ProposalDraftRow,
+    ProposalRow,
+    SeasonRow,
+    TradeOfferRow,
+    table_of,
+)
 
 
 @dataclass
@@ -39,6 +58,20 @@ class UnitOfWork:
         stored = await self.store.append(events, command_id=self.command_id)
         self.appended.extend(stored)
         return stored
+
+
+ScopeKind = Literal["league", "season", "proposal", "draft", "trade", "hooper_trade"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The one league whose state a command reads and writes, named by one of its ids: the
+    league's own, or that of a season, a proposal, a draft, a trade offer or a hooper trade
+    (each belongs to one league for good). Ids that name nothing share a lock of their own;
+    the handler then refuses them."""
+
+    kind: ScopeKind
+    id: str
 
 
 @dataclass(frozen=True)
@@ -74,8 +107,13 @@ async def run_command(
     clock: Clock = utc_now,
     bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS,
     lock_log: bool = True,
+    scope: Scope | None = None,
 ) -> CommandResult:
     """Run `handler` once per `command_id`, atomically with the events it appends.
+
+    `scope`: the league the handler's reads and writes stay within (see the module's note);
+    a handler that reads or writes another league's state, or state of no league that another
+    command decides on, must not name one.
 
     `lock_log=False` is for a handler whose reads and writes a lock of the caller's already
     serialises (a round step under its league's lock, bot/app/league/runner.py): the command
@@ -91,7 +129,14 @@ async def run_command(
             clock=clock,
             bindings=bindings,
             lock_log=lock_log,
+            scope=scope,
         )
+    except IntegrityError as err:
+        if scope is not None and command_id is not None and await _taken(db, command_id):
+            # The same command id, sent at once for another league's request: the two did not
+            # share a lock, and the command log's key refused the second.
+            raise errors.CommandConflictError(_ID_REUSED) from err
+        raise
     except (SATimeoutError, DBAPIError) as err:
         # Raised before the commit, so the whole transaction rolled back: nothing of the
         # command (not even its command id) was written, and sending it again is safe.
@@ -126,11 +171,21 @@ async def _run_command(
     clock: Clock,
     bindings: Sequence[TableBinding[Any, Any]],
     lock_log: bool,
+    scope: Scope | None,
 ) -> CommandResult:
     req_hash = request_hash(request)
     rejected: errors.DomainError | None = None
     async with db.sessions() as session, session.begin():
-        store = EventStore(session, projections=bindings, clock=clock)
+        scoped = scope is not None and lock_log and db.dialect == "postgresql"
+        store = EventStore(session, projections=bindings, clock=clock, wait_to_append=scoped)
+        if lock_log and db.dialect == "postgresql":
+            conn = await session.connection()
+            if scope is None:
+                await conn.execute(_LOG_LOCK_EXCLUSIVE)
+            else:
+                await conn.execute(_SCOPED_LOCK[scope.kind], {"scope_id": scope.id})
+        # Scoped: the head row is taken by the first append, not now.
+        lock_log = lock_log and not scoped
         if lock_log:
             await store.lock()
         if command_id is not None:
@@ -161,3 +216,58 @@ async def _run_command(
     if rejected is not None:
         raise rejected
     return CommandResult(outcome, uow.appended, replayed=False)
+
+
+async def _taken(db: Database, command_id: str) -> bool:
+    return await recorded_outcome(db, command_id) is not None
+
+
+_ID_REUSED = "That request id was already used for a different request; nothing was done."
+
+# Transaction advisory locks (PostgreSQL), released by the commit or rollback. They are keyed
+# by `hashtext` like the background work's session locks (bot/app/league/locks.py), under names
+# of their own: a round's runner holds `pinwheel-league:<id>` while its steps take these.
+_LOG_KEY = "pinwheel-log"
+_LOG_LOCK_EXCLUSIVE = select(func.pg_advisory_xact_lock(func.hashtext(literal(_LOG_KEY))))
+
+
+def _scoped_lock(league_id: Any) -> Any:
+    """The log's lock shared, then the league's write lock (the select list is evaluated in
+    order). A command waiting for its league's lock holds only the shared one, which no scoped
+    command waits on, so the order cannot deadlock."""
+    name = func.concat(literal("pinwheel-write:"), func.coalesce(league_id, literal("")))
+    return select(
+        func.pg_advisory_xact_lock_shared(func.hashtext(literal(_LOG_KEY))),
+        func.pg_advisory_xact_lock(func.hashtext(name)),
+    )
+
+
+_seasons = table_of(SeasonRow)
+_scope_id: Any = bindparam("scope_id", type_=String)
+# Rows that belong to one season for good, by the kind of id that names them.
+SCOPE_ROWS: dict[str, tuple[type[Any], str]] = {
+    "proposal": (ProposalRow, "proposal_id"),
+    "draft": (ProposalDraftRow, "draft_id"),
+    "trade": (TradeOfferRow, "trade_id"),
+    "hooper_trade": (HooperTradeRow, "trade_id"),
+}
+
+
+def _league_of(kind: str) -> Any:
+    """The league an id of `kind` names (NULL if it names nothing), as a scalar subquery."""
+    if kind == "league":
+        return _scope_id
+    query = select(_seasons.c.league_id)
+    if kind == "season":
+        return query.where(_seasons.c.id == _scope_id).scalar_subquery()
+    row, column = SCOPE_ROWS[kind]
+    table = table_of(row)
+    return (
+        query.join(table, table.c.season_id == _seasons.c.id)
+        .where(table.c[column] == _scope_id)
+        .scalar_subquery()
+    )
+
+
+LEAGUE_OF = {kind: _league_of(kind) for kind in get_args(ScopeKind)}
+_SCOPED_LOCK = {kind: _scoped_lock(league) for kind, league in LEAGUE_OF.items()}

@@ -114,6 +114,19 @@ async def database(db_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
+async def pg_database(
+    tmp_path: Path, sqlite_template: Path, pg_cluster: Cluster | None, pg_template: str | None
+) -> AsyncIterator[Database]:
+    """PostgreSQL only, for what SQLite cannot show: there every write transaction takes the
+    file's one write lock."""
+    db = create_database(
+        await fresh_url("postgres", tmp_path, sqlite_template, pg_cluster, pg_template)
+    )
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
 def run_machine(
     backend: str,
     tmp_path: Path,

@@ -64,7 +64,7 @@ from db import governance_repo as repo
 from db import league_repo, levers_repo
 from db.engine import Database
 from db.event_store import Clock, utc_now
-from db.uow import UnitOfWork, run_command
+from db.uow import Scope, ScopeKind, UnitOfWork, run_command
 
 Handler = Callable[[UnitOfWork, Any], Awaitable[dict[str, Any]]]
 
@@ -101,6 +101,53 @@ _HANDLERS: dict[type[Command], Handler] = {
 
 
 C = TypeVar("C", bound=Command)
+
+# Commands whose handlers read and write only one league's state, and the id that names it
+# (db/uow.py `Scope`): they decide under that league's lock, beside other leagues' commands.
+# Any other command decides alone. Each handler here was read for reads or writes of another
+# league's state, or of state no league owns, before it joined; a new command joins the same way.
+_SCOPE_FIELD: dict[type[Command], tuple[ScopeKind, str]] = {
+    **{
+        kind: ("season", "season_id")
+        for kind in (
+            JoinTeam,
+            LeaveTeam,
+            RemoveGovernor,
+            GrantTokens,
+            ControlSeason,
+            SubmitProposal,
+            OpenWindow,
+            CloseWindow,
+            OfferTrade,
+            ProposeHooperTrade,
+            SetStrategy,
+            UpdateBio,
+            ExpireEffects,
+        )
+    },
+    **{
+        kind: ("proposal", "proposal_id")
+        for kind in (CastVote, AmendProposal, CancelProposal, AdminCancelProposal, ReviewProposal)
+    },
+    ConfirmProposal: ("draft", "draft_id"),
+    DiscardDraft: ("draft", "draft_id"),
+    **{
+        kind: ("trade", "trade_id") for kind in (AcceptTrade, RejectTrade, CancelTrade, ExpireTrade)
+    },
+    VoteHooperTrade: ("hooper_trade", "trade_id"),
+    ExpireHooperTrade: ("hooper_trade", "trade_id"),
+    SetSetting: ("league", "league_id"),
+    # SetNotifications names a governor only: it decides alone.
+}
+
+
+def scope_of(command: Command) -> Scope | None:
+    """The league `command` is confined to, by the id that names it; None: it decides alone."""
+    found = _SCOPE_FIELD.get(type(command))
+    if found is None:
+        return None
+    kind, name = found
+    return Scope(kind, str(getattr(command, name)))
 
 
 # Fields that hold a Discord user's id: a snowflake (or the offline league's "offline-3"),
@@ -189,7 +236,12 @@ class Pinwheel:
         command_id: str | None,
     ) -> dict[str, Any]:
         result = await run_command(
-            self.db, handle, command_id=command_id, request=command.request(), clock=self.clock
+            self.db,
+            handle,
+            command_id=command_id,
+            request=command.request(),
+            clock=self.clock,
+            scope=scope_of(command),
         )
         return {**result.outcome, "replayed": result.replayed}
 

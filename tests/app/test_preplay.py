@@ -6,9 +6,7 @@ the inputs it reads there are the ones they were played from, and plays them aga
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,12 +17,10 @@ from bot.app.league.offline import JumpClock
 from bot.app.league.runner import Runner
 from bot.app.league.steps import StepContext, step_id
 from db import league_repo as repo
-from db.engine import Database, create_database
+from db.engine import Database
 from db.tables import GameResultRow
 from db.uow import run_command
 from tests.app.league_kit import setup_short_league
-from tests.conftest import fresh_url
-from tests.pg import Cluster
 
 
 async def _due(database: Database, clock: JumpClock) -> tuple[str, str]:
@@ -95,18 +91,6 @@ async def test_inputs_changed_after_the_games_were_played_ahead_play_them_again(
     stored = await _scores(database, season)
     assert stored == [(r.home_score, r.away_score) for _, r in ahead.played]
     assert stored != stale_scores
-
-
-@pytest.fixture
-async def pg_database(
-    tmp_path: Path, sqlite_template: Path, pg_cluster: Cluster | None, pg_template: str | None
-) -> AsyncIterator[Database]:
-    """PostgreSQL only: on SQLite every write transaction takes the file's one write lock."""
-    db = create_database(
-        await fresh_url("postgres", tmp_path, sqlite_template, pg_cluster, pg_template)
-    )
-    yield db
-    await db.dispose()
 
 
 @pytest.mark.postgres

@@ -35,8 +35,10 @@ async def cast_vote(uow: UnitOfWork, cmd: CastVote) -> dict[str, Any]:
         previous=previous,
         boost_balance=boost_balance,
     )
-    await uow.append(envelopes(events, proposal.season_id, window_id=proposal.window_id))
+    # Before the append: a league's command holds the event log's head from its first
+    # append to its commit (db/uow.py), so as little as possible comes after it.
     await cards.touch(uow.session, proposal.proposal_id)  # "5 of 8 governors have voted"
+    await uow.append(envelopes(events, proposal.season_id, window_id=proposal.window_id))
     return {
         "proposal_id": proposal.proposal_id,
         "vote": cmd.vote,

@@ -31,7 +31,7 @@ from db import league_repo as repo
 from db import presentation_repo as shows
 from db.engine import Database
 from db.event_store import Clock, utc_now
-from db.uow import UnitOfWork, recorded_outcome, run_command
+from db.uow import Scope, UnitOfWork, recorded_outcome, run_command
 
 logger = logging.getLogger(__name__)
 
@@ -247,6 +247,8 @@ class Runner:
                 # by run_round): it need not hold the event log's append lock, which every
                 # other league's commands would wait on while it stores its games.
                 lock_log=step != "simulate",
+                # The other steps decide under the league's write lock, beside other leagues.
+                scope=Scope("season", ctx.season_id),
             )
         except DomainError as err:
             raise StepRejectedError(command_id, err) from err
