@@ -31,10 +31,12 @@ what the cores left free by the other work could sustain at that cost.
 
 `--profile` times each unit of work's phases in the children, by wrapping this process's
 db.uow._run_command, EventStore._conn/lock/append/record_command and counting statements with
-a SQLAlchemy event (nothing in db/ is changed): to get a pooled connection, to get the
-event-log head lock (BEGIN + SELECT ... FOR UPDATE; on SQLite the write lock is BEGIN IMMEDIATE,
-so its wait is in `to_connection`), the command-log lookup, the handler (its appends apart),
-recording the command, the commit; `lock_held` from the lock to the commit's answer;
+a SQLAlchemy event (nothing in db/ is changed): to get a pooled connection (on SQLite the
+write lock is BEGIN IMMEDIATE, so its wait is here); `before_handler`, the command's own lock
+(its league's, db/uow.py) and the command-log lookup; the handler (its appends apart, and
+`head_lock_wait`, the wait for the event log's head row: in the first append of a command that
+names its league, before the handler for one that names none); recording the command; the
+commit; `lock_held` from the head row's lock to the commit's answer;
 `lock_held_share_of_wall`, the time it was held summed over the processes over the wall time
 (near 1.0: every command queues on it; a little over 1.0 is the client's view, each interval
 ending when the event loop takes the commit's answer); `lock_bound_per_s` (1 / mean held: the
@@ -152,9 +154,11 @@ def install_profile() -> list[dict[str, Any]]:
 
     async def timed_lock(self: EventStore) -> None:
         rec = _CURRENT.get()
+        t = time.perf_counter()
         await take_lock(self)
         if rec is not None and "locked" not in rec:
             rec["locked"] = time.perf_counter()
+            rec["lock_wait_s"] = rec["locked"] - t
 
     async def timed_record(self: EventStore, *a: Any, **kw: Any) -> None:
         await record(self, *a, **kw)
@@ -215,8 +219,9 @@ def install_round_timers() -> dict[str, list[float]]:
 
 PHASES = (  # (name, from mark, to mark), in milliseconds
     ("to_connection", "t0", "conn"),  # pool checkout (SQLite: BEGIN IMMEDIATE, its lock wait)
-    ("head_lock_wait", "conn", "locked"),  # PostgreSQL: BEGIN + SELECT ... FOR UPDATE of the head
-    ("dedup_check", "locked", "h0"),  # the command log lookup, the savepoint
+    # The command's own lock (PostgreSQL: its league's, or the log's for a command that names
+    # none, with the head row), the command log lookup, the savepoint.
+    ("before_handler", "conn", "h0"),
     ("handler", "h0", "h1"),  # reads, decision, append with inline projections (split below)
     ("record_command", "h1", "r1"),  # release the savepoint, insert the command log row
     ("commit", "r1", "t1"),  # COMMIT (WAL flush) and the connection back to the pool
@@ -232,6 +237,9 @@ def profile_rows(samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not all(k in rec for k in ("t0", "conn", "locked", "h0", "h1", "r1", "t1")):
             continue  # a replay or a rejection: no handler run or no record
         row = {name: (rec[b] - rec[a]) * 1000 for name, a, b in PHASES}
+        # The wait for the head row: before the handler for a command that names no league,
+        # inside its first append for one that does (db/uow.py).
+        row["head_lock_wait"] = rec.get("lock_wait_s", 0.0) * 1000
         row["handler_append"] = rec.get("append_s", 0.0) * 1000
         row["handler_rest"] = row["handler"] - row["handler_append"]
         row["statements"] = rec.get("statements", 0)
@@ -248,7 +256,7 @@ def summarize_profile(rows: list[dict[str, Any]], span_s: float) -> dict[str, An
         entry: dict[str, Any] = {"count": len(mine)}
         for name in ("statements", "statements_under_lock"):
             entry[f"{name}_mean"] = round(statistics.fmean(r[name] for r in mine), 1)
-        for name in [p[0] for p in PHASES] + ["handler_append", "handler_rest"]:
+        for name in [p[0] for p in PHASES] + ["head_lock_wait", "handler_append", "handler_rest"]:
             values = [r[name] for r in mine]
             entry[name] = {
                 "mean_ms": round(statistics.fmean(values), 3),
