@@ -35,6 +35,7 @@ from db.event_store import Clock, EventStore, request_hash, utc_now
 from db.projections import ALL_BINDINGS, TableBinding
 from db.tables import (
     CommandLogRow,
+    GovernorRow,
     HooperTradeRow,
     ProposalDraftRow,
     ProposalRow,
@@ -60,15 +61,15 @@ class UnitOfWork:
         return stored
 
 
-ScopeKind = Literal["league", "season", "proposal", "draft", "trade", "hooper_trade"]
+ScopeKind = Literal["league", "season", "governor", "proposal", "draft", "trade", "hooper_trade"]
 
 
 @dataclass(frozen=True)
 class Scope:
     """The one league whose state a command reads and writes, named by one of its ids: the
-    league's own, or that of a season, a proposal, a draft, a trade offer or a hooper trade
-    (each belongs to one league for good). Ids that name nothing share a lock of their own;
-    the handler then refuses them."""
+    league's own, or that of a season, a governor, a proposal, a draft, a trade offer or a
+    hooper trade (each belongs to one league for good). Ids that name nothing share a lock of
+    their own; the handler then refuses them."""
 
     kind: ScopeKind
     id: str
@@ -257,6 +258,9 @@ def _league_of(kind: str) -> Any:
     """The league an id of `kind` names (NULL if it names nothing), as a scalar subquery."""
     if kind == "league":
         return _scope_id
+    if kind == "governor":  # a governor is one person's identity in one league
+        governors = table_of(GovernorRow)
+        return select(governors.c.league_id).where(governors.c.id == _scope_id).scalar_subquery()
     query = select(_seasons.c.league_id)
     if kind == "season":
         return query.where(_seasons.c.id == _scope_id).scalar_subquery()

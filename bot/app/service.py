@@ -137,7 +137,7 @@ _SCOPE_FIELD: dict[type[Command], tuple[ScopeKind, str]] = {
     VoteHooperTrade: ("hooper_trade", "trade_id"),
     ExpireHooperTrade: ("hooper_trade", "trade_id"),
     SetSetting: ("league", "league_id"),
-    # SetNotifications names a governor only: it decides alone.
+    SetNotifications: ("governor", "governor_id"),
 }
 
 

@@ -15,7 +15,7 @@ from db import governance_repo as gov_repo
 from db import league_repo
 from db.engine import Database
 from db.event_store import Clock
-from db.uow import UnitOfWork, run_command
+from db.uow import Scope, UnitOfWork, run_command
 
 
 async def _log(
@@ -100,7 +100,12 @@ async def run_logged_new_season(
         return out
 
     result = await run_command(
-        db, handle, command_id=command_id, request=cmd.request(), clock=clock
+        db,
+        handle,
+        command_id=command_id,
+        request=cmd.request(),
+        clock=clock,
+        scope=Scope("league", cmd.league_id),
     )
     return result.outcome
 
@@ -117,7 +122,7 @@ async def advance_season(
     """Play the season's next round now, once per command id however often it is delivered.
 
     The command is recorded first, with the round it asks for and its `admin_log` entry, in
-    one transaction under the append lock; the round is played after. A redelivery finds the
+    one transaction under the league's lock; the round is played after. A redelivery finds the
     command recorded and plays only that same round, and only if it is not played yet (its
     first delivery died before finishing it: the round's steps are idempotent and finish it
     once); it never plays a second one. None when there is nothing to play: the season is over,
@@ -143,7 +148,14 @@ async def advance_season(
 
     request = {"command": "AdvanceSeason", "season_id": season_id}
     try:
-        result = await run_command(db, handle, command_id=command_id, request=request, clock=clock)
+        result = await run_command(
+            db,
+            handle,
+            command_id=command_id,
+            request=request,
+            clock=clock,
+            scope=Scope("season", season_id),
+        )
     except ConflictError:
         return None
     wanted = int(result.outcome["round_number"])

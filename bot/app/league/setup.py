@@ -24,7 +24,7 @@ from db import league_repo as repo
 from db.engine import Database
 from db.event_store import Clock, utc_now
 from db.league_repo import stable_id
-from db.uow import UnitOfWork, run_command
+from db.uow import Scope, UnitOfWork, run_command
 
 
 @dataclass(frozen=True)
@@ -248,5 +248,6 @@ async def run_new_season(
         command_id=command_id,
         request=cmd.request(),
         clock=clock,
+        scope=Scope("league", cmd.league_id),
     )
     return result.outcome
