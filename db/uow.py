@@ -132,12 +132,23 @@ async def run_command(
             lock_log=lock_log,
             scope=scope,
         )
-    except IntegrityError as err:
-        if scope is not None and command_id is not None and await _taken(db, command_id):
-            # The same command id, sent at once for another league's request: the two did not
-            # share a lock, and the command log's key refused the second.
-            raise errors.CommandConflictError(_ID_REUSED) from err
-        raise
+    except IntegrityError:
+        if scope is None or command_id is None or not await _taken(db, command_id):
+            raise
+        # The same command id, sent at once under two scopes (another league's request, or an
+        # id that named no row yet): they did not share a lock, and the command log's key
+        # refused this one, which wrote nothing. Run once more: it now finds the first one's
+        # record, so the same request gets that outcome and another is refused.
+        return await run_command(
+            db,
+            handler,
+            command_id=command_id,
+            request=request,
+            clock=clock,
+            bindings=bindings,
+            lock_log=lock_log,
+            scope=scope,
+        )
     except (SATimeoutError, DBAPIError) as err:
         # Raised before the commit, so the whole transaction rolled back: nothing of the
         # command (not even its command id) was written, and sending it again is safe.
@@ -222,8 +233,6 @@ async def _run_command(
 async def _taken(db: Database, command_id: str) -> bool:
     return await recorded_outcome(db, command_id) is not None
 
-
-_ID_REUSED = "That request id was already used for a different request; nothing was done."
 
 # Transaction advisory locks (PostgreSQL), released by the commit or rollback. They are keyed
 # by `hashtext` like the background work's session locks (bot/app/league/locks.py), under names
