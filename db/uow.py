@@ -121,17 +121,16 @@ async def run_command(
     then does not take the event log's append lock up front, so it does not queue every other
     league's commands behind it. Any event it appends still takes that lock as it appends.
     """
+    options: dict[str, Any] = {
+        "command_id": command_id,
+        "request": request,
+        "clock": clock,
+        "bindings": bindings,
+        "lock_log": lock_log,
+        "scope": scope,
+    }
     try:
-        return await _run_command(
-            db,
-            handler,
-            command_id=command_id,
-            request=request,
-            clock=clock,
-            bindings=bindings,
-            lock_log=lock_log,
-            scope=scope,
-        )
+        return await _run_command(db, handler, **options)
     except IntegrityError:
         if scope is None or command_id is None or not await _taken(db, command_id):
             raise
@@ -139,16 +138,7 @@ async def run_command(
         # id that named no row yet): they did not share a lock, and the command log's key
         # refused this one, which wrote nothing. Run once more: it now finds the first one's
         # record, so the same request gets that outcome and another is refused.
-        return await run_command(
-            db,
-            handler,
-            command_id=command_id,
-            request=request,
-            clock=clock,
-            bindings=bindings,
-            lock_log=lock_log,
-            scope=scope,
-        )
+        return await run_command(db, handler, **options)
     except (SATimeoutError, DBAPIError) as err:
         # Raised before the commit, so the whole transaction rolled back: nothing of the
         # command (not even its command id) was written, and sending it again is safe.
