@@ -132,7 +132,7 @@ async def run_command(
     try:
         return await _run_command(db, handler, **options)
     except IntegrityError:
-        if scope is None or command_id is None or not await _taken(db, command_id):
+        if scope is None or command_id is None or await recorded_outcome(db, command_id) is None:
             raise
         # The same command id, sent at once under two scopes (another league's request, or an
         # id that named no row yet): they did not share a lock, and the command log's key
@@ -178,20 +178,21 @@ async def _run_command(
     req_hash = request_hash(request)
     rejected: errors.DomainError | None = None
     async with db.sessions() as session, session.begin():
-        scoped = scope is not None and lock_log and db.dialect == "postgresql"
+        locks = lock_log and db.dialect == "postgresql"  # the advisory locks (module note)
+        scoped = locks and scope is not None
         store = EventStore(session, projections=bindings, clock=clock, wait_to_append=scoped)
-        if lock_log and db.dialect == "postgresql":
+        if locks:
             conn = await session.connection()
             if scope is None:
                 await conn.execute(_LOG_LOCK_EXCLUSIVE)
             else:
                 await conn.execute(_SCOPED_LOCK[scope.kind], {"scope_id": scope.id})
-        # Scoped: the head row is taken by the first append, not now.
-        lock_log = lock_log and not scoped
-        if lock_log:
+        # The head row now, unless the command is scoped: then its first append takes it.
+        take_head = lock_log and not scoped
+        if take_head:
             await store.lock()
         if command_id is not None:
-            prior = await store.recorded(command_id, req_hash, lock=lock_log)
+            prior = await store.recorded(command_id, req_hash, lock=take_head)
             if prior is not None:
                 if prior.outcome.get("status") == "rejected":
                     raise _domain_error(prior.outcome["error"], prior.outcome["message"])
@@ -214,14 +215,10 @@ async def _run_command(
         else:
             outcome.setdefault("status", "ok")
         if command_id is not None:
-            await store.record_command(command_id, req_hash, outcome, uow.appended, lock=lock_log)
+            await store.record_command(command_id, req_hash, outcome, uow.appended, lock=take_head)
     if rejected is not None:
         raise rejected
     return CommandResult(outcome, uow.appended, replayed=False)
-
-
-async def _taken(db: Database, command_id: str) -> bool:
-    return await recorded_outcome(db, command_id) is not None
 
 
 # Transaction advisory locks (PostgreSQL), released by the commit or rollback. They are keyed
@@ -233,8 +230,9 @@ _LOG_LOCK_EXCLUSIVE = select(func.pg_advisory_xact_lock(func.hashtext(literal(_L
 
 def _scoped_lock(league_id: Any) -> Any:
     """The log's lock shared, then the league's write lock (the select list is evaluated in
-    order). A command waiting for its league's lock holds only the shared one, which no scoped
-    command waits on, so the order cannot deadlock."""
+    order). A command waiting for its league's lock holds only the log's lock, shared; the one
+    kind of command that waits for that, an unscoped one wanting it exclusively, holds nothing
+    yet. So no two commands wait for each other."""
     name = func.concat(literal("pinwheel-write:"), func.coalesce(league_id, literal("")))
     return select(
         func.pg_advisory_xact_lock_shared(func.hashtext(literal(_LOG_KEY))),
