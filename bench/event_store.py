@@ -27,9 +27,9 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 
 from bench.harness import bench_database, parser, percentile, run
 from db.engine import Database
-from db.event_store import EventStore, events_table, head_table
+from db.event_store import EventStore, events_table, head, head_table
 from db.projections import ALL_BINDINGS, TOKEN_BALANCES
-from db.tables import JsonType
+from db.tables import JsonType, SeasonRow
 from db.verify import rebuild, replay
 from tests.factories import grant, seed_league, spend
 
@@ -76,7 +76,10 @@ async def append_batch(db: Database, season: str, govs: list[str], batches: int)
 async def bulk_load(db: Database, season: str, govs: list[str], target: int) -> None:
     """Fill the log to `target` events (valid grants and spends), then rebuild projections."""
     async with db.read_sessions() as s:
-        start_seq = int((await s.execute(select(head_table.c.last_sequence))).scalar_one())
+        league = (
+            await s.execute(select(SeasonRow.league_id).where(SeasonRow.id == season))
+        ).scalar_one()
+        start_seq = await head(s, league)
     versions: dict[str, int] = {}
     async with db.read_sessions() as s:
         for gov in govs:
@@ -105,6 +108,7 @@ async def bulk_load(db: Database, season: str, govs: list[str], target: int) -> 
             rows.append(
                 {
                     "id": str(uuid.uuid4()),
+                    "league_id": league,
                     "sequence_number": seq,
                     "event_type": made.event_type,
                     "aggregate_type": "token",
@@ -120,7 +124,11 @@ async def bulk_load(db: Database, season: str, govs: list[str], target: int) -> 
             )
         async with db.sessions() as s, s.begin():
             await s.execute(insert(events_table), rows)
-            await s.execute(head_table.update().values(last_sequence=seq))
+            await s.execute(
+                head_table.update()
+                .where(head_table.c.league_id == league)
+                .values(last_sequence=seq)
+            )
     async with db.sessions() as s, s.begin():
         await rebuild(s)
 

@@ -55,7 +55,7 @@ from bot.domain.events import (
 )
 from db.engine import Database, create_database
 from db.event_store import events_table, head_table
-from db.tables import CommandLogRow
+from db.tables import CommandLogRow, SeasonRow
 from db.verify import rebuild, verify
 from tests.app.kit import FakeInterpreter
 from tests.factories import seed_league
@@ -185,6 +185,9 @@ async def bulk_load(
     rows: list[dict[str, Any]] = []
     seq = 0
     async with db.sessions() as s, s.begin():
+        league = (
+            await s.execute(select(SeasonRow.league_id).where(SeasonRow.id == season))
+        ).scalar_one()
         for payload, governor, team in _events(season, govs, teams, window, target):
             seq += 1
             aggregate = (payload.aggregate_type, payload.aggregate_id())
@@ -192,6 +195,7 @@ async def bulk_load(
             rows.append(
                 {
                     "id": str(uuid.uuid4()),
+                    "league_id": league,
                     "sequence_number": seq,
                     "event_type": payload.event_type,
                     "aggregate_type": aggregate[0],
@@ -214,7 +218,9 @@ async def bulk_load(
                 rows.clear()
         if rows:
             await s.execute(insert(events_table), rows)
-        await s.execute(head_table.update().values(last_sequence=seq))
+        await s.execute(
+            head_table.update().where(head_table.c.league_id == league).values(last_sequence=seq)
+        )
         await rebuild(s)
     return window
 

@@ -34,13 +34,13 @@ db.uow._run_command, EventStore._conn/lock/append/record_command and counting st
 a SQLAlchemy event (nothing in db/ is changed): to get a pooled connection (on SQLite the
 write lock is BEGIN IMMEDIATE, so its wait is here); `before_handler`, the command's own lock
 (its league's, db/uow.py) and the command-log lookup; the handler (its appends apart, and
-`head_lock_wait`, the wait for the event log's head row: in the first append of a command that
-names its league, before the handler for one that names none); recording the command; the
-commit; `lock_held` from the head row's lock to the commit's answer;
-`lock_held_share_of_wall`, the time it was held summed over the processes over the wall time
-(near 1.0: every command queues on it; a little over 1.0 is the client's view, each interval
-ending when the event loop takes the commit's answer); `lock_bound_per_s` (1 / mean held: the
-most one lock holder at a time allows). For rounds it also times the runner's parts around the
+`head_lock_wait`, a wait for its league's log head row in a `lock()` of its own: a batch
+append; a single append takes the row inside its one statement); recording the command; the
+commit; `lock_held` from the first append (or lock) to the commit's answer;
+`lock_held_share_of_wall`, the time heads were held summed over the processes over the wall
+time (each league has its own head row since migration 0011, so above 1.0 means leagues held
+theirs at once); `lock_bound_per_s` (1 / mean held: the most one league's log allows, one
+holder at a time). For rounds it also times the runner's parts around the
 steps (run_round, presenter.advance, drain).
 
 Prints one JSON object: votes_per_s_1proc, votes_per_s_2proc, scaling (= 2proc / 1proc),
@@ -152,10 +152,10 @@ def install_profile() -> list[dict[str, Any]]:
             rec["conn"] = time.perf_counter()
         return conn
 
-    async def timed_lock(self: EventStore) -> None:
+    async def timed_lock(self: EventStore, *a: Any, **kw: Any) -> None:
         rec = _CURRENT.get()
         t = time.perf_counter()
-        await take_lock(self)
+        await take_lock(self, *a, **kw)
         if rec is not None and "locked" not in rec:
             rec["locked"] = time.perf_counter()
             rec["lock_wait_s"] = rec["locked"] - t
@@ -168,6 +168,11 @@ def install_profile() -> list[dict[str, Any]]:
 
     async def timed_append(self: EventStore, *a: Any, **kw: Any) -> Any:
         t = time.perf_counter()
+        rec = _CURRENT.get()
+        if rec is not None and "locked" not in rec:
+            # A single append takes its league's head row in its one statement (no lock()):
+            # the row is held from about here to the commit.
+            rec["locked"], rec["lock_wait_s"] = t, 0.0
         try:
             return await append(self, *a, **kw)
         finally:

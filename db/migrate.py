@@ -119,13 +119,18 @@ async def require_schema(url: str) -> None:
         )
 
 
-async def upgrade_and_catch_up(url: str, revision: str = "head") -> int:
+async def upgrade_and_catch_up(url: str, revision: str = "head") -> int | None:
     """What a process runs before it appends: migrate, then fold into every projection the
     events it has not seen yet (one new in this release, say), under the append lock. Returns
-    the number of events folded."""
+    the number of events folded; None when migrated to an older revision than this
+    release's (an operator stepping through): the tables are not this code's, so nothing is
+    folded."""
     from db.verify import catch_up  # verify imports the repositories; keep this module light
 
     await upgrade(url, revision)
+    latest = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    if await current_revision(url) != latest:
+        return None
     db = create_null_pool_database(url)
     try:
         async with db.sessions() as session, session.begin():

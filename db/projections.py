@@ -1,7 +1,8 @@
 """Projection tables: the pure folds of `bot.domain.projections` bound to SQL tables.
 
 `apply_inline` runs inside the append transaction: it loads only the rows the new events touch,
-folds the events, upserts the changed rows and moves each projection's checkpoint to the new head.
+folds the events, upserts the changed rows and moves each projection's checkpoint in the events'
+league to its new head (every league has a log, and a checkpoint per projection, of its own).
 A checkpoint only ever moves forward over events its projection folded: one that does not stand
 just before the new events (a projection new in this release, or one an older release's appends
 left behind) is lagging, and the append first folds the log's events it missed.
@@ -246,7 +247,11 @@ def _advance_statement(dialect: str) -> Any:
         named = checkpoint_table.c.name.in_(select(each.c.value))
     return (
         update(checkpoint_table)
-        .where(named, checkpoint_table.c.last_sequence == bindparam("before"))
+        .where(
+            named,
+            checkpoint_table.c.league_id == bindparam("league"),
+            checkpoint_table.c.last_sequence == bindparam("before"),
+        )
         .values(last_sequence=bindparam("last"))
         .returning(checkpoint_table.c.name)
     )
@@ -254,37 +259,48 @@ def _advance_statement(dialect: str) -> Any:
 
 _AT = select(checkpoint_table.c.name).where(
     checkpoint_table.c.name.in_(bindparam("names", expanding=True)),
+    checkpoint_table.c.league_id == bindparam("league"),
     checkpoint_table.c.last_sequence == bindparam("last"),
 )
 
 
 async def advance_checkpoints(
-    db: Executor, names: Sequence[str], first: int, last: int
+    db: Executor, names: Sequence[str], league_id: str, first: int, last: int
 ) -> set[str]:
-    """Move to `last` the checkpoints that stand at `first - 1`; the names that moved."""
+    """Move to `last` the league's checkpoints that stand at `first - 1`; the names that
+    moved."""
     dialect = dialect_name(db)
     given = list(names) if dialect == "postgresql" else orjson.dumps(list(names)).decode()
-    params = {"names": given, "before": first - 1, "last": last}
+    params = {"names": given, "league": league_id, "before": first - 1, "last": last}
     moved = set((await db.execute(_advance_statement(dialect), params)).scalars())
-    return moved | await _start_checkpoints(db, [n for n in names if n not in moved], first, last)
+    unmoved = [n for n in names if n not in moved]
+    return moved | await _start_checkpoints(db, unmoved, league_id, first, last)
 
 
-async def checkpoints_at(db: Executor, names: Sequence[str], first: int, last: int) -> set[str]:
-    """Which of `names` the append of `first..last` moved (PostgreSQL moves them in its
-    reserving statement and only counts them; this names them when the count falls short)."""
-    at = set((await db.execute(_AT, {"names": list(names), "last": last})).scalars())
-    return at | await _start_checkpoints(db, [n for n in names if n not in at], first, last)
+async def checkpoints_at(
+    db: Executor, names: Sequence[str], league_id: str, first: int, last: int
+) -> set[str]:
+    """Which of `names` the append of `first..last` to the league's log moved (PostgreSQL
+    moves them in its reserving statement and only counts them; this names them when the
+    count falls short)."""
+    params = {"names": list(names), "league": league_id, "last": last}
+    at = set((await db.execute(_AT, params)).scalars())
+    unmoved = [n for n in names if n not in at]
+    return at | await _start_checkpoints(db, unmoved, league_id, first, last)
 
 
-async def _start_checkpoints(db: Executor, names: Sequence[str], first: int, last: int) -> set[str]:
-    # No row: the projection has folded nothing, so it may start only with the log's first event.
+async def _start_checkpoints(
+    db: Executor, names: Sequence[str], league_id: str, first: int, last: int
+) -> set[str]:
+    # No row: the projection has folded nothing of the league's log, so it may start only
+    # with the log's first event.
     if not names or first != 1:
         return set()
     make = pg_insert if dialect_name(db) == "postgresql" else sqlite_insert
-    stmt = make(checkpoint_table).on_conflict_do_nothing(index_elements=["name"])
-    rows = [{"name": n, "last_sequence": last} for n in names]
+    stmt = make(checkpoint_table).on_conflict_do_nothing(index_elements=["name", "league_id"])
+    rows = [{"name": n, "league_id": league_id, "last_sequence": last} for n in names]
     started = set()
-    for row in rows:  # a handful, once per projection in the life of a database
+    for row in rows:  # a handful, once per projection in the life of a league
         started |= set((await db.execute(stmt.returning(checkpoint_table.c.name), row)).scalars())
     return started
 
@@ -293,14 +309,16 @@ async def apply_inline(
     db: Executor,
     bindings: Sequence[TableBinding[Any, Any]],
     events: Sequence[Recorded],
+    league_id: str,
     *,
     advanced: set[str] | None = None,
     preloaded: Mapping[str, dict[Any, Any]] | None = None,
 ) -> None:
-    """Fold freshly appended `events` (contiguous in the log, appended under the lock) into
-    every bound table and move its checkpoint over them (`advanced`: the caller already moved
-    the checkpoints that stood just before them, and these are their names; `preloaded`: the
-    rows the events touch, by binding name, read by the same statement that moved them).
+    """Fold freshly appended `events` (contiguous in `league_id`'s log, appended under its
+    lock) into every bound table and move its checkpoint over them (`advanced`: the caller
+    already moved the checkpoints that stood just before them, and these are their names;
+    `preloaded`: the rows the events touch, by binding name, read by the same statement that
+    moved them).
 
     A binding whose checkpoint stood further back is lagging: it is first caught up from the
     log (`_fold_gap`), so no append leaves it stale and none skips it forward."""
@@ -309,12 +327,12 @@ async def apply_inline(
     names = [b.name for b in bindings]
     first, last = events[0].sequence_number, events[-1].sequence_number
     if advanced is None:
-        advanced = await advance_checkpoints(db, names, first, last)
+        advanced = await advance_checkpoints(db, names, league_id, first, last)
     for binding in bindings:
         lagging = binding.name not in advanced
         if lagging:
-            await _fold_gap(db, binding, first)
-            if not await advance_checkpoints(db, [binding.name], first, last):
+            await _fold_gap(db, binding, league_id, first)
+            if not await advance_checkpoints(db, [binding.name], league_id, first, last):
                 raise RuntimeError(f"projection {binding.name} did not catch up to {first - 1}")
         proj = binding.projection
         relevant = [e for e in events if e.event_type in proj.event_types]
@@ -332,18 +350,26 @@ async def apply_inline(
         await _write(db, binding, changed)
 
 
-async def _fold_gap(db: Executor, binding: TableBinding[Any, Any], before: int) -> None:
-    """Fold into a lagging binding the logged events from its checkpoint up to `before`."""
+async def _fold_gap(
+    db: Executor, binding: TableBinding[Any, Any], league_id: str, before: int
+) -> None:
+    """Fold into a lagging binding the league's logged events from its checkpoint up to
+    `before`."""
     from db.event_store import fold_events_between  # event_store imports this module
 
-    query = select(checkpoint_table.c.last_sequence).where(checkpoint_table.c.name == binding.name)
+    query = select(checkpoint_table.c.last_sequence).where(
+        checkpoint_table.c.name == binding.name, checkpoint_table.c.league_id == league_id
+    )
     at = int((await db.execute(query)).scalar() or 0)
     logger.warning(
-        "projection %s was %s events behind the log; folding them", binding.name, before - 1 - at
+        "projection %s was %s events behind league %s's log; folding them",
+        binding.name,
+        before - 1 - at,
+        league_id,
     )
     while at < before - 1:
-        page = await fold_events_between(db, at, before)
-        await apply_inline(db, [binding], page)
+        page = await fold_events_between(db, league_id, at, before)
+        await apply_inline(db, [binding], page, league_id)
         at = page[-1].sequence_number
 
 

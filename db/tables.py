@@ -249,10 +249,14 @@ class CommentaryRow(Base):
 
 
 class GovernanceEventRow(Base):
-    """Append-only (database triggers refuse UPDATE and DELETE)."""
+    """Append-only (database triggers refuse UPDATE and DELETE).
+
+    Each league has a log of its own: `sequence_number` is the event's place in its league's
+    log, dense from 1 and commit-ordered within the league (`event_log_head`)."""
 
     __tablename__ = "governance_events"
     __table_args__ = (
+        UniqueConstraint("league_id", "sequence_number"),
         UniqueConstraint("aggregate_type", "aggregate_id", "aggregate_version"),
         Index("ix_governance_events_season_round", "season_id", "round_number"),
         Index("ix_governance_events_season_type", "season_id", "event_type", "sequence_number"),
@@ -260,7 +264,8 @@ class GovernanceEventRow(Base):
         Index("ix_governance_events_type", "event_type"),
     )
     id: Mapped[str] = mapped_column(Id, primary_key=True)
-    sequence_number: Mapped[int] = mapped_column(BigInteger, unique=True)
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"))
+    sequence_number: Mapped[int] = mapped_column(BigInteger)
     event_type: Mapped[str] = mapped_column(String(64))
     aggregate_type: Mapped[str] = mapped_column(String(50))
     aggregate_id: Mapped[str] = mapped_column(String(100))
@@ -278,16 +283,17 @@ class GovernanceEventRow(Base):
 
 
 class EventLogHeadRow(Base):
-    """One row: the last sequence number handed out, locked by every append."""
+    """One row per league: the last sequence number its log handed out, locked by every
+    append to it. A trigger adds the row with the league (migration 0011)."""
 
     __tablename__ = "event_log_head"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"), primary_key=True)
     last_sequence: Mapped[int] = mapped_column(BigInteger)
 
 
 class CommandLogRow(Base):
-    """Outcome of every command id seen, written in the same transaction as its events."""
+    """Outcome of every command id seen, written in the same transaction as its events
+    (`first_sequence`..`last_sequence`: their places in their league's log)."""
 
     __tablename__ = "command_log"
     command_id: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -299,8 +305,11 @@ class CommandLogRow(Base):
 
 
 class ProjectionCheckpointRow(Base):
+    """How far into each league's log each projection has folded."""
+
     __tablename__ = "projection_checkpoints"
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    league_id: Mapped[str] = mapped_column(ForeignKey("leagues.id"), primary_key=True)
     last_sequence: Mapped[int] = mapped_column(BigInteger)
 
 

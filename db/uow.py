@@ -9,12 +9,12 @@ rolls its writes back and is recorded as the command's (rejected) outcome, excep
 Which lock (PostgreSQL; on SQLite the one write transaction, BEGIN IMMEDIATE, is every lock):
 
 - A command that names its league (`Scope`) decides under that league's write lock and the
-  log's lock shared, two transaction advisory locks. Commands of other leagues read and decide
-  at the same time; they meet only on the event log's head row, which each takes as it appends
-  and holds to its commit. That row keeps the log's sequence dense and commit-ordered.
-- A command that names none takes the log's lock exclusively, which waits for every scoped
-  command in flight and holds off new ones, and the head row at once: it decides alone, as
-  every command did before leagues had locks of their own.
+  logs' lock shared, two transaction advisory locks. Commands of other leagues read, decide
+  and append at the same time: each league has a log of its own, whose head row an append
+  takes and holds to its commit (db/event_store.py), so they share no row.
+- A command that names none takes the logs' lock exclusively, which waits for every scoped
+  command in flight and holds off new ones: it decides alone, as every command did before
+  leagues had locks of their own.
 """
 
 from __future__ import annotations
@@ -118,8 +118,8 @@ async def run_command(
 
     `lock_log=False` is for a handler whose reads and writes a lock of the caller's already
     serialises (a round step under its league's lock, bot/app/league/runner.py): the command
-    then does not take the event log's append lock up front, so it does not queue every other
-    league's commands behind it. Any event it appends still takes that lock as it appends.
+    then takes no advisory lock. Any event it appends still takes its league's head row as it
+    appends.
     """
     options: dict[str, Any] = {
         "command_id": command_id,
@@ -178,21 +178,15 @@ async def _run_command(
     req_hash = request_hash(request)
     rejected: errors.DomainError | None = None
     async with db.sessions() as session, session.begin():
-        locks = lock_log and db.dialect == "postgresql"  # the advisory locks (module note)
-        scoped = locks and scope is not None
-        store = EventStore(session, projections=bindings, clock=clock, wait_to_append=scoped)
-        if locks:
+        store = EventStore(session, projections=bindings, clock=clock)
+        if lock_log and db.dialect == "postgresql":  # the advisory locks (module note)
             conn = await session.connection()
             if scope is None:
                 await conn.execute(_LOG_LOCK_EXCLUSIVE)
             else:
                 await conn.execute(_SCOPED_LOCK[scope.kind], {"scope_id": scope.id})
-        # The head row now, unless the command is scoped: then its first append takes it.
-        take_head = lock_log and not scoped
-        if take_head:
-            await store.lock()
         if command_id is not None:
-            prior = await store.recorded(command_id, req_hash, lock=take_head)
+            prior = await store.recorded(command_id, req_hash)
             if prior is not None:
                 if prior.outcome.get("status") == "rejected":
                     raise _domain_error(prior.outcome["error"], prior.outcome["message"])
@@ -215,7 +209,7 @@ async def _run_command(
         else:
             outcome.setdefault("status", "ok")
         if command_id is not None:
-            await store.record_command(command_id, req_hash, outcome, uow.appended, lock=take_head)
+            await store.record_command(command_id, req_hash, outcome, uow.appended)
     if rejected is not None:
         raise rejected
     return CommandResult(outcome, uow.appended, replayed=False)

@@ -1,7 +1,7 @@
 """Replay the whole event log through the projection folds and compare with the tables.
 
-Also checks the log itself: sequence numbers dense from 1 to the head, aggregate versions dense
-per aggregate, and every projection's checkpoint at the head.
+Also checks the logs themselves: each league's sequence numbers dense from 1 to its head,
+aggregate versions dense per aggregate, and every projection's checkpoint at each league's head.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from db.event_store import (
     events_table,
     fold_events_between,
     head,
+    head_table,
+    league_ids,
     touch_head,
 )
 from db.governance_repo import check_current_rulesets, rebuild_current_rulesets
@@ -46,7 +48,8 @@ MAX_REPORTED_PER_TABLE = 50  # differing rows listed per projection table
 @dataclass
 class VerifyReport:
     events: int = 0
-    head: int = 0
+    head: int = 0  # the events the logs' heads count, over every league
+    leagues: int = 0  # leagues with a log
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -54,8 +57,12 @@ class VerifyReport:
         return not self.problems
 
 
-async def _page(db: Executor, after: int, event_types: frozenset[str] | None) -> list[StoredEvent]:
-    query = select(*_COLUMNS).where(events_table.c.sequence_number > after)
+async def _page(
+    db: Executor, league_id: str, after: int, event_types: frozenset[str] | None
+) -> list[StoredEvent]:
+    query = select(*_COLUMNS).where(
+        events_table.c.league_id == league_id, events_table.c.sequence_number > after
+    )
     if event_types is not None:
         query = query.where(events_table.c.event_type.in_(sorted(event_types)))
     rows = (await db.execute(query.order_by(events_table.c.sequence_number).limit(PAGE))).all()
@@ -63,31 +70,33 @@ async def _page(db: Executor, after: int, event_types: frozenset[str] | None) ->
 
 
 async def _fold_page(
-    db: Executor, after: int, event_types: frozenset[str] | None
+    db: Executor, league_id: str, after: int, event_types: frozenset[str] | None
 ) -> list[FoldEvent]:
-    return await fold_events_between(db, after)  # every type: each event meets its folds
+    # every type: each event meets its folds
+    return await fold_events_between(db, league_id, after)
 
 
 E = TypeVar("E", StoredEvent, FoldEvent)
 
 
 async def _pages(
-    read: Callable[[Executor, int, frozenset[str] | None], Awaitable[list[E]]],
+    read: Callable[[Executor, str, int, frozenset[str] | None], Awaitable[list[E]]],
     db: Executor,
+    league_id: str,
     after: int,
     event_types: frozenset[str] | None,
     prefetch: bool,
 ) -> AsyncIterator[list[E]]:
-    pending = asyncio.ensure_future(read(db, after, event_types))
+    pending = asyncio.ensure_future(read(db, league_id, after, event_types))
     try:
         while page := await pending:
             after = page[-1].sequence_number
             if prefetch:
-                pending = asyncio.ensure_future(read(db, after, event_types))
+                pending = asyncio.ensure_future(read(db, league_id, after, event_types))
                 yield page
             else:
                 yield page
-                pending = asyncio.ensure_future(read(db, after, event_types))
+                pending = asyncio.ensure_future(read(db, league_id, after, event_types))
     finally:
         if not pending.done():
             pending.cancel()
@@ -95,23 +104,26 @@ async def _pages(
 
 def iter_log(
     db: Executor,
+    league_id: str,
     *,
     after: int = 0,
     event_types: frozenset[str] | None = None,
     prefetch: bool = False,
 ) -> AsyncIterator[list[StoredEvent]]:
-    """The log in sequence order, a page at a time (keyset pagination).
+    """The league's log in sequence order, a page at a time (keyset pagination).
 
     With `prefetch`, the next page is read while the caller works on the current one; only for
     callers that do not use `db` themselves while iterating.
     """
-    return _pages(_page, db, after, event_types, prefetch)
+    return _pages(_page, db, league_id, after, event_types, prefetch)
 
 
 async def replay(
     db: Executor, bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS
 ) -> tuple[int, dict[str, dict[Any, Any]]]:
-    """Fold the whole log through every binding's projection; (events read, states by name).
+    """Fold every league's log through every binding's projection; (events read, states by
+    name). A league's events touch only its own rows, so the leagues' logs fold one after
+    another.
 
     Reads only what folds may read (`FoldEvent`), the next page while folding this one."""
     states: dict[str, dict[Any, Any]] = {b.name: {} for b in bindings}
@@ -122,11 +134,12 @@ async def replay(
             routes.setdefault(kind, []).append((b.projection.apply, states[b.name]))
     count = 0
     with _collector_paused():
-        async for page in _pages(_fold_page, db, 0, None, prefetch=True):
-            count += len(page)
-            for event in page:
-                for apply, state in routes.get(event.event_type, ()):
-                    state.update(apply(state, event))
+        for league_id in await league_ids(db):
+            async for page in _pages(_fold_page, db, league_id, 0, None, prefetch=True):
+                count += len(page)
+                for event in page:
+                    for apply, state in routes.get(event.event_type, ()):
+                        state.update(apply(state, event))
     return count, states
 
 
@@ -144,20 +157,39 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-async def _check_log(db: Executor, report: VerifyReport) -> None:
+async def _check_log(db: Executor, report: VerifyReport) -> dict[str, int]:
+    """Each league's log against its head; the heads, by league."""
     t = events_table.c
-    count, lowest, highest = (
-        await db.execute(
-            select(func.count(), func.min(t.sequence_number), func.max(t.sequence_number))
+    spans = {
+        league: (count, lowest, highest)
+        for league, count, lowest, highest in await db.execute(
+            select(
+                t.league_id, func.count(), func.min(t.sequence_number), func.max(t.sequence_number)
+            ).group_by(t.league_id)
         )
-    ).one()
+    }
+    heads = {
+        str(league): int(last)
+        for league, last in await db.execute(
+            select(head_table.c.league_id, head_table.c.last_sequence)
+        )
+    }
     report.head = await head(db)
-    if count and (lowest != 1 or highest != count):
-        report.problems.append(
-            f"sequence numbers not dense: {count} events span {lowest}..{highest}"
-        )
-    if (highest or 0) != report.head:
-        report.problems.append(f"event_log_head is {report.head} but the last event is {highest}")
+    report.leagues = len(heads)
+    for league in sorted(spans.keys() | heads.keys()):
+        count, lowest, highest = spans.get(league, (0, None, None))
+        if count and (lowest != 1 or highest != count):
+            report.problems.append(
+                f"league {league}: sequence numbers not dense: "
+                f"{count} events span {lowest}..{highest}"
+            )
+        if league not in heads:
+            report.problems.append(f"league {league} has events but no event_log_head row")
+        elif (highest or 0) != heads[league]:
+            report.problems.append(
+                f"league {league}: event_log_head is {heads[league]} "
+                f"but the last event is {highest}"
+            )
     gaps = (
         await db.execute(
             select(t.aggregate_type, t.aggregate_id)
@@ -168,15 +200,16 @@ async def _check_log(db: Executor, report: VerifyReport) -> None:
     ).all()
     for aggregate_type, aggregate_id in gaps:
         report.problems.append(f"aggregate {aggregate_type}:{aggregate_id} has version gaps")
+    return heads
 
 
 async def verify(
     db: Executor, bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS
 ) -> VerifyReport:
     report = VerifyReport()
-    await _check_log(db, report)
+    heads = await _check_log(db, report)
     report.events, replayed = await replay(db, bindings)
-    checkpoints = {r[0]: r[1] for r in (await db.execute(select(checkpoint_table))).all()}
+    checkpoints = await _checkpoints(db)
     for binding in bindings:
         actual = await table_state(db, binding)
         expected = replayed[binding.name]
@@ -191,9 +224,13 @@ async def verify(
             report.problems.append(
                 f"{binding.name}: {len(differing) - MAX_REPORTED_PER_TABLE} more rows differ"
             )
-        at = checkpoints.get(binding.name, 0)
-        if report.head and at != report.head:
-            report.problems.append(f"{binding.name} checkpoint at {at}, log head at {report.head}")
+        for league, league_head in heads.items():
+            at = checkpoints.get((binding.name, league), 0)
+            if league_head and at != league_head:
+                report.problems.append(
+                    f"{binding.name} checkpoint at {at}, log head at {league_head}"
+                    + (f" in league {league}" if len(heads) > 1 else "")
+                )
     report.problems += await check_current_rulesets(db)
     report.problems += await check_league(db)
     report.problems += await check_presentations(db)
@@ -203,9 +240,9 @@ async def verify(
 async def rebuild(
     session: AsyncSession, bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS
 ) -> int:
-    """Recompute every projection table from the log (inside the caller's transaction),
-    under the append lock."""
-    await touch_head(session)  # its UPDATE also takes the append lock
+    """Recompute every projection table from the logs (inside the caller's transaction),
+    under every league's append lock."""
+    await touch_head(session)  # its UPDATE also takes every league's append lock
     count, states = await replay(session, bindings)
     # Children emptied first and parents filled first, so foreign keys hold throughout.
     for binding in reversed(bindings):
@@ -213,9 +250,16 @@ async def rebuild(
     for binding in bindings:
         await replace_table(session, binding, states[binding.name])
     await rebuild_current_rulesets(session)
-    last = await head(session)
-    rows = [{"name": b.name, "last_sequence": last} for b in bindings]
-    await session.execute(upsert(session, checkpoint_table, ("name",)), rows)
+    heads = (
+        await session.execute(select(head_table.c.league_id, head_table.c.last_sequence))
+    ).all()
+    rows = [
+        {"name": b.name, "league_id": league, "last_sequence": last}
+        for b in bindings
+        for league, last in heads
+    ]
+    if rows:
+        await session.execute(upsert(session, checkpoint_table, ("name", "league_id")), rows)
     return count
 
 
@@ -223,12 +267,25 @@ async def catch_up(
     session: AsyncSession, bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS
 ) -> int:
     """Fold events a projection has not seen yet (one added by a new release, or one an older
-    release's appends left behind), under the append lock so no append runs meanwhile."""
-    await touch_head(session)  # its UPDATE also takes the append lock
-    checkpoints = {r[0]: r[1] for r in (await session.execute(select(checkpoint_table))).all()}
+    release's appends left behind), under every league's append lock so no append runs
+    meanwhile."""
+    await touch_head(session)  # its UPDATE also takes every league's append lock
+    checkpoints = await _checkpoints(session)
+    heads = await session.execute(select(head_table.c.league_id, head_table.c.last_sequence))
     applied = 0
-    for binding in bindings:
-        async for page in iter_log(session, after=checkpoints.get(binding.name, 0)):
-            await apply_inline(session, [binding], page)
-            applied += len(page)
+    for league_id, last in sorted(heads.all()):
+        for binding in bindings:
+            after = checkpoints.get((binding.name, league_id), 0)
+            if after >= last:  # the usual case: read nothing for it
+                continue
+            async for page in iter_log(session, league_id, after=after):
+                await apply_inline(session, [binding], page, league_id)
+                applied += len(page)
     return applied
+
+
+async def _checkpoints(db: Executor) -> dict[tuple[str, str], int]:
+    """Every checkpoint, by projection and league."""
+    ck = checkpoint_table.c
+    rows = await db.execute(select(ck.name, ck.league_id, ck.last_sequence))
+    return {(name, league): int(last) for name, league, last in rows}

@@ -79,13 +79,14 @@ async def export(db: Database, season_id: str | None = None) -> dict[str, Any]:
         )
     wanted = {s["id"] for s in seasons}
     events: list[dict[str, Any]] = []
-    after = 0
-    while True:
-        page = await public.events(db, after, public.MAX_LIMIT)
-        events += [e.as_dict() for e in page if e.season_id in wanted or e.season_id is None]
-        if len(page) < public.MAX_LIMIT:
-            break
-        after = page[-1].sequence_number
+    for league_id in sorted({row.league_id for row in rows}):  # each league's log in turn
+        after = 0
+        while True:
+            page = await public.events(db, league_id, after, public.MAX_LIMIT)
+            events += [e.as_dict() for e in page if e.season_id in wanted]
+            if len(page) < public.MAX_LIMIT:
+                break
+            after = page[-1].sequence_number
     document: dict[str, Any] = {
         "format": FORMAT,
         "exported_at": datetime.now(UTC).isoformat(),

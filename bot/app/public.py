@@ -75,7 +75,8 @@ def is_public_event(event_type: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PublicEvent:
-    sequence_number: int
+    league_id: str
+    sequence_number: int  # its place in its league's log
     event_type: str
     created_at: str
     season_id: str | None
@@ -83,6 +84,7 @@ class PublicEvent:
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "league_id": self.league_id,
             "sequence_number": self.sequence_number,
             "event_type": self.event_type,
             "created_at": self.created_at,
@@ -101,11 +103,13 @@ async def _revealed(s: Executor, proposal_ids: Iterable[str]) -> set[str]:
     return set((await s.execute(query)).scalars())
 
 
-async def events(db: Database, after: int, limit: int) -> list[PublicEvent]:
-    """Public events after sequence `after`, in order: at most `limit`, each public (private
-    types are left out in the query, so a short page means the end of the log)."""
+async def events(db: Database, league_id: str, after: int, limit: int) -> list[PublicEvent]:
+    """The league's public events after sequence `after` in its log, in order: at most
+    `limit`, each public (private types are left out in the query, so a short page means the
+    end of the log)."""
     limit = max(1, min(limit, MAX_LIMIT))
     condition = and_(
+        events_table.c.league_id == league_id,
         events_table.c.sequence_number > after,
         *(~events_table.c.event_type.startswith(p) for p in PRIVATE_EVENT_PREFIXES),
     )
@@ -128,6 +132,7 @@ async def events(db: Database, after: int, limit: int) -> list[PublicEvent]:
         revealed = await _revealed(s, (r.aggregate_id for r in rows if r.event_type == "vote.cast"))
     return [
         PublicEvent(
+            league_id,
             int(r.sequence_number),
             r.event_type,
             r.created_at.isoformat(),

@@ -102,7 +102,11 @@ def _verify_file(args: argparse.Namespace) -> int:
 
 async def _upgrade(revision: str) -> int:
     applied = await upgrade_and_catch_up(Settings().database_url, revision)
-    print(f"database at {revision}; projections caught up ({applied} events folded)")
+    if applied is None:
+        print(f"database at {revision}, older than this release's schema: run it only with")
+        print("the release it belongs to, or `pinwheel db upgrade` to bring it up to date")
+    else:
+        print(f"database at {revision}; projections caught up ({applied} events folded)")
     return 0
 
 
@@ -134,6 +138,7 @@ async def _verify(args: argparse.Namespace) -> int:
                     "ok": report.ok,
                     "events": report.events,
                     "head": report.head,
+                    "leagues": report.leagues,
                     "problems": report.problems,
                 }
             )
@@ -142,5 +147,6 @@ async def _verify(args: argparse.Namespace) -> int:
         for problem in report.problems:
             print(f"MISMATCH {problem}")
         state = "clean" if report.ok else f"{len(report.problems)} problem(s)"
-        print(f"verify: {report.events} events replayed, head {report.head}: {state}")
+        logs = f"{report.leagues} league log{'' if report.leagues == 1 else 's'}"
+        print(f"verify: {report.events} events replayed from {logs}: {state}")
     return 0 if report.ok else 1

@@ -183,6 +183,7 @@ class StoredEvent(NamedTuple):
     command_id: str | None
     metadata: JsonDict
     created_at: datetime | None
+    league_id: str | None = None  # whose log `sequence_number` places it in
 
     def typed(self) -> EventPayload:
         return parse_payload(self.event_type, self.schema_version, self.payload)

@@ -192,15 +192,19 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
     )
     async def api_events(
         request: Request,
+        league: str | None = Query(None, description="the league (needed when there are several)"),
         after: int = Query(0, ge=0, description="the sequence number to start after"),
         limit: int = Query(DEFAULT_LIMIT, ge=1, le=public.MAX_LIMIT),
     ) -> Response:
-        """The public governance log as NDJSON, one event a line in sequence order; the next
-        page starts after the last line's `sequence_number`. With `Accept: text/event-stream`
-        the log is followed live as Server-Sent Events."""
+        """A league's public governance log as NDJSON, one event a line in sequence order;
+        the next page starts after the last line's `sequence_number`. Each league has a log
+        of its own, numbered from 1. With `Accept: text/event-stream` the log is followed
+        live as Server-Sent Events."""
+        league_id = await _league_or_only(db, league)
         if "text/event-stream" in request.headers.get("accept", ""):
-            return StreamingResponse(_follow(db, request, after), media_type="text/event-stream")
-        page = await public.events(db, after, limit)
+            follow = _follow(db, request, league_id, after)
+            return StreamingResponse(follow, media_type="text/event-stream")
+        page = await public.events(db, league_id, after, limit)
         body = "".join(json.dumps(e.as_dict(), separators=(",", ":")) + "\n" for e in page)
         headers = {"X-Next-After": str(page[-1].sequence_number)} if page else {}
         return Response(body, media_type="application/x-ndjson", headers=headers)
@@ -380,12 +384,12 @@ async def _season_league(db: Database, season_id: str) -> str | None:
     return None if found is None else str(found["league_id"])
 
 
-async def _follow(db: Database, request: Request, after: int) -> AsyncIterator[str]:
-    """The public log as Server-Sent Events, from `after` on, until the client goes."""
+async def _follow(db: Database, request: Request, league_id: str, after: int) -> AsyncIterator[str]:
+    """A league's public log as Server-Sent Events, from `after` on, until the client goes."""
     cursor = after
     idle = 0
     while not await request.is_disconnected():
-        page = await public.events(db, cursor, public.MAX_LIMIT)
+        page = await public.events(db, league_id, cursor, public.MAX_LIMIT)
         for event in page:
             cursor = event.sequence_number
             yield (

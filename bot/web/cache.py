@@ -66,15 +66,20 @@ class Version:
             self._reading = None
 
     async def _read(self) -> tuple[int, ...]:
-        query = select(
-            select(head_table.c.last_sequence).scalar_subquery(),
-            # The newest event that is not a vote: what every page but the vote-counting ones
-            # depends on (read from the end of the log, which votes rarely fill for long).
-            select(events_table.c.sequence_number)
-            .where(events_table.c.event_type != "vote.cast")
-            .order_by(events_table.c.sequence_number.desc())
+        e, h = events_table.c, head_table.c
+        # Each league's newest event that is not a vote: what every page but the vote-counting
+        # ones depends on (read from the end of its log, which votes rarely fill for long).
+        # Their sum moves whenever any league's does. One index probe per league.
+        newest_not_vote = (
+            select(e.sequence_number)
+            .where(e.league_id == h.league_id, e.event_type != "vote.cast")
+            .order_by(e.sequence_number.desc())
             .limit(1)
-            .scalar_subquery(),
+            .scalar_subquery()
+        )
+        query = select(
+            select(func.coalesce(func.sum(h.last_sequence), 0)).scalar_subquery(),
+            select(func.coalesce(func.sum(newest_not_vote), 0)).scalar_subquery(),
             select(func.count()).select_from(GameResultRow).scalar_subquery(),
             select(func.count()).select_from(MirrorRow).scalar_subquery(),
             select(func.count())

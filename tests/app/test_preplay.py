@@ -111,7 +111,7 @@ async def test_the_simulate_step_stores_its_games_while_another_command_holds_th
     runner = Runner(database, clock=clock, instant=True, hook=reached.append)
     async with database.engine.connect() as other:
         await other.execute(
-            text("SELECT last_sequence FROM event_log_head WHERE id = 1 FOR UPDATE")
+            text("SELECT last_sequence FROM event_log_head FOR UPDATE")  # every league's
         )
         playing = asyncio.create_task(runner.run_round(season))
         for _ in range(200):

@@ -517,6 +517,7 @@ async def test_a_stored_v1_payload_is_upcast_when_read(database: Database) -> No
         await s.execute(
             insert(GovernanceEventRow).values(
                 id=str(uuid.uuid4()),
+                league_id=seeded.league_id,
                 sequence_number=1,
                 event_type="proposal.submitted",
                 aggregate_type="proposal",

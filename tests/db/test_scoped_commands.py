@@ -1,6 +1,7 @@
 """Commands that name their league (db/uow.py `Scope`), on PostgreSQL: commands of different
-leagues read and decide at the same time and meet only as they append; commands of one league,
-and commands that name no league, still decide one at a time. The log stays dense either way.
+leagues read and decide at the same time and append at the same time; commands of one league,
+and commands that name no league, still decide one at a time. Each league's log stays dense
+either way.
 
 SQLite has one writer at a time by design (BEGIN IMMEDIATE), so there is nothing to show there;
 the rest of the suite runs every scoped command on both engines.
@@ -93,10 +94,16 @@ def proposal(proposal_id: str, seeded: Seeded) -> dict[str, Any]:
 
 
 async def assert_dense(db: Database, count: int, *, projections: bool = True) -> None:
+    """`count` events in all, each league's log dense from 1 and at its head."""
     async with db.read_sessions() as s:
         events = await read_from(s, 0, limit=10**6)
-        assert [e.sequence_number for e in events] == list(range(1, count + 1))
-        assert await head(s) == count
+        assert len(events) == count and await head(s) == count
+        by_league: dict[str, list[int]] = {}
+        for event in events:
+            by_league.setdefault(str(event.league_id), []).append(event.sequence_number)
+        for league, numbers in by_league.items():
+            assert sorted(numbers) == list(range(1, len(numbers) + 1))
+            assert await head(s, league) == len(numbers)
         report = await verify(s)
     if projections:
         assert report.ok, report.problems

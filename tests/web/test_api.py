@@ -271,6 +271,17 @@ async def test_several_leagues_get_an_index_and_prefixed_pages(
     assert ambiguous.status_code == 404 and "several leagues" in ambiguous.text
     leagues = (await client.get("/api/v1/leagues")).json()["items"]
     assert {x["id"] for x in leagues} == {played.league_id, other.league_id}
+    # Each league has an event log of its own, numbered from 1: the API asks which.
+    unnamed = await client.get("/api/v1/events")
+    assert unnamed.status_code == 404 and "several leagues" in unnamed.text
+    for league in (played, other):
+        lines = (await client.get(f"/api/v1/events?league={league.league_id}&limit=500")).text
+        events = [json.loads(line) for line in lines.splitlines()]
+        numbers = [e["sequence_number"] for e in events]
+        assert events and numbers == sorted(set(numbers)) and numbers[0] <= 3
+        assert {(e["league_id"], e["season_id"]) for e in events} == {
+            (league.league_id, league.season_id)
+        }
 
 
 async def test_nothing_of_a_round_appears_before_its_show_ends(
