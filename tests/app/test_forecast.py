@@ -313,3 +313,21 @@ async def test_the_governance_mirror_checks_last_windows_forecasts_against_the_g
     checked = [f for c in contexts for f in (c or {}).get("forecasts", [])]
     assert checked and all({"predicted", "actual", "games"} <= set(x) for x in checked)
     assert SHORT_RULES["rounds_per_window"] == 1  # a close every round: forecasts get checked
+
+
+async def test_waiting_for_a_forecast_never_swallows_the_cancellation_that_stops_the_bot() -> None:
+    # Ctrl-C cancels the main task. If that lands just as the awaited forecast ends, Python
+    # 3.11's `wait_for(shield(task))` returned the forecast instead, and the bot played on.
+    import asyncio
+
+    from bot.app.governance.forecast import _within
+
+    release = asyncio.Event()
+    forecast = asyncio.create_task(release.wait())
+    waiting = asyncio.create_task(_within(forecast, 60))
+    await asyncio.sleep(0)  # waiting now waits on the forecast
+    forecast.add_done_callback(lambda _: waiting.cancel())  # the same moment it ends
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert forecast.done() and not forecast.cancelled()

@@ -20,7 +20,7 @@ import signal
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import insert, select
@@ -35,6 +35,8 @@ from db.engine import Database
 from db.event_store import Clock, utc_now
 from db.league_repo import Executor as Session
 from db.tables import ForecastRow, table_of
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +165,7 @@ class Forecaster:
             self._running[key] = task
         if wait > 0:
             with contextlib.suppress(TimeoutError):
-                return Outlook(key, await asyncio.wait_for(asyncio.shield(task), wait))
+                return Outlook(key, await _within(task, wait))
         return Outlook(key)
 
     async def wait(self, key: str, timeout: float) -> Forecast | None:
@@ -173,7 +175,7 @@ class Forecaster:
             async with self.db.read_sessions() as s:
                 return await stored(s, key)
         with contextlib.suppress(TimeoutError):
-            return await asyncio.wait_for(asyncio.shield(task), timeout)
+            return await _within(task, timeout)
         return None
 
     async def _compute(self, key: str, season_id: str, request: dict[str, Any]) -> Forecast | None:
@@ -218,3 +220,14 @@ class Forecaster:
         if self._owned and self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+
+async def _within(task: asyncio.Task[T], timeout: float) -> T:
+    """`task`'s result if it ends within `timeout` seconds (TimeoutError if not), leaving it
+    running either way. Not `wait_for(shield(task))`: before Python 3.12, `wait_for` returns
+    the result instead of raising when it is cancelled just as the task ends, and so can
+    swallow the Ctrl-C that cancels the whole program."""
+    done, _ = await asyncio.wait({task}, timeout=timeout)
+    if not done:
+        raise TimeoutError
+    return task.result()
