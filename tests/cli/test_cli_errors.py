@@ -181,6 +181,9 @@ def test_ctrl_c_stops_the_offline_league_with_one_line_after_its_banner(tmp_path
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        # Ctrl-C at its default, as in a terminal: a suite started as a background job
+        # (`make test &`) hands its children SIGINT ignored, and the bot would never see it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdout is not None
     seen: list[str] = []
