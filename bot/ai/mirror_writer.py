@@ -172,7 +172,8 @@ class LLMMirrorWriter:
             log=log,
         )
         try:
-            return await asyncio.wait_for(asked, self.timeout_s)
+            async with asyncio.timeout(self.timeout_s):  # not wait_for: see ai/provider.py
+                return await asked
         except TimeoutError:
             error = f"timed out after {self.timeout_s:g} s"
             await self._record_failure(log, mirror_type, f"{system}\n\n{user}", start, error)

@@ -109,7 +109,10 @@ class FallbackProvider:
     async def interpret(self, text: str, rules: RuleSet) -> Interpretation:
         start = self._clock()
         try:
-            return await asyncio.wait_for(self.primary.interpret(text, rules), self.timeout_s)
+            # asyncio.timeout, not wait_for: before Python 3.12 wait_for can swallow a
+            # cancellation (the Ctrl-C that stops the bot) that lands as the answer arrives.
+            async with asyncio.timeout(self.timeout_s):
+                return await self.primary.interpret(text, rules)
         except TimeoutError:
             error = f"timed out after {self.timeout_s:g} s"
             await self._record_failure(text, start, error)
