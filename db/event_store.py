@@ -760,6 +760,7 @@ async def head(db: Executor, league_id: str | None = None) -> int:
     return int((await db.execute(query)).scalar() or 0)
 
 
-async def league_ids(db: Executor) -> list[str]:
-    """Every league that has a log, in one order."""
-    return list((await db.execute(select(_h.league_id).order_by(_h.league_id))).scalars())
+async def heads(db: Executor) -> dict[str, int]:
+    """Every league's log head, by league, in league order."""
+    query = select(_h.league_id, _h.last_sequence).order_by(_h.league_id)
+    return {str(league): int(last) for league, last in await db.execute(query)}

@@ -22,9 +22,7 @@ from db.event_store import (
     _from_row,
     events_table,
     fold_events_between,
-    head,
-    head_table,
-    league_ids,
+    heads,
     touch_head,
 )
 from db.governance_repo import check_current_rulesets, rebuild_current_rulesets
@@ -134,7 +132,7 @@ async def replay(
             routes.setdefault(kind, []).append((b.projection.apply, states[b.name]))
     count = 0
     with _collector_paused():
-        for league_id in await league_ids(db):
+        for league_id in await heads(db):
             async for page in _pages(_fold_page, db, league_id, 0, None, prefetch=True):
                 count += len(page)
                 for event in page:
@@ -168,26 +166,20 @@ async def _check_log(db: Executor, report: VerifyReport) -> dict[str, int]:
             ).group_by(t.league_id)
         )
     }
-    heads = {
-        str(league): int(last)
-        for league, last in await db.execute(
-            select(head_table.c.league_id, head_table.c.last_sequence)
-        )
-    }
-    report.head = await head(db)
-    report.leagues = len(heads)
-    for league in sorted(spans.keys() | heads.keys()):
+    league_heads = await heads(db)
+    report.head, report.leagues = sum(league_heads.values()), len(league_heads)
+    for league in sorted(spans.keys() | league_heads.keys()):
         count, lowest, highest = spans.get(league, (0, None, None))
         if count and (lowest != 1 or highest != count):
             report.problems.append(
                 f"league {league}: sequence numbers not dense: "
                 f"{count} events span {lowest}..{highest}"
             )
-        if league not in heads:
+        if league not in league_heads:
             report.problems.append(f"league {league} has events but no event_log_head row")
-        elif (highest or 0) != heads[league]:
+        elif (highest or 0) != league_heads[league]:
             report.problems.append(
-                f"league {league}: event_log_head is {heads[league]} "
+                f"league {league}: event_log_head is {league_heads[league]} "
                 f"but the last event is {highest}"
             )
     gaps = (
@@ -200,14 +192,14 @@ async def _check_log(db: Executor, report: VerifyReport) -> dict[str, int]:
     ).all()
     for aggregate_type, aggregate_id in gaps:
         report.problems.append(f"aggregate {aggregate_type}:{aggregate_id} has version gaps")
-    return heads
+    return league_heads
 
 
 async def verify(
     db: Executor, bindings: Sequence[TableBinding[Any, Any]] = ALL_BINDINGS
 ) -> VerifyReport:
     report = VerifyReport()
-    heads = await _check_log(db, report)
+    league_heads = await _check_log(db, report)
     report.events, replayed = await replay(db, bindings)
     checkpoints = await _checkpoints(db)
     for binding in bindings:
@@ -224,12 +216,12 @@ async def verify(
             report.problems.append(
                 f"{binding.name}: {len(differing) - MAX_REPORTED_PER_TABLE} more rows differ"
             )
-        for league, league_head in heads.items():
+        for league, league_head in league_heads.items():
             at = checkpoints.get((binding.name, league), 0)
             if league_head and at != league_head:
                 report.problems.append(
                     f"{binding.name} checkpoint at {at}, log head at {league_head}"
-                    + (f" in league {league}" if len(heads) > 1 else "")
+                    + (f" in league {league}" if len(league_heads) > 1 else "")
                 )
     report.problems += await check_current_rulesets(db)
     report.problems += await check_league(db)
@@ -250,13 +242,10 @@ async def rebuild(
     for binding in bindings:
         await replace_table(session, binding, states[binding.name])
     await rebuild_current_rulesets(session)
-    heads = (
-        await session.execute(select(head_table.c.league_id, head_table.c.last_sequence))
-    ).all()
     rows = [
         {"name": b.name, "league_id": league, "last_sequence": last}
         for b in bindings
-        for league, last in heads
+        for league, last in (await heads(session)).items()
     ]
     if rows:
         await session.execute(upsert(session, checkpoint_table, ("name", "league_id")), rows)
@@ -271,9 +260,8 @@ async def catch_up(
     meanwhile."""
     await touch_head(session)  # its UPDATE also takes every league's append lock
     checkpoints = await _checkpoints(session)
-    heads = await session.execute(select(head_table.c.league_id, head_table.c.last_sequence))
     applied = 0
-    for league_id, last in sorted(heads.all()):
+    for league_id, last in (await heads(session)).items():
         for binding in bindings:
             after = checkpoints.get((binding.name, league_id), 0)
             if after >= last:  # the usual case: read nothing for it
