@@ -132,7 +132,7 @@ class EventStore:
         its connection, is every league's lock. PostgreSQL: a row lock on the league's head
         (READ COMMITTED); with no league, on every head, in one order.
         """
-        if self._locked_all or league_id in self._locked:
+        if self._holds(league_id):
             return
         conn = await self._conn()
         if conn.dialect.name == "postgresql":
@@ -146,6 +146,7 @@ class EventStore:
             self._locked.add(league_id)
 
     def _holds(self, league_id: str | None) -> bool:
+        """This transaction holds `league_id`'s append lock (every league's, with none)."""
         return self._locked_all or (league_id is not None and league_id in self._locked)
 
     async def league_of(self, events: Sequence[NewEvent]) -> str:
@@ -366,8 +367,9 @@ class EventStore:
         for offset, new in enumerate(events):
             aggregate = (new.aggregate_type, new.aggregate_id)
             versions[aggregate] += 1
-            event = _stored(new, first + offset, versions[aggregate], command_id, now)
-            stored.append(event._replace(league_id=league_id))
+            stored.append(
+                _stored(new, first + offset, versions[aggregate], command_id, now, league_id)
+            )
         await conn.execute(insert(events_table), [_row(e) for e in stored])
         return stored
 
@@ -559,7 +561,12 @@ def _check_version(new: NewEvent, current: int) -> None:
 
 
 def _stored(
-    new: NewEvent, sequence: int, version: int, command_id: str | None, now: datetime
+    new: NewEvent,
+    sequence: int,
+    version: int,
+    command_id: str | None,
+    now: datetime,
+    league_id: str | None = None,
 ) -> StoredEvent:
     payload_type = payload_class(new.event_type)
     return StoredEvent(
@@ -579,6 +586,7 @@ def _stored(
         command_id=command_id,
         metadata=dict(new.metadata),
         created_at=now,
+        league_id=league_id,
     )
 
 
