@@ -297,12 +297,15 @@ async def _start_checkpoints(
     if not names or first != 1:
         return set()
     make = pg_insert if dialect_name(db) == "postgresql" else sqlite_insert
-    stmt = make(checkpoint_table).on_conflict_do_nothing(index_elements=["name", "league_id"])
+    # Every league's first append starts all its checkpoints: one multi-row statement.
     rows = [{"name": n, "league_id": league_id, "last_sequence": last} for n in names]
-    started = set()
-    for row in rows:  # a handful, once per projection in the life of a league
-        started |= set((await db.execute(stmt.returning(checkpoint_table.c.name), row)).scalars())
-    return started
+    stmt = (
+        make(checkpoint_table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["name", "league_id"])
+        .returning(checkpoint_table.c.name)
+    )
+    return set((await db.execute(stmt)).scalars())
 
 
 async def apply_inline(
