@@ -530,6 +530,30 @@ async def hooper(db: Database, hooper_id: str) -> dict[str, Any] | None:
     }
 
 
+# The things that belong to a league through their season.
+_IN_SEASON: dict[str, Any] = {"team": TeamRow, "hooper": HooperRow, "game": GameResultRow}
+
+
+async def owner(db: Database, kind: str, thing_id: str) -> str | None:
+    """The league a season, team, hooper, game or governor belongs to (None: no such one).
+    A thing never changes league, so a reader can name the league before reading the thing."""
+    query: Any
+    if kind == "season":
+        query = select(SeasonRow.league_id).where(SeasonRow.id == thing_id)
+    elif kind == "governor":
+        query = select(GovernorRow.league_id).where(GovernorRow.id == thing_id)
+    else:
+        row = _IN_SEASON[kind]
+        query = (
+            select(SeasonRow.league_id)
+            .join(row, row.season_id == SeasonRow.id)
+            .where(row.id == thing_id)
+        )
+    async with db.read_sessions() as s:
+        found = (await s.execute(query)).scalar_one_or_none()
+    return None if found is None else str(found)
+
+
 async def governor(db: Database, governor_id: str) -> dict[str, Any] | None:
     """A governor's public record: their proposals and their revealed votes."""
     async with db.read_sessions() as s:

@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from bot.app import public
 from bot.app.league.show import chart
 from bot.web.arena import arena_state, arena_stream
-from bot.web.cache import ReadCache
+from bot.web.cache import GLOBAL, ReadCache, shows
 from db.engine import Database
 
 HERE = Path(__file__).resolve().parent
@@ -92,11 +92,13 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
 
     @app.get("/api/v1/leagues", tags=["leagues"])
     async def api_leagues(request: Request, limit: int = Limit, offset: int = 0) -> Response:
+        await shows(request, GLOBAL)
         return _page(request, await public.leagues(db), limit, max(0, offset))
 
     @app.get("/api/v1/leagues/{league_id}", tags=["leagues"])
     async def api_league(request: Request, league_id: str) -> Response:
         found = _found(await public.league(db, league_id), "league")
+        await shows(request, league_id)
         return _etagged(request, {**found, "seasons": await public.seasons(db, league_id)})
 
     @app.get("/api/v1/leagues/{league_id}/seasons", tags=["seasons"])
@@ -104,22 +106,24 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
         request: Request, league_id: str, limit: int = Limit, offset: int = 0
     ) -> Response:
         _found(await public.league(db, league_id), "league")
+        await shows(request, league_id)
         return _page(request, await public.seasons(db, league_id), limit, max(0, offset))
 
     @app.get("/api/v1/seasons/{season_id}", tags=["seasons"])
     async def api_season(request: Request, season_id: str) -> Response:
+        await _owned(db, request, "season", season_id)
         return _etagged(request, _found(await public.season(db, season_id), "season"))
 
     @app.get("/api/v1/seasons/{season_id}/standings", tags=["seasons"])
     async def api_standings(request: Request, season_id: str, limit: int = Limit) -> Response:
-        _found(await public.season(db, season_id), "season")
+        await _owned(db, request, "season", season_id)
         return _page(request, await public.standings(db, season_id), limit)
 
     @app.get("/api/v1/seasons/{season_id}/schedule", tags=["games"])
     async def api_schedule(
         request: Request, season_id: str, limit: int = Limit, offset: int = 0
     ) -> Response:
-        _found(await public.season(db, season_id), "season")
+        await _owned(db, request, "season", season_id)
         return _page(request, await public.schedule(db, season_id), limit, max(0, offset))
 
     @app.get("/api/v1/seasons/{season_id}/games", tags=["games"])
@@ -129,7 +133,7 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
         limit: int = Limit,
         after: str | None = Query(None, pattern=r"^\d{1,4}\.\d{1,3}$", description="ROUND.GAME"),
     ) -> Response:
-        _found(await public.season(db, season_id), "season")
+        await _owned(db, request, "season", season_id)
         cursor = None
         if after is not None:
             r, m = after.split(".")
@@ -146,6 +150,7 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
 
     @app.get("/api/v1/games/{game_id}", tags=["games"])
     async def api_game(request: Request, game_id: str) -> Response:
+        await _owned(db, request, "game", game_id, "game (or it is still being shown)")
         show = _found(await public.game_show(db, game_id), "game (or it is still being shown)")
         detail = public.game_detail(show)
         detail["play_by_play"] = public.play_by_play(show)
@@ -153,35 +158,39 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
 
     @app.get("/api/v1/seasons/{season_id}/teams", tags=["teams"])
     async def api_teams(request: Request, season_id: str, limit: int = Limit) -> Response:
-        _found(await public.season(db, season_id), "season")
+        await _owned(db, request, "season", season_id)
         return _page(request, await public.teams(db, season_id), limit)
 
     @app.get("/api/v1/teams/{team_id}", tags=["teams"])
     async def api_team(request: Request, team_id: str) -> Response:
+        await _owned(db, request, "team", team_id)
         return _etagged(request, _found(await public.team(db, team_id), "team"))
 
     @app.get("/api/v1/hoopers/{hooper_id}", tags=["hoopers"])
     async def api_hooper(request: Request, hooper_id: str) -> Response:
+        await _owned(db, request, "hooper", hooper_id)
         return _etagged(request, _found(await public.hooper(db, hooper_id), "hooper"))
 
     @app.get("/api/v1/governors/{governor_id}", tags=["governors"])
     async def api_governor(request: Request, governor_id: str) -> Response:
+        await _owned(db, request, "governor", governor_id)
         return _etagged(request, _found(await public.governor(db, governor_id), "governor"))
 
     @app.get("/api/v1/seasons/{season_id}/proposals", tags=["governance"])
     async def api_proposals(
         request: Request, season_id: str, limit: int = Limit, offset: int = 0
     ) -> Response:
-        _found(await public.season(db, season_id), "season")
+        await _owned(db, request, "season", season_id)
         return _page(request, await public.proposals(db, season_id), limit, max(0, offset))
 
     @app.get("/api/v1/seasons/{season_id}/rules", tags=["governance"])
     async def api_rules(request: Request, season_id: str) -> Response:
+        await _owned(db, request, "season", season_id)
         return _etagged(request, _found(await public.rules(db, season_id), "season"))
 
     @app.get("/api/v1/seasons/{season_id}/mirrors", tags=["governance"])
     async def api_mirrors(request: Request, season_id: str, limit: int = Limit) -> Response:
-        _found(await public.season(db, season_id), "season")
+        await _owned(db, request, "season", season_id)
         return _page(request, await public.mirrors(db, season_id, limit), limit)
 
     @app.get(
@@ -200,7 +209,7 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
         the next page starts after the last line's `sequence_number`. Each league has a log
         of its own, numbered from 1. With `Accept: text/event-stream` the log is followed
         live as Server-Sent Events."""
-        league_id = await _league_or_only(db, league)
+        league_id = await _league_or_only(db, request, league)
         if "text/event-stream" in request.headers.get("accept", ""):
             follow = _follow(db, request, league_id, after)
             return StreamingResponse(follow, media_type="text/event-stream")
@@ -211,18 +220,19 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
 
     @app.get("/api/v1/arena", tags=["games"])
     async def api_arena(request: Request, league: str | None = None) -> Response:
-        league_id = await _league_or_only(db, league)
+        league_id = await _league_or_only(db, request, league)
         return JSONResponse(await arena_state(db, league_id))
 
     @app.get("/api/v1/arena/stream", tags=["games"], response_class=StreamingResponse)
     async def api_arena_stream(request: Request, league: str | None = None) -> Response:
-        league_id = await _league_or_only(db, league)
+        league_id = await _league_or_only(db, request, league)
         return StreamingResponse(
             arena_stream(db, league_id, request.is_disconnected), media_type="text/event-stream"
         )
 
     @app.get("/games/{game_id}/chart.png", include_in_schema=False)
-    async def game_chart(game_id: str) -> Response:
+    async def game_chart(request: Request, game_id: str) -> Response:
+        await _owned(db, request, "game", game_id)
         show = _found(await public.game_show(db, game_id), "game")
         return Response(
             await chart(show), media_type="image/png", headers={"Cache-Control": "max-age=3600"}
@@ -240,8 +250,8 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
             {"prefix": prefix, "league": current, "leagues": all_leagues, **context},
         )
 
-    async def resolve(league_id: str | None) -> str:
-        return await _league_or_only(db, league_id)
+    async def resolve(request: Request, league_id: str | None) -> str:
+        return await _league_or_only(db, request, league_id)
 
     async def shown_season(request: Request, league_id: str) -> str | None:
         """The season a page shows: `?season=ID` (one of this league's), else the current."""
@@ -254,9 +264,11 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
         return str(found["id"])
 
     async def home(request: Request, league_id: str | None = None) -> Any:
-        if league_id is None and len(await public.leagues(db)) != 1:
-            return await render(request, "index.html", None)
-        league_id = await resolve(league_id)
+        if league_id is None:
+            await shows(request, GLOBAL)  # before the list is read (`shows`)
+            if len(await public.leagues(db)) != 1:
+                return await render(request, "index.html", None)
+        league_id = await resolve(request, league_id)
         season_id = await shown_season(request, league_id)
         season = await public.season(db, season_id) if season_id else None
         recent = (
@@ -276,10 +288,11 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
         )
 
     async def game_page(request: Request, game_id: str, league_id: str | None = None) -> Any:
+        owner = await _owned(db, request, "game", game_id, "game (or it is still being shown)")
         show = _found(await public.game_show(db, game_id), "game (or it is still being shown)")
         only = request.query_params.get("plays") == "important"
         plays = [p for p in public.play_by_play(show) if p["important"] or not only]
-        league_id = league_id or await _season_league(db, show.season_id)
+        league_id = league_id or owner
         return await render(
             request,
             "game.html",
@@ -290,43 +303,47 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
         )
 
     async def arena_page(request: Request, league_id: str | None = None) -> Any:
-        league_id = await resolve(league_id)
+        league_id = await resolve(request, league_id)
         return await render(
             request, "arena.html", league_id, arena=await arena_state(db, league_id)
         )
 
     async def team_page(request: Request, team_id: str, league_id: str | None = None) -> Any:
+        owner = await _owned(db, request, "team", team_id)
         found = _found(await public.team(db, team_id), "team")
-        league_id = league_id or await _season_league(db, found["season_id"])
+        league_id = league_id or owner
         return await render(request, "team.html", league_id, team=found)
 
     async def hooper_page(request: Request, hooper_id: str, league_id: str | None = None) -> Any:
+        owner = await _owned(db, request, "hooper", hooper_id)
         found = _found(await public.hooper(db, hooper_id), "hooper")
-        league_id = league_id or await _season_league(db, found["season_id"])
+        league_id = league_id or owner
         return await render(request, "hooper.html", league_id, hooper=found)
 
     async def governor_page(
         request: Request, governor_id: str, league_id: str | None = None
     ) -> Any:
+        owner = await _owned(db, request, "governor", governor_id)
         found = _found(await public.governor(db, governor_id), "governor")
+        league_id = league_id or owner
         return await render(request, "governor.html", league_id, governor=found)
 
     async def rules_page(request: Request, league_id: str | None = None) -> Any:
-        league_id = await resolve(league_id)
+        league_id = await resolve(request, league_id)
         season_id = _found(await shown_season(request, league_id), "season")
         return await render(
             request, "rules.html", league_id, constitution=await public.rules(db, season_id)
         )
 
     async def proposals_page(request: Request, league_id: str | None = None) -> Any:
-        league_id = await resolve(league_id)
+        league_id = await resolve(request, league_id)
         season_id = _found(await shown_season(request, league_id), "season")
         return await render(
             request, "proposals.html", league_id, proposals=await public.proposals(db, season_id)
         )
 
     async def seasons_page(request: Request, league_id: str | None = None) -> Any:
-        league_id = await resolve(league_id)
+        league_id = await resolve(request, league_id)
         return await render(
             request, "seasons.html", league_id, seasons=await public.seasons(db, league_id)
         )
@@ -365,23 +382,31 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
     return app
 
 
-async def _league_or_only(db: Database, league_id: str | None) -> str:
-    """The league named, or the only one there is."""
+async def _league_or_only(db: Database, request: Request, league_id: str | None) -> str:
+    """The league named, or the only one there is; the answer shows it (`shows`)."""
     if league_id is not None:
         _found(await public.league(db, league_id), "league")
+        await shows(request, league_id)
         return league_id
+    await shows(request, GLOBAL)  # which leagues there are, read after their counters
     found = await public.leagues(db)
     if len(found) != 1:
         raise HTTPException(
             status_code=404,
             detail="There are several leagues (or none): pick one under /leagues/ID.",
         )
+    await shows(request, str(found[0]["id"]))
     return str(found[0]["id"])
 
 
-async def _season_league(db: Database, season_id: str) -> str | None:
-    found = await public.season(db, season_id)
-    return None if found is None else str(found["league_id"])
+async def _owned(
+    db: Database, request: Request, kind: str, thing_id: str, what: str | None = None
+) -> str:
+    """The league of a season, team, hooper, game or governor (404 if there is no such one),
+    named to the read cache (`shows`) before the thing itself is read."""
+    league_id = _found(await public.owner(db, kind, thing_id[:100]), what or kind)
+    await shows(request, league_id)
+    return str(league_id)
 
 
 async def _follow(db: Database, request: Request, league_id: str, after: int) -> AsyncIterator[str]:
