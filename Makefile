@@ -35,6 +35,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/presentation.py
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/web_counters.py
 	$(BIN)/python bench/scale.py
 
 clean:

@@ -159,6 +159,14 @@ async def leagues(db: Database) -> list[dict[str, Any]]:
     return [{"id": r[0], "name": r[1], "seasons": int(r[2])} for r in rows]
 
 
+async def only_league(db: Database) -> str | None:
+    """The league's id when the database holds exactly one, else None: two rows at most are
+    read, however many leagues there are."""
+    async with db.read_sessions() as s:
+        ids = (await s.execute(select(LeagueRow.id).limit(2))).scalars().all()
+    return str(ids[0]) if len(ids) == 1 else None
+
+
 async def league(db: Database, league_id: str) -> dict[str, Any] | None:
     async with db.read_sessions() as s:
         row = await s.get(LeagueRow, league_id)

@@ -241,13 +241,15 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
     # --- Pages ----------------------------------------------------------------------------
 
     async def render(request: Request, name: str, league_id: str | None, **context: Any) -> Any:
-        all_leagues = await public.leagues(db)
-        prefix = f"/leagues/{league_id}" if league_id and len(all_leagues) > 1 else ""
+        # Only the index lists the leagues; a league's page only asks whether it is alone.
+        listed = await public.leagues(db) if name == "index.html" else []
+        alone = league_id is not None and await public.only_league(db) == league_id
+        prefix = f"/leagues/{league_id}" if league_id and not alone else ""
         current = await public.league(db, league_id) if league_id else None
         return templates.TemplateResponse(
             request,
             name,
-            {"prefix": prefix, "league": current, "leagues": all_leagues, **context},
+            {"prefix": prefix, "league": current, "leagues": listed, **context},
         )
 
     async def resolve(request: Request, league_id: str | None) -> str:
@@ -266,7 +268,7 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
     async def home(request: Request, league_id: str | None = None) -> Any:
         if league_id is None:
             await shows(request, GLOBAL)  # before the list is read (`shows`)
-            if len(await public.leagues(db)) != 1:
+            if await public.only_league(db) is None:
                 return await render(request, "index.html", None)
         league_id = await resolve(request, league_id)
         season_id = await shown_season(request, league_id)
@@ -389,14 +391,14 @@ async def _league_or_only(db: Database, request: Request, league_id: str | None)
         await shows(request, league_id)
         return league_id
     await shows(request, GLOBAL)  # which leagues there are, read after their counters
-    found = await public.leagues(db)
-    if len(found) != 1:
+    only = await public.only_league(db)
+    if only is None:
         raise HTTPException(
             status_code=404,
             detail="There are several leagues (or none): pick one under /leagues/ID.",
         )
-    await shows(request, str(found[0]["id"]))
-    return str(found[0]["id"])
+    await shows(request, only)
+    return only
 
 
 async def _owned(
