@@ -219,6 +219,70 @@ async def test_rejected_command_is_logged_and_its_retry_is_rejected_again(
     assert await balance(database, seeded.season_id, gov) == 3
 
 
+async def test_a_refused_command_leaves_nothing_of_what_it_wrote_before_refusing(
+    database: Database,
+) -> None:
+    seeded = await seed_league(database)
+    gov, other = seeded.governor_ids[:2]
+    await append(database, [grant(seeded.season_id, gov, 1)])
+
+    async def grants_then_refuses(uow: UnitOfWork) -> Mapping[str, Any]:
+        await uow.append([grant(seeded.season_id, other, 5)])  # an event and its projection
+        await uow.append([spend(seeded.season_id, gov, 1), grant(seeded.season_id, gov, 2)])
+        raise InsufficientTokensError("Changed my mind.")
+
+    with pytest.raises(InsufficientTokensError, match="Changed my mind"):
+        await run_command(
+            database, grants_then_refuses, command_id="discord:refuse", request={"n": 1}
+        )
+    await assert_log_consistent(database, 1)  # no event, no head move, projections as before
+    assert await balance(database, seeded.season_id, other) == 0
+    assert await balance(database, seeded.season_id, gov) == 1
+    async with database.read_sessions() as s:
+        log = await s.get(CommandLogRow, "discord:refuse")
+    assert log is not None and log.outcome["status"] == "rejected"
+    assert log.first_sequence is None and log.last_sequence is None
+    with pytest.raises(InsufficientTokensError, match="Changed my mind"):  # its one answer
+        await run_command(
+            database,
+            await spend_handler(seeded, gov),
+            command_id="discord:refuse",
+            request={"n": 1},
+        )
+
+
+async def test_a_refusal_finding_its_command_recorded_meanwhile_answers_with_that_record(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refusal is recorded in a transaction of its own (no savepoint around the handler). A
+    redelivery of the same command that ran and succeeded in between is its one outcome."""
+    import db.uow as uow_module
+
+    seeded = await seed_league(database)
+    gov = seeded.governor_ids[0]
+    real = uow_module._locked_store
+    calls = 0
+
+    async def redelivered_between(*args: Any) -> EventStore:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the refusal's own transaction, before it takes its locks
+            await append(database, [grant(seeded.season_id, gov, 3)])
+            redelivery = await run_command(
+                database, await spend_handler(seeded, gov), command_id="discord:r", request={}
+            )
+            assert redelivery.outcome == {"balance": 2, "status": "ok"}
+        return await real(*args)
+
+    monkeypatch.setattr(uow_module, "_locked_store", redelivered_between)
+    first = await run_command(
+        database, await spend_handler(seeded, gov), command_id="discord:r", request={}
+    )
+    assert first.replayed and first.outcome == {"balance": 2, "status": "ok"}
+    assert await balance(database, seeded.season_id, gov) == 2
+    await assert_log_consistent(database, 2)  # the grant and the redelivery's one spend
+
+
 @pytest.mark.parametrize("locked", [False, True], ids=["bare", "locked"])
 @pytest.mark.parametrize("batch", [False, True], ids=["single", "batch"])
 async def test_a_version_conflict_writes_nothing_even_if_the_caller_commits(
