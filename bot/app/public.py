@@ -146,16 +146,20 @@ async def events(db: Database, league_id: str, after: int, limit: int) -> list[P
 # --- Leagues and seasons --------------------------------------------------------------------
 
 
-async def leagues(db: Database) -> list[dict[str, Any]]:
+async def leagues(db: Database, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+    """The leagues, oldest first, with how many seasons each has played: all of them, or
+    `limit` from `offset` on (only those rows are read and counted)."""
+    seasons = (
+        select(func.count(SeasonRow.id)).where(SeasonRow.league_id == LeagueRow.id)
+    ).scalar_subquery()
+    query = (
+        select(LeagueRow.id, LeagueRow.name, seasons)
+        .order_by(LeagueRow.created_at, LeagueRow.id)
+        .offset(offset)
+        .limit(limit)
+    )
     async with db.read_sessions() as s:
-        rows = (
-            await s.execute(
-                select(LeagueRow.id, LeagueRow.name, func.count(SeasonRow.id))
-                .join(SeasonRow, SeasonRow.league_id == LeagueRow.id, isouter=True)
-                .group_by(LeagueRow.id, LeagueRow.name)
-                .order_by(LeagueRow.created_at, LeagueRow.id)
-            )
-        ).all()
+        rows = (await s.execute(query)).all()
     return [{"id": r[0], "name": r[1], "seasons": int(r[2])} for r in rows]
 
 

@@ -93,7 +93,10 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
     @app.get("/api/v1/leagues", tags=["leagues"])
     async def api_leagues(request: Request, limit: int = Limit, offset: int = 0) -> Response:
         await shows(request, GLOBAL)
-        return _page(request, await public.leagues(db), limit, max(0, offset))
+        offset = max(0, offset)
+        found = await public.leagues(db, offset, limit + 1)  # one more: is there a next page?
+        nxt = str(request.url.include_query_params(offset=offset + limit))
+        return _etagged(request, {"items": found[:limit], "next": nxt if found[limit:] else None})
 
     @app.get("/api/v1/leagues/{league_id}", tags=["leagues"])
     async def api_league(request: Request, league_id: str) -> Response:

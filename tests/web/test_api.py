@@ -271,6 +271,12 @@ async def test_several_leagues_get_an_index_and_prefixed_pages(
     assert ambiguous.status_code == 404 and "several leagues" in ambiguous.text
     leagues = (await client.get("/api/v1/leagues")).json()["items"]
     assert {x["id"] for x in leagues} == {played.league_id, other.league_id}
+    # Paged in the query, oldest first: each page reads only its own leagues.
+    first = (await client.get("/api/v1/leagues?limit=1")).json()
+    assert [(x["id"], x["seasons"]) for x in first["items"]] == [(played.league_id, 1)]
+    second = (await client.get(first["next"])).json()
+    assert [(x["id"], x["seasons"]) for x in second["items"]] == [(other.league_id, 1)]
+    assert second["next"] is None
     # Each league has an event log of its own, numbered from 1: the API asks which.
     unnamed = await client.get("/api/v1/events")
     assert unnamed.status_code == 404 and "several leagues" in unnamed.text
