@@ -222,7 +222,8 @@ async def season(db: Database, season_id: str) -> dict[str, Any] | None:
         "name": row.name,
         "status": row.status,
         "phase": progress.phase if progress else None,
-        "next_round": progress.next_round if progress else None,
+        # A finished season has no next round (its progress keeps the number it stopped at).
+        "next_round": progress.next_round if progress and progress.phase != "complete" else None,
     }
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, select
+from sqlalchemy import String, bindparam, case, func, select
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,6 +39,7 @@ from db.tables import (
     MirrorRow,
     PresentationRow,
     PresentedGameRow,
+    SeasonProgressRow,
     SeasonRow,
 )
 
@@ -67,10 +68,25 @@ async def shows(request: Request, league_id: str) -> None:
         holder["version"] = await holder["read"](league_id)
 
 
+# How many of a league's seasons are in each phase, as digits in base 1000 of one number: a
+# season moving on (even to a phase its next round does not show) changes it. The round steps
+# move a season's progress in transactions that may store no game and append no event.
+_PHASE_DIGITS = case(
+    *(
+        (SeasonProgressRow.phase == phase, 1000**place)
+        for place, phase in enumerate(
+            ("regular", "tiebreaker", "playoffs", "final", "complete", "offseason")
+        )
+    ),
+    else_=1000**6,
+)
+
+
 def _league_counters_statement() -> Any:
     """One statement: a league's counters, each an index probe or a count of its own rows
     (log head, newest event that is not a vote, games, mirrors, AI calls (a polished mirror
-    records its calls), shows finished, frames and final cards of the shows running)."""
+    records its calls), shows finished, frames and final cards of the shows running, and
+    where its seasons stand: their next rounds, and how many are in each phase)."""
     e, h = events_table.c, head_table.c
     league = bindparam("league", type_=String)
     seasons = select(SeasonRow.id).where(SeasonRow.league_id == league)
@@ -104,6 +120,12 @@ def _league_counters_statement() -> Any:
         .scalar_subquery(),
         select(func.coalesce(func.sum(PresentedGameRow.frame), 0)).where(live).scalar_subquery(),
         select(func.count(PresentedGameRow.final_at)).where(live).scalar_subquery(),
+        select(func.coalesce(func.sum(SeasonProgressRow.next_round), 0))
+        .where(SeasonProgressRow.league_id == league)
+        .scalar_subquery(),
+        select(func.coalesce(func.sum(_PHASE_DIGITS), 0))
+        .where(SeasonProgressRow.league_id == league)
+        .scalar_subquery(),
     )
 
 

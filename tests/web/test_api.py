@@ -5,6 +5,7 @@ carry ETags and security headers, bad parameters get a clear 4xx, and nothing wr
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -459,6 +460,27 @@ async def test_a_cast_vote_renders_again_only_what_counts_votes(
     await client.get(proposals)
     await client.get(rules)
     assert calls == {"proposals": 2, "rules": 1}  # the constitution was kept through the vote
+
+
+async def test_a_finished_season_names_no_next_round(
+    client: httpx.AsyncClient, played: Played, monkeypatch: Any
+) -> None:
+    """The round steps move a season's progress in transactions that may store nothing else:
+    its pages move with it."""
+    from db import league_repo
+
+    monkeypatch.setattr("bot.web.cache.STALE_SECONDS", 0.0)  # each change shown at once
+
+    running = (await client.get(f"/api/v1/seasons/{played.season_id}")).json()
+    assert running["next_round"] == ROUNDS_PLAYED + 1
+    assert f"round {ROUNDS_PLAYED + 1} next" in (await client.get("/")).text
+    async with played.db.sessions() as s, s.begin():
+        await league_repo.update_progress(s, played.season_id, {"phase": "complete"})
+    await asyncio.sleep(0.6)  # past the read cache's refresh
+    finished = (await client.get(f"/api/v1/seasons/{played.season_id}")).json()
+    assert finished["phase"] == "complete" and finished["next_round"] is None
+    home = (await client.get("/")).text
+    assert "· complete" in home and " next</p>" not in home
 
 
 async def test_a_past_season_is_browsable_from_the_seasons_page(
