@@ -68,17 +68,18 @@ async def shows(request: Request, league_id: str) -> None:
         holder["version"] = await holder["read"](league_id)
 
 
-# How many of a league's seasons are in each phase, as digits in base 1000 of one number: a
-# season moving on (even to a phase its next round does not show) changes it. The round steps
-# move a season's progress in transactions that may store no game and append no event.
+# How many of a league's seasons are in each phase, as digits in base 100 of one number (far
+# inside 64 bits): a season moving from one phase to another changes it by a power of 100 less
+# another, never by nothing. The round steps move a season's progress (phase, next round) in
+# transactions that may store no game and append no event.
 _PHASE_DIGITS = case(
     *(
-        (SeasonProgressRow.phase == phase, 1000**place)
+        (SeasonProgressRow.phase == phase, 100**place)
         for place, phase in enumerate(
             ("regular", "tiebreaker", "playoffs", "final", "complete", "offseason")
         )
     ),
-    else_=1000**6,
+    else_=100**6,
 )
 
 
