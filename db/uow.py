@@ -35,11 +35,14 @@ from db.event_store import Clock, EventStore, request_hash, utc_now
 from db.projections import ALL_BINDINGS, TableBinding
 from db.tables import (
     CommandLogRow,
+    GameResultRow,
     GovernorRow,
+    HooperRow,
     HooperTradeRow,
     ProposalDraftRow,
     ProposalRow,
     SeasonRow,
+    TeamRow,
     TradeOfferRow,
     table_of,
 )
@@ -271,12 +274,19 @@ def _scoped_lock(league_id: Any) -> Any:
 
 _seasons = table_of(SeasonRow)
 _scope_id: Any = bindparam("scope_id", type_=String)
-# Rows that belong to one season for good, by the kind of id that names them.
+# Rows that belong to one season for good, by the kind of id that names them: those commands
+# are scoped by, and (SEASON_ROWS) those the public site is asked for by id.
 SCOPE_ROWS: dict[str, tuple[type[Any], str]] = {
     "proposal": (ProposalRow, "proposal_id"),
     "draft": (ProposalDraftRow, "draft_id"),
     "trade": (TradeOfferRow, "trade_id"),
     "hooper_trade": (HooperTradeRow, "trade_id"),
+}
+SEASON_ROWS: dict[str, tuple[type[Any], str]] = {
+    **SCOPE_ROWS,
+    "team": (TeamRow, "id"),
+    "hooper": (HooperRow, "id"),
+    "game": (GameResultRow, "id"),
 }
 
 
@@ -290,7 +300,7 @@ def _league_of(kind: str) -> Any:
     query = select(_seasons.c.league_id)
     if kind == "season":
         return query.where(_seasons.c.id == _scope_id).scalar_subquery()
-    row, column = SCOPE_ROWS[kind]
+    row, column = SEASON_ROWS[kind]
     table = table_of(row)
     return (
         query.join(table, table.c.season_id == _seasons.c.id)
@@ -299,5 +309,6 @@ def _league_of(kind: str) -> Any:
     )
 
 
-LEAGUE_OF = {kind: _league_of(kind) for kind in get_args(ScopeKind)}
-_SCOPED_LOCK = {kind: _scoped_lock(league) for kind, league in LEAGUE_OF.items()}
+# By kind: the league an id names (`scope_id`), as a scalar subquery.
+LEAGUE_OF = {kind: _league_of(kind) for kind in (*get_args(ScopeKind), *SEASON_ROWS)}
+_SCOPED_LOCK = {kind: _scoped_lock(LEAGUE_OF[kind]) for kind in get_args(ScopeKind)}

@@ -50,6 +50,7 @@ from db.tables import (
     VoteRow,
     VoteTallyRow,
 )
+from db.uow import LEAGUE_OF
 
 # Event types anyone may follow. Token grants, spends and trades are a governor's own business
 # (Discord shows them only to their owner); everything else governance does is public.
@@ -543,27 +544,11 @@ async def hooper(db: Database, hooper_id: str) -> dict[str, Any] | None:
     }
 
 
-# The things that belong to a league through their season.
-_IN_SEASON: dict[str, Any] = {"team": TeamRow, "hooper": HooperRow, "game": GameResultRow}
-
-
 async def owner(db: Database, kind: str, thing_id: str) -> str | None:
     """The league a season, team, hooper, game or governor belongs to (None: no such one).
     A thing never changes league, so a reader can name the league before reading the thing."""
-    query: Any
-    if kind == "season":
-        query = select(SeasonRow.league_id).where(SeasonRow.id == thing_id)
-    elif kind == "governor":
-        query = select(GovernorRow.league_id).where(GovernorRow.id == thing_id)
-    else:
-        row = _IN_SEASON[kind]
-        query = (
-            select(SeasonRow.league_id)
-            .join(row, row.season_id == SeasonRow.id)
-            .where(row.id == thing_id)
-        )
     async with db.read_sessions() as s:
-        found = (await s.execute(query)).scalar_one_or_none()
+        found = await s.scalar(select(LEAGUE_OF[kind]), {"scope_id": thing_id})
     return None if found is None else str(found)
 
 

@@ -244,15 +244,12 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
     # --- Pages ----------------------------------------------------------------------------
 
     async def render(request: Request, name: str, league_id: str | None, **context: Any) -> Any:
-        # Only the index lists the leagues; a league's page only asks whether it is alone.
-        listed = await public.leagues(db) if name == "index.html" else []
+        # A league's page asks only whether its league is alone (its links need no prefix).
         alone = league_id is not None and await public.only_league(db) == league_id
         prefix = f"/leagues/{league_id}" if league_id and not alone else ""
         current = await public.league(db, league_id) if league_id else None
         return templates.TemplateResponse(
-            request,
-            name,
-            {"prefix": prefix, "league": current, "leagues": listed, **context},
+            request, name, {"prefix": prefix, "league": current, **context}
         )
 
     async def resolve(request: Request, league_id: str | None) -> str:
@@ -270,10 +267,11 @@ def create_app(db: Database, *, title: str = "Pinwheel") -> FastAPI:
 
     async def home(request: Request, league_id: str | None = None) -> Any:
         if league_id is None:
-            await shows(request, GLOBAL)  # before the list is read (`shows`)
-            if await public.only_league(db) is None:
-                return await render(request, "index.html", None)
-        league_id = await resolve(request, league_id)
+            league_id = await _only_league(db, request)
+            if league_id is None:
+                return await render(request, "index.html", None, leagues=await public.leagues(db))
+        else:
+            league_id = await resolve(request, league_id)
         season_id = await shown_season(request, league_id)
         season = await public.season(db, season_id) if season_id else None
         recent = (
@@ -393,14 +391,21 @@ async def _league_or_only(db: Database, request: Request, league_id: str | None)
         _found(await public.league(db, league_id), "league")
         await shows(request, league_id)
         return league_id
-    await shows(request, GLOBAL)  # which leagues there are, read after their counters
-    only = await public.only_league(db)
+    only = await _only_league(db, request)
     if only is None:
         raise HTTPException(
             status_code=404,
             detail="There are several leagues (or none): pick one under /leagues/ID.",
         )
-    await shows(request, only)
+    return only
+
+
+async def _only_league(db: Database, request: Request) -> str | None:
+    """The only league there is, or None; the answer shows it, else the league list."""
+    await shows(request, GLOBAL)  # which leagues there are, read after their counters
+    only = await public.only_league(db)
+    if only is not None:
+        await shows(request, only)
     return only
 
 

@@ -22,7 +22,7 @@ from bot.domain.errors import CommandConflictError
 from db.engine import Database
 from db.event_store import head, read_from
 from db.tables import ProposalDraftRow, ProposalRow, TradeOfferRow, table_of
-from db.uow import LEAGUE_OF, SCOPE_ROWS, Scope, UnitOfWork, run_command
+from db.uow import LEAGUE_OF, SEASON_ROWS, Scope, UnitOfWork, run_command
 from db.verify import verify
 from tests.factories import Seeded, grant, seed_league
 
@@ -194,7 +194,7 @@ async def test_one_command_id_sent_at_once_under_two_scopes_runs_once(
 
 
 def test_every_kind_of_scope_names_a_row_of_one_season() -> None:
-    for row, column in SCOPE_ROWS.values():
+    for row, column in SEASON_ROWS.values():
         table = table_of(row)
         assert [c.name for c in table.primary_key.columns] == [column]
         assert table.c.season_id.foreign_keys, f"{table.name}.season_id names no season"
